@@ -1,0 +1,1 @@
+"""Kompas edges: app factory, channel adapters, CLI and settings."""

@@ -1,0 +1,84 @@
+"""The aiohttp application factory: Teams endpoint, health and readiness probes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from aiohttp import web
+
+from bot.services import Services, open_services
+from bot.settings import Settings
+from bot.teams import TeamsChannel
+
+logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+
+SERVICES_KEY = web.AppKey("services", Services)
+TEAMS_KEY = web.AppKey("teams", TeamsChannel)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def create_app(settings: Settings, services: Services | None = None) -> web.Application:
+    """Build the app. Services are opened on startup (and closed) unless passed in."""
+    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_server_errors])
+    app.cleanup_ctx.append(_lifecycle(settings, services))
+    app.router.add_post("/api/messages", _messages)
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", _readyz)
+    return app
+
+
+def _lifecycle(
+    settings: Settings, given: Services | None
+) -> Callable[[web.Application], AsyncIterator[None]]:
+    async def lifecycle(app: web.Application) -> AsyncIterator[None]:
+        services = given if given is not None else await open_services(settings)
+        teams = TeamsChannel(settings, services.router)
+        app[SERVICES_KEY] = services
+        app[TEAMS_KEY] = teams
+        try:
+            yield
+        finally:
+            await teams.close()
+            if given is None:  # the caller owns services it passed in
+                await services.close()
+
+    return lifecycle
+
+
+@web.middleware
+async def _server_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """HTTP errors pass through; anything else is a server fault: logged, then a JSON 500."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        logger.exception("Unhandled error in %s %s", request.method, request.path)
+        return web.json_response({"error": "internal server error"}, status=500)
+
+
+async def _messages(request: web.Request) -> web.Response:
+    return await request.app[TEAMS_KEY].handle(request)
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    try:
+        checks = await request.app[SERVICES_KEY].readiness()
+    except Exception:
+        logger.exception("Readiness check failed")
+        return web.json_response({"status": "unavailable", "checks": {}}, status=503)
+    ready = all(checks.values())
+    if not ready:
+        logger.warning("Not ready: %s", ", ".join(k for k, ok in checks.items() if not ok))
+    return web.json_response(
+        {"status": "ready" if ready else "unavailable", "checks": checks},
+        status=200 if ready else 503,
+    )

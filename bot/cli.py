@@ -1,0 +1,125 @@
+"""The `kompas` command line: serve, chat, ask, content check, manifest, migrate."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError
+
+logger = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (English help texts)."""
+    parser = argparse.ArgumentParser(
+        prog="kompas",
+        description="Kompas: answers questions about the municipality's AI guidelines in Teams.",
+        epilog="Settings come from environment variables and an optional .env file (see README).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the bot's HTTP server (/api/messages)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=3978, help="port to bind (default 3978)")
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        help="development mode: allowed without credentials, loopback addresses only",
+    )
+
+    chat = commands.add_parser("chat", help="talk to Kompas in the terminal (same database)")
+    chat.add_argument("--user", help="who you are in the chat (default: your login name)")
+
+    ask = commands.add_parser(
+        "ask", help="answer one question, or one per line from stdin (no server needed)"
+    )
+    ask.add_argument("question", nargs="*", help="the question; omit to read lines from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+
+    content = commands.add_parser("content", help="work with the AI-kompas content")
+    content_commands = content.add_subparsers(dest="content_command", required=True)
+    content_commands.add_parser("check", help="validate topics, synonyms and templates")
+
+    manifest = commands.add_parser("manifest", help="build the Teams app package (zip)")
+    manifest.add_argument(
+        "--out", type=Path, default=Path("dist/kompas-teams.zip"), help="zip file to write"
+    )
+    manifest.add_argument("--version", default="1.0.0", help="app package version")
+
+    commands.add_parser("migrate", help="create or upgrade the database schema")
+    return parser
+
+
+def _configure_logging(settings: Settings, verbose: bool) -> None:
+    level = logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.command == "serve":
+        from bot.server import UnsafeServeError, serve
+
+        try:
+            serve(settings, args.host, args.port, args.dev)
+        except UnsafeServeError as error:
+            print(f"kompas serve: {error}", file=sys.stderr)
+            return 2
+        return 0
+    if args.command == "chat":
+        from bot.chat import main_chat
+        from storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+        return main_chat(settings, args.user)
+    if args.command == "ask":
+        from bot.ask_cli import answer_questions
+        from knowledge.index import KnowledgeBase
+
+        knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+        lines = [" ".join(args.question)] if args.question else sys.stdin
+        answer_questions(knowledge, lines, sys.stdout, args.json)
+        return 0
+    if args.command == "content":
+        from bot.content_check import run_content_check
+
+        return run_content_check(settings, sys.stdout)
+    if args.command == "manifest":
+        from bot.manifest import ManifestError, write_package
+
+        try:
+            path = write_package(settings, args.out, args.version)
+        except ManifestError as error:
+            print(f"kompas manifest: {error}", file=sys.stderr)
+            return 2
+        print(f"Teams app package written to {path}")
+        return 0
+    if args.command == "migrate":
+        from storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print(f"database is up to date ({settings.database_url})")
+        return 0
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kompas` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"kompas: {error}", file=sys.stderr)
+        return 2
+    _configure_logging(settings, args.verbose)
+    return _run(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""`kompas content check`: validate topics, synonyms and templates before publishing."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from bot.settings import Settings
+from dialogs.texts import Texts, TextsError
+from knowledge.api import ContentProblem
+from knowledge.validation import check_content
+
+
+def run_content_check(settings: Settings, out: TextIO) -> int:
+    """Print every problem with file and line; exit code 1 when any is an error."""
+    problems: list[ContentProblem] = list(check_content(settings.content_dir, settings.contacts))
+    templates_dir = settings.content_dir / "templates"
+    try:
+        problems.extend(Texts(templates_dir, settings).check())
+    except TextsError as error:
+        problems.append(ContentProblem(templates_dir / "strings.yml", 0, str(error)))
+    errors = [problem for problem in problems if problem.severity == "error"]
+    warnings = [problem for problem in problems if problem.severity != "error"]
+    for problem in errors + warnings:
+        out.write(f"{problem}\n")
+    verdict = "FEJL" if errors else "OK"
+    out.write(
+        f"content check: {verdict} – {len(errors)} fejl, {len(warnings)} advarsler "
+        f"({settings.content_dir})\n"
+    )
+    return 1 if errors else 0

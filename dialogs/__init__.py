@@ -1,0 +1,1 @@
+"""Channel-neutral conversation flows: one module per user intent."""

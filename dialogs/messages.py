@@ -1,0 +1,130 @@
+"""Channel-neutral message types exchanged between channel adapters and dialogs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class IncomingKind(StrEnum):
+    """What happened in the channel."""
+
+    MESSAGE = "message"  # the user typed text
+    SUBMIT = "submit"  # the user pressed a card button / submitted a card (value is set)
+    INSTALLED = "installed"  # the bot was installed / added to a conversation
+    MEMBER_ADDED = "member_added"  # a person joined a conversation the bot is in
+
+
+class ConversationType(StrEnum):
+    """Where the conversation takes place."""
+
+    PERSONAL = "personal"
+    GROUP = "groupChat"
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who sent a message, as the channel identifies them."""
+
+    channel: str  # "teams", "slack", "cli"
+    user_id: str  # channel's id for the user (Teams: 29:..., CLI: local name)
+    name: str = ""
+    aad_object_id: str | None = None
+    tenant_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One inbound event, already stripped of channel specifics (mentions removed)."""
+
+    kind: IncomingKind
+    person: Person
+    conversation_id: str
+    conversation_type: ConversationType = ConversationType.PERSONAL
+    text: str = ""
+    value: dict[str, Any] | None = None  # card submission data; value["verb"] names the action
+    reference: dict[str, Any] | None = None  # serialised conversation reference (channel-owned)
+    service_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button on a card. Pressing it sends a SUBMIT with data {"verb": verb, **data}."""
+
+    title: str
+    verb: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A label/value line on a card, e.g. Kilde: Persondata."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of Markdown text, optionally collapsed behind a toggle ("Læs mere")."""
+
+    text: str
+    title: str = ""
+    collapsed: bool = False
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice input."""
+
+    title: str
+    value: str
+
+
+@dataclass(frozen=True)
+class TextInput:
+    """A free-text field; its value arrives in the submission under `id`."""
+
+    id: str
+    label: str
+    placeholder: str = ""
+    multiline: bool = False
+    required: bool = False
+    max_length: int = 1000
+
+
+@dataclass(frozen=True)
+class ChoiceInput:
+    """A single or multiple choice; the value (comma-separated when multiple) arrives under `id`."""
+
+    id: str
+    label: str
+    choices: tuple[Choice, ...]
+    multiple: bool = False
+    required: bool = False
+    default: str = ""
+
+
+CardInput = TextInput | ChoiceInput
+
+
+@dataclass(frozen=True)
+class Card:
+    """A channel-neutral card: Teams renders it as an Adaptive Card, the CLI as text."""
+
+    title: str
+    sections: tuple[Section, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    actions: tuple[Action, ...] = ()
+    inputs: tuple[CardInput, ...] = ()  # submitted together with whichever action is pressed
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One outbound message: plain text, a card, or both."""
+
+    text: str = ""
+    card: Card | None = None
+    conversation_id: str | None = None  # deliver to another conversation the bot is in

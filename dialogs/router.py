@@ -1,0 +1,127 @@
+"""Routes an incoming message or card submission to the dialog for its intent."""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Mapping
+
+from bot.settings import Settings
+from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
+from dialogs.ask import AskDialog
+from dialogs.ask_ambassador import AskAmbassadorDialog
+from dialogs.base import Dialog, DialogDeps
+from dialogs.feedback import FeedbackDialog
+from dialogs.help import HelpDialog
+from dialogs.messages import Incoming, IncomingKind, Reply
+from dialogs.show_topic import ShowTopicDialog
+from dialogs.small_talk import SmallTalkDialog
+from dialogs.texts import Texts
+from dialogs.welcome import WelcomeDialog
+from knowledge.index import KnowledgeBase
+from storage.store import Store
+
+logger = logging.getLogger(__name__)
+
+# Whole-message commands (after normalisation) → dialog name.
+COMMANDS: Mapping[str, str] = {
+    "hjælp": "help",
+    "hjaelp": "help",
+    "help": "help",
+    "?": "help",
+    "hvad kan du": "help",
+    "hej": "hello",
+    "hejsa": "hello",
+    "hallo": "hello",
+    "goddag": "hello",
+    "godmorgen": "hello",
+    "hi": "hello",
+    "hello": "hello",
+    "tak": "thanks",
+    "mange tak": "thanks",
+    "tusind tak": "thanks",
+    "tak for hjælpen": "thanks",
+    "super tak": "thanks",
+    "farvel": "bye",
+    "hej hej": "bye",
+    "vi ses": "bye",
+}
+
+# Card-submission verbs → dialog name.
+VERBS: Mapping[str, str] = {
+    FEEDBACK_VERB: "feedback",
+    SHOW_TOPIC_VERB: "show_topic",
+    ASK_AMBASSADOR_VERB: "ask_ambassador",
+    "help": "help",
+}
+
+# Event kinds that are not typed messages → dialog name.
+EVENTS: Mapping[IncomingKind, str] = {
+    IncomingKind.INSTALLED: "welcome",
+    IncomingKind.MEMBER_ADDED: "welcome",
+}
+
+_PUNCTUATION = re.compile(r"[^\w\s?]+")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_command(text: str) -> str:
+    """Lower-case, NFC, punctuation (except a lone ?) removed, spaces folded."""
+    text = unicodedata.normalize("NFC", text).lower().strip()
+    if text == "?":
+        return text
+    text = _PUNCTUATION.sub(" ", text).replace("?", " ")
+    return _SPACES.sub(" ", text).strip()
+
+
+class Router:
+    """Stores the conversation reference, then hands the event to one dialog."""
+
+    def __init__(
+        self, *, store: Store, knowledge: KnowledgeBase, texts: Texts, settings: Settings
+    ) -> None:
+        deps = DialogDeps(store=store, knowledge=knowledge, texts=texts, settings=settings)
+        self._store = store
+        self._texts = texts
+        self._dialogs: dict[str, Dialog] = {
+            "ask": AskDialog(deps),
+            "help": HelpDialog(deps),
+            "welcome": WelcomeDialog(deps),
+            "hello": SmallTalkDialog(deps, "small_talk_hello"),
+            "thanks": SmallTalkDialog(deps, "small_talk_thanks"),
+            "bye": SmallTalkDialog(deps, "small_talk_bye"),
+            "feedback": FeedbackDialog(deps),
+            "show_topic": ShowTopicDialog(deps),
+            "ask_ambassador": AskAmbassadorDialog(deps),
+        }
+
+    def dialog_name(self, incoming: Incoming) -> str | None:
+        """Which dialog handles this event (None: nothing to do, or an unknown button)."""
+        if incoming.kind in EVENTS:
+            return EVENTS[incoming.kind]
+        if incoming.kind == IncomingKind.SUBMIT:
+            verb = (incoming.value or {}).get("verb")
+            return VERBS.get(verb) if isinstance(verb, str) else None
+        command = normalise_command(incoming.text)
+        if not command:
+            return None
+        return COMMANDS.get(command, "ask")
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Handle one incoming event and return the replies to send, in order."""
+        await self._store.save_reference(incoming)
+        name = self.dialog_name(incoming)
+        if name is None:
+            if incoming.kind == IncomingKind.SUBMIT:
+                logger.warning("unknown card verb from %s", incoming.person.channel)
+                return [Reply(text=self._texts.render("unknown_action"))]
+            if incoming.kind == IncomingKind.MESSAGE:
+                return [Reply(text=self._texts.render("empty_message"))]
+            return []
+        logger.debug("routing %s to %s", incoming.kind, name)
+        return await self._dialogs[name].handle(incoming)
+
+    def apology(self) -> Reply:
+        """The reply sent when a turn failed unexpectedly."""
+        return Reply(text=self._texts.render("apology"))

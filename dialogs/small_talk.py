@@ -1,0 +1,19 @@
+"""Short friendly replies to greetings and thanks, instead of a guideline."""
+
+from __future__ import annotations
+
+from dialogs.base import DialogDeps
+from dialogs.messages import Incoming, Reply
+
+
+class SmallTalkDialog:
+    """Replies with one of the small-talk templates (hello, thanks, bye)."""
+
+    def __init__(self, deps: DialogDeps, template: str) -> None:
+        self._deps = deps
+        self._template = template
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        first_name = incoming.person.name.split(" ")[0] if incoming.person.name else ""
+        context = {"name": first_name} if self._template == "small_talk_hello" else {}
+        return [Reply(text=self._deps.texts.render(self._template, **context))]

@@ -1,0 +1,1 @@
+"""Retrieval over the approved AI-kompas content: Danish analysis and ranking."""

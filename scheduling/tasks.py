@@ -1,0 +1,52 @@
+"""The coroutines scheduled jobs run, and the services they need from the app."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Protocol
+
+from scheduling.context import JobContext, ServiceKey
+
+logger = logging.getLogger(__name__)
+
+
+class CampaignStarter(Protocol):
+    """Starts a month's experience prompt: queues one outbox message per recipient.
+
+    Must be idempotent per month (the outbox key is campaign + recipient), so a run that is
+    repeated after a crash sends nothing twice.
+    """
+
+    async def start_monthly_campaign(self, campaign_day: date) -> int:
+        """Queue the prompt for everyone; returns how many messages were newly queued."""
+        ...
+
+
+class ReminderSender(Protocol):
+    """Queues the reminders due on a working day (pilot check-ins, unanswered prompts)."""
+
+    async def send_due_reminders(self, day: date) -> int:
+        """Queue the reminders due on `day`; returns how many were newly queued."""
+        ...
+
+
+CAMPAIGN_STARTER: ServiceKey[CampaignStarter] = ServiceKey("campaign_starter")
+REMINDER_SENDER: ServiceKey[ReminderSender] = ServiceKey("reminder_sender")
+
+
+async def run_monthly_campaign(context: JobContext) -> None:
+    """Job: start this month's AI-erfaringer prompt."""
+    today = context.today()
+    queued = await context.get(CAMPAIGN_STARTER).start_monthly_campaign(today)
+    logger.info("Monthly campaign of %s: %d messages queued", today.isoformat(), queued)
+
+
+async def send_daily_reminders(context: JobContext) -> None:
+    """Job: queue today's reminders; does nothing on a closed day."""
+    today = context.today()
+    if not context.calendar.is_working_day(today):
+        logger.info("No reminders on %s: not a working day", today.isoformat())
+        return
+    queued = await context.get(REMINDER_SENDER).send_due_reminders(today)
+    logger.info("Reminders of %s: %d messages queued", today.isoformat(), queued)

@@ -1,0 +1,188 @@
+"""Database URLs, the async engine wrapper and the storage layer's domain errors."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+logger = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+PING_TIMEOUT_SECONDS = 5.0
+
+
+class StorageError(Exception):
+    """The storage layer could not do what was asked."""
+
+
+class DatabaseUnavailableError(StorageError):
+    """The database could not be reached, or was too busy to answer."""
+
+
+class NotFoundError(StorageError):
+    """A row the caller named does not exist (or is not theirs)."""
+
+
+def _split_scheme(url: str) -> tuple[str, str, str]:
+    """Split a URL into (dialect, driver, rest after '://'); driver is '' when implicit."""
+    scheme, separator, rest = url.partition("://")
+    if not separator or not scheme:
+        raise StorageError(f"not a database URL: {url!r}")
+    dialect, _, driver = scheme.partition("+")
+    if dialect == "postgres":
+        dialect = "postgresql"
+    if dialect not in {"sqlite", "postgresql"}:
+        raise StorageError(f"unsupported database {dialect!r}: use sqlite or postgresql")
+    return dialect, driver, rest
+
+
+def to_async_url(url: str) -> str:
+    """The URL with an asyncio driver: aiosqlite for SQLite, psycopg 3 for PostgreSQL."""
+    dialect, driver, rest = _split_scheme(url)
+    if not driver:
+        driver = "aiosqlite" if dialect == "sqlite" else "psycopg"
+    return f"{dialect}+{driver}://{rest}"
+
+
+def to_sync_url(url: str) -> str:
+    """The URL with a blocking driver: pysqlite for SQLite, psycopg 3 for PostgreSQL."""
+    dialect, driver, rest = _split_scheme(url)
+    if dialect == "sqlite":
+        return f"sqlite://{rest}" if driver in {"", "aiosqlite"} else f"sqlite+{driver}://{rest}"
+    if driver in {"", "asyncpg", "psycopg_async"}:
+        driver = "psycopg"
+    return f"postgresql+{driver}://{rest}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file a SQLite URL points at (relative to the working directory), else None."""
+    if _split_scheme(url)[0] != "sqlite":
+        return None
+    try:
+        database = make_url(url).database
+    except ArgumentError as exc:
+        raise StorageError(f"not a database URL: {url!r}") from exc
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the folder of a SQLite database file if it does not exist yet."""
+    path = sqlite_path(url)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for logs and error messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid URL>"
+
+
+def as_storage_error(exc: SQLAlchemyError) -> StorageError:
+    """The domain error for a SQLAlchemy error (raise it `from exc`)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return DatabaseUnavailableError(f"database unavailable: {exc.orig}")
+    return StorageError(f"database error: {exc}")
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    """Turn on WAL, foreign keys and a busy timeout for each new SQLite connection."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+class Database:
+    """An async engine plus its session factory. Build with `await Database.connect(url)`."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    async def connect(cls, url: str) -> Database:
+        """Create the engine for `url` and check that the database answers.
+
+        Raises DatabaseUnavailableError when it does not, StorageError for an unusable URL.
+        """
+        async_url = to_async_url(url)
+        is_sqlite = _split_scheme(async_url)[0] == "sqlite"
+        if is_sqlite:
+            ensure_sqlite_directory(async_url)
+        try:
+            engine = create_async_engine(async_url, pool_pre_ping=not is_sqlite)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StorageError(f"cannot use the database URL {safe_url(url)}: {exc}") from exc
+        if is_sqlite:
+            event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+        database = cls(engine)
+        try:
+            await database._select_one()
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            await engine.dispose()
+            raise DatabaseUnavailableError(f"cannot reach the database at {safe_url(url)}") from exc
+        logger.debug("connected to %s", safe_url(url))
+        return database
+
+    @property
+    def is_postgresql(self) -> bool:
+        """True for PostgreSQL, False for SQLite."""
+        return self.engine.dialect.name == "postgresql"
+
+    def session(self) -> AsyncSession:
+        """A new session; use as `async with database.session() as session:`."""
+        return self._sessions()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in one transaction, committed on success.
+
+        SQLAlchemy errors come out as StorageError (DatabaseUnavailableError when the
+        database cannot be reached or is too busy).
+        """
+        try:
+            async with self.engine.begin() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise as_storage_error(exc) from exc
+
+    async def _select_one(self) -> None:
+        async with asyncio.timeout(PING_TIMEOUT_SECONDS), self.engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    async def ping(self) -> bool:
+        """True when the database answers SELECT 1 within a few seconds."""
+        try:
+            await self._select_one()
+        except (SQLAlchemyError, OSError, TimeoutError) as exc:
+            logger.warning("database ping failed: %s", exc)
+            return False
+        return True
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()

@@ -1,0 +1,3 @@
+"""Tables for the durable outbox of proactive messages."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Tables for local pilots, their check-ins and reflections."""
+
+from __future__ import annotations

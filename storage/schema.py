@@ -1,0 +1,15 @@
+"""The complete schema: imports every model module so Base.metadata knows all tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from storage import models, models_experiences, models_outbox, models_pilots
+from storage.models import Base
+
+MODEL_MODULES = (models, models_outbox, models_experiences, models_pilots)
+
+
+def metadata() -> MetaData:
+    """Base.metadata with every Kompas table registered."""
+    return Base.metadata

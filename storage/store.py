@@ -1,0 +1,294 @@
+"""The store the dialogs use: people, conversation references, questions, open questions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ScalarSelect, bindparam, case, func, insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.dml import ReturningInsert
+
+from dialogs.messages import ConversationType, Incoming, Person
+from storage.database import Database
+from storage.models import (
+    ConversationReferenceRow,
+    OpenQuestionRow,
+    QuestionRow,
+    UserRow,
+    UTCDateTime,
+    utcnow,
+)
+from storage.records import (
+    ASKER_COLUMNS,
+    AskedQuestion,
+    OpenQuestion,
+    StoredReference,
+    asked_question_from_row,
+    open_question_from_row,
+    stored_reference_from_row,
+)
+
+__all__ = ["AskedQuestion", "OpenQuestion", "Store", "StoredReference"]
+
+logger = logging.getLogger(__name__)
+
+DialectInsert = postgresql.Insert | sqlite.Insert
+InsertFunction = Callable[[Any], DialectInsert]
+
+
+def _user_id_of(person: Person) -> ScalarSelect[int]:
+    """A scalar subquery: the users.id of `person`, NULL when unknown."""
+    return (
+        select(UserRow.id)
+        .where(UserRow.channel == person.channel, UserRow.channel_user_id == person.user_id)
+        .scalar_subquery()
+    )
+
+
+def _user_upsert(insert: InsertFunction) -> ReturningInsert[Any]:
+    """INSERT … ON CONFLICT for a user; parameters are named after the Person fields."""
+    statement = insert(UserRow).values(
+        channel=bindparam("channel"),
+        channel_user_id=bindparam("user_id"),
+        display_name=bindparam("name"),
+        aad_object_id=bindparam("aad_object_id"),
+        tenant_id=bindparam("tenant_id"),
+        created_at=bindparam("now"),
+        last_seen_at=bindparam("now"),
+    )
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[UserRow.channel, UserRow.channel_user_id],
+        set_={
+            # Keep what we knew when this event lacks it (a card submission may have no name).
+            UserRow.display_name: case(
+                (new.display_name == "", UserRow.display_name), else_=new.display_name
+            ),
+            UserRow.aad_object_id: func.coalesce(new.aad_object_id, UserRow.aad_object_id),
+            UserRow.tenant_id: func.coalesce(new.tenant_id, UserRow.tenant_id),
+            UserRow.last_seen_at: new.last_seen_at,
+        },
+    ).returning(UserRow.id)
+
+
+def _reference_upsert(insert: InsertFunction) -> DialectInsert:
+    """INSERT … ON CONFLICT for a conversation reference; reactivates it."""
+    reference = ConversationReferenceRow
+    statement = insert(reference).values(
+        user_id=bindparam("user_row_id"),
+        user_key=bindparam("user_id"),
+        channel=bindparam("channel"),
+        conversation_id=bindparam("conversation_id"),
+        conversation_type=bindparam("conversation_type"),
+        service_url=bindparam("service_url"),
+        tenant_id=bindparam("tenant_id"),
+        reference=bindparam("reference", type_=reference.reference.type),
+        active=True,
+        created_at=bindparam("now"),
+        updated_at=bindparam("now"),
+    )
+    new = statement.excluded
+    return statement.on_conflict_do_update(
+        index_elements=[reference.channel, reference.conversation_id, reference.user_key],
+        set_={
+            reference.user_id: new.user_id,
+            reference.conversation_type: new.conversation_type,
+            reference.service_url: func.coalesce(new.service_url, reference.service_url),
+            reference.tenant_id: func.coalesce(new.tenant_id, reference.tenant_id),
+            reference.reference: new.reference,
+            reference.active: True,
+            reference.updated_at: new.updated_at,
+        },
+    )
+
+
+class Store:
+    """Typed access to Kompas's data; each method is one short transaction.
+
+    Upserts use INSERT … ON CONFLICT (SQLite and PostgreSQL both have it), so concurrent
+    calls for the same person or conversation never collide on a unique constraint; the
+    per-turn statements are built once. Errors come out as storage.database.StorageError
+    (DatabaseUnavailableError when the database cannot be reached).
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._insert: InsertFunction = (
+            postgresql.insert if database.is_postgresql else sqlite.insert
+        )
+        self._upsert_user_statement = _user_upsert(self._insert)
+        self._upsert_reference_statement = _reference_upsert(self._insert)
+
+    async def _upsert_user(self, connection: AsyncConnection, person: Person, now: datetime) -> int:
+        parameters = {
+            "channel": person.channel,
+            "user_id": person.user_id,
+            "name": person.name,
+            "aad_object_id": person.aad_object_id,
+            "tenant_id": person.tenant_id,
+            "now": now,
+        }
+        result = await connection.execute(self._upsert_user_statement, parameters)
+        user_row_id: int = result.scalar_one()
+        return user_row_id
+
+    async def remember_person(self, person: Person) -> int:
+        """Create or update the user behind `person`; returns users.id."""
+        async with self._database.transaction() as connection:
+            return await self._upsert_user(connection, person, utcnow())
+
+    async def save_reference(self, incoming: Incoming) -> None:
+        """Remember the sender and where to reach them; called on every incoming event."""
+        person = incoming.person
+        now = utcnow()
+        async with self._database.transaction() as connection:
+            user_row_id = await self._upsert_user(connection, person, now)
+            parameters = {
+                "user_row_id": user_row_id,
+                "user_id": person.user_id,
+                "channel": person.channel,
+                "conversation_id": incoming.conversation_id,
+                "conversation_type": incoming.conversation_type.value,
+                "service_url": incoming.service_url,
+                "tenant_id": person.tenant_id,
+                "reference": incoming.reference or {},
+                "now": now,
+            }
+            await connection.execute(self._upsert_reference_statement, parameters)
+
+    async def record_question(
+        self,
+        person: Person,
+        text: str,
+        topic_id: str | None,
+        score: float,
+        *,
+        in_scope: bool | None = None,
+    ) -> int:
+        """Store a question (`text` must already be redacted); returns questions.id.
+
+        `in_scope` defaults to whether a topic was found.
+        """
+        now = utcnow()
+        async with self._database.transaction() as connection:
+            user_row_id = await self._upsert_user(connection, person, now)
+            statement = (
+                insert(QuestionRow)
+                .values(
+                    user_id=user_row_id,
+                    text=text,
+                    topic_id=topic_id,
+                    score=score,
+                    in_scope=topic_id is not None if in_scope is None else in_scope,
+                    created_at=now,
+                )
+                .returning(QuestionRow.id)
+            )
+            question_id: int = (await connection.execute(statement)).scalar_one()
+        return question_id
+
+    async def set_feedback(self, question_id: int, person: Person, helpful: bool) -> bool:
+        """Rate a question 👍/👎; only its asker may. False when not found or not theirs."""
+        statement = (
+            update(QuestionRow)
+            .where(QuestionRow.id == question_id, QuestionRow.user_id == _user_id_of(person))
+            .values(feedback="up" if helpful else "down", feedback_at=utcnow())
+            .returning(QuestionRow.id)
+        )
+        async with self._database.transaction() as connection:
+            updated = (await connection.execute(statement)).scalar_one_or_none()
+        return updated is not None
+
+    async def open_question(self, question_id: int, person: Person) -> OpenQuestion | None:
+        """Hand the asker's question to the ambassadors (once; later calls return the same).
+
+        None when the question does not exist or was asked by someone else.
+        """
+        own_question = select(
+            QuestionRow.id, QuestionRow.user_id, QuestionRow.text, literal(utcnow(), UTCDateTime)
+        ).where(QuestionRow.id == question_id, QuestionRow.user_id == _user_id_of(person))
+        create = (
+            self._insert(OpenQuestionRow)
+            .from_select(
+                [
+                    OpenQuestionRow.question_id,
+                    OpenQuestionRow.user_id,
+                    OpenQuestionRow.text,
+                    OpenQuestionRow.created_at,
+                ],
+                own_question,
+            )
+            .on_conflict_do_nothing(index_elements=[OpenQuestionRow.question_id])
+        )
+        query = (
+            select(OpenQuestionRow, *ASKER_COLUMNS)
+            .join(UserRow, UserRow.id == OpenQuestionRow.user_id)
+            .where(OpenQuestionRow.question_id == question_id)
+            .where(UserRow.channel == person.channel, UserRow.channel_user_id == person.user_id)
+        )
+        async with self._database.transaction() as connection:
+            await connection.execute(create)
+            found = (await connection.execute(query)).mappings().one_or_none()
+        return None if found is None else open_question_from_row(found)
+
+    async def list_open_questions(self, limit: int = 50) -> list[OpenQuestion]:
+        """Questions still waiting for an ambassador's answer, oldest first."""
+        query = (
+            select(OpenQuestionRow, *ASKER_COLUMNS)
+            .join(UserRow, UserRow.id == OpenQuestionRow.user_id)
+            .where(OpenQuestionRow.status == "open")
+            .order_by(OpenQuestionRow.created_at, OpenQuestionRow.id)
+            .limit(limit)
+        )
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [open_question_from_row(row) for row in rows]
+
+    async def question(self, question_id: int) -> AskedQuestion | None:
+        """A stored question by id, or None."""
+        query = (
+            select(QuestionRow, *ASKER_COLUMNS)
+            .join(UserRow, UserRow.id == QuestionRow.user_id)
+            .where(QuestionRow.id == question_id)
+        )
+        async with self._database.transaction() as connection:
+            found = (await connection.execute(query)).mappings().one_or_none()
+        return None if found is None else asked_question_from_row(found)
+
+    async def references_for(self, person: Person) -> list[StoredReference]:
+        """The person's active conversation references: personal chats first, newest first."""
+        reference = ConversationReferenceRow
+        query = (
+            select(reference)
+            .where(
+                reference.channel == person.channel,
+                reference.user_key == person.user_id,
+                reference.active.is_(True),
+            )
+            .order_by(
+                case((reference.conversation_type == ConversationType.PERSONAL.value, 0), else_=1),
+                reference.updated_at.desc(),
+                reference.id.desc(),
+            )
+        )
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [stored_reference_from_row(row) for row in rows]
+
+    async def deactivate_reference(self, channel: str, conversation_id: str) -> None:
+        """Stop using a conversation (the bot was removed, or the channel says it is gone)."""
+        statement = (
+            update(ConversationReferenceRow)
+            .where(
+                ConversationReferenceRow.channel == channel,
+                ConversationReferenceRow.conversation_id == conversation_id,
+            )
+            .values(active=False, updated_at=utcnow())
+        )
+        async with self._database.transaction() as connection:
+            await connection.execute(statement)
+        logger.info("deactivated conversation %s on %s", conversation_id, channel)

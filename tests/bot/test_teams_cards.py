@@ -1,0 +1,154 @@
+"""Card → Adaptive Card 1.5 JSON, Reply → Activity, checked through botbuilder's TestAdapter."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botbuilder.core.adapters import TestAdapter
+
+from bot.settings import Settings
+from bot.teams import TeamsChannel
+from bot.teams.cards import ADAPTIVE_CARD_CONTENT_TYPE, card_json, markdown_blocks, to_activity
+from dialogs.messages import Action, Card, Fact, Incoming, Reply, Section
+
+ANSWER = Card(
+    title="Persondata i AI-værktøjer",
+    sections=(
+        Section(
+            text="Du må **ikke** skrive personoplysninger\ni et AI-værktøj, der ikke er godkendt."
+        ),
+        Section(
+            title="Læs mere",
+            text=(
+                "## Hvorfor?\nFordi data kan forlade kommunen.\n\n"
+                "* Brug Copilot med login\n* Spørg DPO"
+            ),
+            collapsed=True,
+        ),
+    ),
+    facts=(Fact("Kilde", "Persondata"), Fact("Gennemgået", "1. marts 2025")),
+    actions=(
+        Action("Det hjalp", "feedback", {"topic": "persondata", "helpful": True}),
+        Action("Spørg en ambassadør", "ask_ambassador"),
+    ),
+)
+
+ELEMENT_TYPES = {"TextBlock", "FactSet", "Container", "ActionSet", "ColumnSet", "Image"}
+ACTION_TYPES = {"Action.Submit", "Action.ToggleVisibility", "Action.OpenUrl"}
+
+
+def walk(elements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    for element in elements:
+        found.append(element)
+        found.extend(walk(element.get("items", [])))
+    return found
+
+
+def assert_valid_adaptive_card(card: dict[str, Any]) -> None:
+    json.dumps(card)  # plain JSON all the way down
+    assert card["type"] == "AdaptiveCard"
+    assert card["version"] == "1.5"
+    assert card["$schema"].startswith("http://adaptivecards.io/schemas/")
+    elements = walk(card["body"])
+    ids = {e["id"] for e in elements if "id" in e}
+    actions = list(card.get("actions", []))
+    for element in elements:
+        assert element["type"] in ELEMENT_TYPES
+        if element["type"] == "TextBlock":
+            assert isinstance(element["text"], str) and element["text"]
+            assert element["wrap"] is True
+        if element["type"] == "ActionSet":
+            actions.extend(element["actions"])
+    for action in actions:
+        assert action["type"] in ACTION_TYPES
+        assert action["title"]
+        if action["type"] == "Action.Submit":
+            assert isinstance(action["data"]["verb"], str)
+        if action["type"] == "Action.ToggleVisibility":
+            assert set(action["targetElements"]) <= ids
+
+
+def test_card_json_structure() -> None:
+    card = card_json(ANSWER)
+    assert_valid_adaptive_card(card)
+    title, answer, toggle, hidden, facts = card["body"]
+    assert title == {
+        "type": "TextBlock",
+        "text": "Persondata i AI-værktøjer",
+        "weight": "Bolder",
+        "size": "Medium",
+        "wrap": True,
+    }
+    assert answer["text"] == (
+        "Du må **ikke** skrive personoplysninger i et AI-værktøj, der ikke er godkendt."
+    )
+    assert toggle["actions"][0]["title"] == "Læs mere"
+    assert hidden["isVisible"] is False
+    assert [block["text"] for block in hidden["items"]] == [
+        "**Hvorfor?**",
+        "Fordi data kan forlade kommunen.",
+        "- Brug Copilot med login\n- Spørg DPO",
+    ]
+    assert facts == {
+        "type": "FactSet",
+        "facts": [
+            {"title": "Kilde", "value": "Persondata"},
+            {"title": "Gennemgået", "value": "1. marts 2025"},
+        ],
+    }
+    assert card["actions"] == [
+        {
+            "type": "Action.Submit",
+            "title": "Det hjalp",
+            "data": {"verb": "feedback", "topic": "persondata", "helpful": True},
+        },
+        {
+            "type": "Action.Submit",
+            "title": "Spørg en ambassadør",
+            "data": {"verb": "ask_ambassador"},
+        },
+    ]
+
+
+def test_collapsed_section_without_title_is_shown_open() -> None:
+    card = card_json(Card(title="T", sections=(Section(text="Tekst", collapsed=True),)))
+    assert [e["type"] for e in card["body"]] == ["TextBlock", "TextBlock"]
+    assert "actions" not in card
+
+
+def test_markdown_blocks_keep_numbered_lists_and_join_soft_breaks() -> None:
+    text = "Sådan gør du:\n1. Log ind\n2. Vælg\n   værktøjet\n\nFærdig."
+    assert markdown_blocks(text) == ["Sådan gør du:\n1. Log ind\n2. Vælg værktøjet", "Færdig."]
+
+
+def test_reply_to_activity() -> None:
+    text_only = to_activity(Reply(text="Hej"))
+    assert (text_only.type, text_only.text, text_only.attachments) == ("message", "Hej", None)
+    both = to_activity(Reply(text="Svar:", card=ANSWER))
+    [attachment] = both.attachments
+    assert attachment.content_type == ADAPTIVE_CARD_CONTENT_TYPE
+    assert_valid_adaptive_card(attachment.content)
+    serialised = both.serialize()
+    assert serialised["attachments"][0]["contentType"] == ADAPTIVE_CARD_CONTENT_TYPE
+
+
+class CardRouter:
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        return [Reply(text=f"Om: {incoming.text}", card=ANSWER)]
+
+    def apology(self) -> Reply:
+        return Reply(text="Beklager")
+
+
+async def test_turn_through_test_adapter_sends_an_adaptive_card() -> None:
+    channel = TeamsChannel(Settings(), CardRouter())
+    adapter = TestAdapter(channel.on_turn)
+    await adapter.send("persondata")
+    [activity] = adapter.activity_buffer
+    assert activity.text == "Om: persondata"
+    [attachment] = activity.attachments
+    assert attachment.content_type == ADAPTIVE_CARD_CONTENT_TYPE
+    assert_valid_adaptive_card(attachment.content)
+    await channel.close()

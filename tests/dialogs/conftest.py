@@ -1,0 +1,36 @@
+"""Fixtures for dialog tests: the real router over the real store and shipped content."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.settings import PROJECT_ROOT, Settings
+from dialogs.router import Router
+from dialogs.texts import Texts
+from knowledge.index import KnowledgeBase
+from storage.store import Store
+
+MakeRouter = Callable[..., Router]
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    settings = Settings()
+    return KnowledgeBase.load(PROJECT_ROOT / "content", settings.contacts)
+
+
+@pytest.fixture
+def make_router(store: Store, knowledge: KnowledgeBase) -> MakeRouter:
+    def build(**overrides: object) -> Router:
+        settings = Settings().with_overrides(**overrides)
+        texts = Texts(PROJECT_ROOT / "content" / "templates", settings)
+        return Router(store=store, knowledge=knowledge, texts=texts, settings=settings)
+
+    return build
+
+
+@pytest.fixture
+def router(make_router: MakeRouter) -> Router:
+    return make_router()

@@ -1,0 +1,1 @@
+"""Loopback fakes of the external services Kompas talks to (Bot Connector, …)."""

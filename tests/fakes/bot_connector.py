@@ -1,0 +1,202 @@
+"""A loopback fake of the Bot Connector service (the Teams side of outbound messages)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+from collections import deque
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+from aiohttp import web
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FakeResponse:
+    """A programmed answer: status, headers (e.g. Retry-After), optional delay in seconds."""
+
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    body: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class ReceivedRequest:
+    """One request the bot made, as the fake saw it, with the status the fake answered."""
+
+    method: str
+    path: str
+    conversation_id: str | None  # None for POST /v3/conversations
+    reply_to_id: str | None
+    body: dict[str, Any]
+    headers: dict[str, str]
+    status: int
+
+    @property
+    def activity(self) -> dict[str, Any]:
+        """The activity sent (for send/reply calls)."""
+        return self.body
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def text(self) -> str:
+        return str(self.body.get("text") or "")
+
+    @property
+    def cards(self) -> list[dict[str, Any]]:
+        """The Adaptive Card contents attached to the activity."""
+        return [
+            attachment.get("content") or {}
+            for attachment in self.body.get("attachments") or []
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive"
+        ]
+
+
+class FakeBotConnector:
+    """Records what the bot sends to /v3/conversations…; answers 2xx unless told otherwise.
+
+    Point an activity's serviceUrl at `url`. Program failures with `respond_with(...)`:
+    each queued FakeResponse answers one request, in order; then normal service resumes.
+    """
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self._host = host
+        self._runner: web.AppRunner | None = None
+        self._port = 0
+        self._queue: deque[FakeResponse] = deque()
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self.requests: list[ReceivedRequest] = []  # every request, failed ones included
+
+    @property
+    def url(self) -> str:
+        """The service URL (with trailing slash, like Teams')."""
+        if not self._port:
+            raise RuntimeError("FakeBotConnector is not started")
+        return f"http://{self._host}:{self._port}/"
+
+    @property
+    def activities(self) -> list[ReceivedRequest]:
+        """Activities successfully sent to or replied in a conversation."""
+        return [r for r in self.requests if r.ok and r.conversation_id is not None]
+
+    @property
+    def created_conversations(self) -> list[ReceivedRequest]:
+        """Successful POST /v3/conversations calls."""
+        return [r for r in self.requests if r.ok and r.conversation_id is None]
+
+    def respond_with(self, *responses: FakeResponse) -> None:
+        """Queue programmed responses for the next requests (429, 5xx, 403, delays …)."""
+        self._queue.extend(responses)
+
+    def in_conversation(self, conversation_id: str) -> list[ReceivedRequest]:
+        return [r for r in self.activities if r.conversation_id == conversation_id]
+
+    async def wait_for(self, count: int, timeout: float = 5.0) -> list[ReceivedRequest]:
+        """Wait until at least `count` activities were delivered; return them all."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: len(self.activities) >= count), timeout
+                )
+            except TimeoutError:
+                raise AssertionError(
+                    f"expected {count} activities at the fake connector within {timeout}s, "
+                    f"got {len(self.activities)}: {[r.text for r in self.activities]}"
+                ) from None
+        return self.activities
+
+    async def start(self) -> FakeBotConnector:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_post("/v3/conversations/{conversation_id}/activities", self._send)
+        app.router.add_post(
+            "/v3/conversations/{conversation_id}/activities/{activity_id}", self._send
+        )
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self._host, 0).start()
+        self._port = int(self._runner.addresses[0][1])
+        return self
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeBotConnector:
+        return await self.start()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def _send(self, request: web.Request) -> web.Response:
+        conversation_id = request.match_info["conversation_id"]
+        reply_to = request.match_info.get("activity_id")
+        programmed, body = await self._next(request)
+        new_id = f"activity-{next(self._ids)}"
+        await self._record(request, conversation_id, reply_to, body, programmed.status)
+        return self._answer(programmed, {"id": new_id})
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        programmed, body = await self._next(request)
+        number = next(self._ids)
+        await self._record(request, None, None, body, programmed.status)
+        return self._answer(
+            programmed,
+            {"id": f"a:conversation-{number}", "activityId": f"activity-{number}"},
+        )
+
+    async def _next(self, request: web.Request) -> tuple[FakeResponse, dict[str, Any]]:
+        programmed = self._queue.popleft() if self._queue else FakeResponse()
+        try:
+            body = await request.json()
+        except ValueError:
+            body = {"_invalid_json": (await request.text())[:200]}
+        if programmed.delay:
+            await asyncio.sleep(programmed.delay)
+        return programmed, body if isinstance(body, dict) else {"_json": body}
+
+    async def _record(
+        self,
+        request: web.Request,
+        conversation_id: str | None,
+        reply_to: str | None,
+        body: dict[str, Any],
+        status: int,
+    ) -> None:
+        received = ReceivedRequest(
+            method=request.method,
+            path=request.path,
+            conversation_id=conversation_id,
+            reply_to_id=reply_to,
+            body=body,
+            headers=dict(request.headers),
+            status=status,
+        )
+        async with self._changed:
+            self.requests.append(received)
+            self._changed.notify_all()
+
+    @staticmethod
+    def _answer(programmed: FakeResponse, success: dict[str, Any]) -> web.Response:
+        if 200 <= programmed.status < 300:
+            body = programmed.body if programmed.body is not None else success
+        else:
+            body = programmed.body or {
+                "error": {"code": f"HTTP{programmed.status}", "message": "programmed failure"}
+            }
+        return web.json_response(body, status=programmed.status, headers=programmed.headers)

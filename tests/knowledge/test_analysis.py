@@ -1,0 +1,85 @@
+"""Danish analysis: words, stop words, compounds, typos, transliteration and synonyms."""
+
+from __future__ import annotations
+
+from knowledge.analysis import Analyzer
+from knowledge.synonyms import SynonymMatcher
+from knowledge.text import STOPWORDS, Word, inflections, normalise, stem, words
+
+VOCABULARY = [
+    "Sikkerhed og hændelse. CPR-nummer og nummer. Arbejde på en konto.",
+    "Persondata, ChatGPT, Copilot og værktøjer. Afprøvning i det små.",
+]
+
+
+def terms(analyzer: Analyzer, question: str) -> list[set[str]]:
+    return [set(concept.alternatives) for concept in analyzer.query_concepts(question)]
+
+
+def test_words_join_hyphenated_parts_and_drop_clitics() -> None:
+    assert words("CPR-nummer") == [Word("cprnummer", ("cpr", "nummer"))]
+    assert words("DPO'en og AI’en") == [Word("dpo"), Word("og"), Word("ai")]
+    assert words("3. sal, 50'erne") == [Word("sal")]
+    assert normalise("ＣＰＲ‐Nummer") == "cpr-nummer"
+
+
+def test_stop_words_are_danish_function_words_not_topic_words() -> None:
+    assert {"og", "jeg", "må", "hvad", "ikke", "haft"} <= STOPWORDS
+    assert not {"bruge", "skrive", "dele", "cpr", "ai", "melde"} & STOPWORDS
+
+
+def test_cpr_spellings_share_index_terms() -> None:
+    analyzer = Analyzer(VOCABULARY)
+    closed, spaced, hyphen = (terms(analyzer, q) for q in ("cprnummer", "cpr nummer", "CPR-nummer"))
+    assert stem("cprnummer") in set().union(*spaced)
+    assert stem("cprnummer") in set().union(*hyphen)
+    assert stem("cprnummer") in set().union(*closed)
+    document = analyzer.document_terms("Skriv aldrig et CPR-nummer")
+    assert {stem("cprnummer"), "cpr", stem("nummer")} <= set(document)
+
+
+def test_unknown_compounds_split_on_the_content_vocabulary() -> None:
+    analyzer = Analyzer(VOCABULARY)
+    assert analyzer.split_compound("sikkerhedshændelse") == ("sikkerhed", "hændelse")
+    assert analyzer.split_compound("arbejdskonto") == ("arbejde", "konto")  # arbejd-s- = arbejde
+    assert analyzer.split_compound("cprnummer") == ("cpr", "nummer")
+    assert analyzer.split_compound("kantinemenu") is None
+    # an inflected word is not a compound of its stem and an ending
+    assert Analyzer(["borger"]).split_compound("borgerens") is None
+
+
+def test_misspelt_words_map_to_close_content_words() -> None:
+    analyzer = Analyzer(VOCABULARY)
+    assert analyzer.correct("persondatta") == ("persondata", 0.8)
+    assert analyzer.correct("chatgtp") == ("chatgpt", 0.8)  # swapped letters
+    assert analyzer.correct("copilt") == ("copilot", 0.8)
+    assert analyzer.correct("kat") is None  # too short to guess
+    assert analyzer.correct("bopilot") is None  # first letters are rarely wrong
+
+
+def test_words_from_the_same_root_meet() -> None:
+    analyzer = Analyzer(VOCABULARY)
+    assert [c.text for c in analyzer.query_concepts("afprøve")] == ["afprøvning"]
+
+
+def test_text_typed_without_danish_letters() -> None:
+    analyzer = Analyzer(VOCABULARY)
+    assert analyzer.query_concepts("maa") == []  # må is a stop word
+    assert [c.text for c in analyzer.query_concepts("vaerktoejer")] == ["værktøjer"]
+
+
+def test_synonyms_match_inflections_but_not_words_with_the_same_stem() -> None:
+    assert {"borgerne", "borgeren", "borgere"} <= inflections("borger")
+    assert "chatbotten" in inflections("chatbot")
+    matcher = SynonymMatcher((("brugeren", "borgeren"), ("kom til at", "ved et uheld")))
+    assert matcher.tag(words("vil brugeren")) == [(1, 2, "~0")]
+    assert matcher.tag(words("jeg vil bruge den")) == []  # bruge has brugeren's stem
+    assert matcher.tag(words("jeg kom til at dele")) == [(1, 4, "~1")]
+    assert matcher.tag(words("jeg kom til mødet")) == []
+
+
+def test_query_concepts_carry_synonym_group_terms() -> None:
+    analyzer = Analyzer(["ophavsret til billeder"], (("ophavsret", "copyright"),))
+    (concept,) = analyzer.query_concepts("copyright")
+    assert concept.alternatives["~0"] == 0.8
+    assert analyzer.document_terms("Ophavsret gælder")["~0"] == 1.0
