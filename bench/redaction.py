@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from privacy.redaction import redact  # noqa: E402
+from privacy.redaction import redact
 
 ORDINARY = [
     "Må jeg skrive 010190-1234 i ChatGPT?",

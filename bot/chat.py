@@ -18,7 +18,9 @@ CLI_CHANNEL = "cli"
 QUIT_WORDS = frozenset({"/quit", "/exit", "/afslut", "exit", "quit"})
 
 
-def _incoming(person: Person, kind: IncomingKind, text: str = "", action: Action | None = None) -> Incoming:
+def _incoming(
+    person: Person, kind: IncomingKind, text: str = "", action: Action | None = None
+) -> Incoming:
     value = {"verb": action.verb, **action.data} if action else None
     return Incoming(
         kind=kind,

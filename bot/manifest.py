@@ -77,7 +77,8 @@ def build_manifest(settings: Settings, texts: dict[str, Any], version: str) -> d
     host = settings.public_host.lower()
     if not _HOST.match(host):
         raise ManifestError(
-            "KOMPAS_PUBLIC_HOST must be the host name Kompas is reachable on, e.g. kompas.kommune.dk"
+            "KOMPAS_PUBLIC_HOST must be the host name Kompas is reachable on "
+            "(e.g. kompas.kommune.dk)"
         )
     base = f"https://{host}"
     return {

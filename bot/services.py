@@ -6,6 +6,8 @@ import logging
 from dataclasses import dataclass
 
 from bot.settings import Settings
+from dialogs.base import DialogDeps
+from dialogs.features import feature_routes
 from dialogs.router import Router
 from dialogs.texts import Texts
 from knowledge.index import KnowledgeBase
@@ -41,6 +43,9 @@ async def open_services(settings: Settings) -> Services:
     store = Store(database)
     knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
     texts = Texts(settings.content_dir / "templates", settings)
-    router = Router(store=store, knowledge=knowledge, texts=texts, settings=settings)
+    deps = DialogDeps(
+        database=database, store=store, knowledge=knowledge, texts=texts, settings=settings
+    )
+    router = Router(deps, feature_routes())
     logger.info("Kompas ready: %d topics, database %s", len(knowledge.topics), database.engine.url)
     return Services(settings, database, store, knowledge, texts, router)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import time
 from pathlib import Path
 
 from dotenv import dotenv_values
@@ -32,6 +33,109 @@ class Contacts:
     ambassadors: str = ""
 
 
+def _int(name: str, value: str, default: int, minimum: int = 0) -> int:
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError as error:
+        raise SettingsError(f"{name}={value!r}: expected a whole number") from error
+    if number < minimum:
+        raise SettingsError(f"{name}={value!r}: must be at least {minimum}")
+    return number
+
+
+def _clock(name: str, value: str) -> time:
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as error:
+        raise SettingsError(f"{name}={value!r}: expected a time like 09:30") from error
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """When campaigns, reminders and pilot check-ins happen (all in Settings.timezone)."""
+
+    campaign_weekday: int = 1  # 0 = Monday; default the first Tuesday of the month
+    campaign_occurrence: int = 1
+    campaign_time: time = time(9, 30)
+    working_hours_start: time = time(8, 0)
+    working_hours_end: time = time(16, 0)
+    reminder_after_working_days: int = 3
+    campaign_window_working_days: int = 10
+    enabled: bool = True  # KOMPAS_SCHEDULER=off runs no scheduler in this process
+
+    @classmethod
+    def parse(cls, get: Callable[[str, str], str]) -> ScheduleSettings:
+        """Read the KOMPAS_CAMPAIGN_*, KOMPAS_WORKING_HOURS and KOMPAS_REMINDER_* variables."""
+        weekday = get("KOMPAS_CAMPAIGN_WEEKDAY", "tue").lower()[:3]
+        if weekday not in WEEKDAYS:
+            raise SettingsError(f"KOMPAS_CAMPAIGN_WEEKDAY={weekday!r}: use mon, tue, … sun")
+        hours = get("KOMPAS_WORKING_HOURS", "08:00-16:00")
+        start, _, end = hours.partition("-")
+        opening = _clock("KOMPAS_WORKING_HOURS", start.strip())
+        closing = _clock("KOMPAS_WORKING_HOURS", end.strip())
+        if closing <= opening:
+            raise SettingsError(f"KOMPAS_WORKING_HOURS={hours!r}: the end must be after the start")
+        occurrence = _int("KOMPAS_CAMPAIGN_OCCURRENCE", get("KOMPAS_CAMPAIGN_OCCURRENCE", ""), 1, 1)
+        if occurrence > 4:
+            raise SettingsError("KOMPAS_CAMPAIGN_OCCURRENCE must be 1, 2, 3 or 4")
+        scheduler = get("KOMPAS_SCHEDULER", "on").lower()
+        if scheduler not in {"on", "off"}:
+            raise SettingsError(f"KOMPAS_SCHEDULER={scheduler!r}: use on or off")
+        return cls(
+            campaign_weekday=WEEKDAYS.index(weekday),
+            campaign_occurrence=occurrence,
+            campaign_time=_clock("KOMPAS_CAMPAIGN_TIME", get("KOMPAS_CAMPAIGN_TIME", "09:30")),
+            working_hours_start=opening,
+            working_hours_end=closing,
+            reminder_after_working_days=_int(
+                "KOMPAS_REMINDER_AFTER_DAYS", get("KOMPAS_REMINDER_AFTER_DAYS", ""), 3, 1
+            ),
+            campaign_window_working_days=_int(
+                "KOMPAS_CAMPAIGN_WINDOW_DAYS", get("KOMPAS_CAMPAIGN_WINDOW_DAYS", ""), 10, 1
+            ),
+            enabled=scheduler == "on",
+        )
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How the outbox sender paces and retries proactive messages."""
+
+    rate_per_second: float = 30.0  # overall, per app (Teams: about 30 requests/s per tenant)
+    concurrency: int = 8
+    max_attempts: int = 8
+    lease_seconds: int = 120
+
+    @classmethod
+    def parse(cls, get: Callable[[str, str], str]) -> DeliverySettings:
+        """Read the KOMPAS_OUTBOX_* variables."""
+        rate_text = get("KOMPAS_OUTBOX_RATE", "30")
+        try:
+            rate = float(rate_text)
+        except ValueError as error:
+            raise SettingsError(f"KOMPAS_OUTBOX_RATE={rate_text!r}: expected a number") from error
+        if rate <= 0:
+            raise SettingsError("KOMPAS_OUTBOX_RATE must be above 0")
+        return cls(
+            rate_per_second=rate,
+            concurrency=_int(
+                "KOMPAS_OUTBOX_CONCURRENCY", get("KOMPAS_OUTBOX_CONCURRENCY", ""), 8, 1
+            ),
+            max_attempts=_int(
+                "KOMPAS_OUTBOX_MAX_ATTEMPTS", get("KOMPAS_OUTBOX_MAX_ATTEMPTS", ""), 8, 1
+            ),
+            lease_seconds=_int(
+                "KOMPAS_OUTBOX_LEASE_SECONDS", get("KOMPAS_OUTBOX_LEASE_SECONDS", ""), 120, 5
+            ),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Kompas can be configured with. Build with Settings.from_env()."""
@@ -50,6 +154,14 @@ class Settings:
     log_level: str = "INFO"
     # Test / sovereign-cloud only: where inbound Bot Framework JWT signing keys are published.
     openid_metadata_url: str = ""
+    # AI-ambassadors by Teams user id, AAD object id or CLI user name (roles refined later).
+    ambassadors: frozenset[str] = frozenset()
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+
+    def is_ambassador(self, *identities: str | None) -> bool:
+        """True when any of a person's ids is configured as an AI-ambassador."""
+        return any(identity in self.ambassadors for identity in identities if identity)
 
     @property
     def has_credentials(self) -> bool:
@@ -94,6 +206,9 @@ class Settings:
             ),
             log_level=get("KOMPAS_LOG_LEVEL", "INFO") or "INFO",
             openid_metadata_url=get("KOMPAS_OPENID_METADATA_URL"),
+            ambassadors=_split(get("KOMPAS_AMBASSADORS")),
+            schedule=ScheduleSettings.parse(get),
+            delivery=DeliverySettings.parse(get),
         )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID")

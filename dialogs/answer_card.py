@@ -31,7 +31,11 @@ def answer_reply(topic: Topic, question_id: int, texts: Texts) -> Reply:
         Fact(label("answer_card", "reviewed"), format_date(topic.reviewed)),
     )
     actions = (
-        Action(label("answer_card", "helpful"), FEEDBACK_VERB, {"question_id": question_id, "helpful": True}),
+        Action(
+            label("answer_card", "helpful"),
+            FEEDBACK_VERB,
+            {"question_id": question_id, "helpful": True},
+        ),
         Action(
             label("answer_card", "not_helpful"),
             FEEDBACK_VERB,

@@ -35,19 +35,28 @@ class AskDialog:
         question = redaction.text
         result = deps.knowledge.search(question)
         topic_id = result.best.topic.id if result.best else None
-        score = result.best.score if result.best else (
-            result.suggestions[0].score if result.suggestions else 0.0
+        score = (
+            result.best.score
+            if result.best
+            else (result.suggestions[0].score if result.suggestions else 0.0)
         )
         question_id = await deps.store.record_question(incoming.person, question, topic_id, score)
-        logger.info("question %d: topic=%s score=%.3f text=%r", question_id, topic_id, score, question)
+        logger.info(
+            "question %d: topic=%s score=%.3f text=%r", question_id, topic_id, score, question
+        )
         replies: list[Reply] = []
         if redaction.changed:
             replies.append(redaction_notice(deps, redaction.removed))
         if result.best is not None:
             replies.append(answer_reply(result.best.topic, question_id, deps.texts))
         else:
-            replies.append(self._unknown(question_id, [m.topic.title for m in result.suggestions],
-                                         [m.topic.id for m in result.suggestions]))
+            replies.append(
+                self._unknown(
+                    question_id,
+                    [m.topic.title for m in result.suggestions],
+                    [m.topic.id for m in result.suggestions],
+                )
+            )
         return replies
 
     def _unknown(self, question_id: int, titles: list[str], topic_ids: list[str]) -> Reply:

@@ -31,9 +31,14 @@ class AskAmbassadorDialog:
         if target:
             card = Card(
                 title=texts.label("ambassador_post", "title"),
-                sections=(Section(text=texts.render("ambassador_post", question=open_question.text)),),
+                sections=(
+                    Section(text=texts.render("ambassador_post", question=open_question.text)),
+                ),
                 facts=(
-                    Fact(texts.label("ambassador_post", "asked"), format_date(open_question.created_at)),
+                    Fact(
+                        texts.label("ambassador_post", "asked"),
+                        format_date(open_question.created_at),
+                    ),
                 ),
             )
             replies.append(Reply(card=card, conversation_id=target))

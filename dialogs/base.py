@@ -2,27 +2,46 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
 from bot.settings import Settings
 from dialogs.messages import Incoming, Reply
 from dialogs.texts import Texts
 from knowledge.index import KnowledgeBase
+from storage.database import Database
 from storage.store import Store
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware (UTC)."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
 class DialogDeps:
     """The services dialogs use; built once per process."""
 
+    database: Database
     store: Store
     knowledge: KnowledgeBase
     texts: Texts
     settings: Settings
+    clock: Callable[[], datetime] = field(default=utc_now)
 
 
 class Dialog(Protocol):
     """One user intent: takes an incoming event, returns the replies to send."""
 
     async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+
+@dataclass(frozen=True)
+class RouteTable:
+    """The routes one feature area adds: whole-message commands, card verbs and its dialogs."""
+
+    commands: Mapping[str, str]
+    verbs: Mapping[str, str]
+    build: Callable[[DialogDeps], Mapping[str, Dialog]]

@@ -5,22 +5,18 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from bot.settings import Settings
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.ask import AskDialog
 from dialogs.ask_ambassador import AskAmbassadorDialog
-from dialogs.base import Dialog, DialogDeps
+from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.feedback import FeedbackDialog
 from dialogs.help import HelpDialog
 from dialogs.messages import Incoming, IncomingKind, Reply
 from dialogs.show_topic import ShowTopicDialog
 from dialogs.small_talk import SmallTalkDialog
-from dialogs.texts import Texts
 from dialogs.welcome import WelcomeDialog
-from knowledge.index import KnowledgeBase
-from storage.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -75,15 +71,25 @@ def normalise_command(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+class RoutingConflictError(ValueError):
+    """Two feature areas claim the same command, verb or dialog name."""
+
+
+def _merge(target: dict[str, str], extra: Mapping[str, str], what: str) -> None:
+    for key, value in extra.items():
+        if key in target:
+            raise RoutingConflictError(f"{what} {key!r} is routed twice")
+        target[key] = value
+
+
 class Router:
     """Stores the conversation reference, then hands the event to one dialog."""
 
-    def __init__(
-        self, *, store: Store, knowledge: KnowledgeBase, texts: Texts, settings: Settings
-    ) -> None:
-        deps = DialogDeps(store=store, knowledge=knowledge, texts=texts, settings=settings)
-        self._store = store
-        self._texts = texts
+    def __init__(self, deps: DialogDeps, extra_routes: Sequence[RouteTable] = ()) -> None:
+        self._store = deps.store
+        self._texts = deps.texts
+        self._commands = dict(COMMANDS)
+        self._verbs = dict(VERBS)
         self._dialogs: dict[str, Dialog] = {
             "ask": AskDialog(deps),
             "help": HelpDialog(deps),
@@ -95,6 +101,16 @@ class Router:
             "show_topic": ShowTopicDialog(deps),
             "ask_ambassador": AskAmbassadorDialog(deps),
         }
+        for table in extra_routes:
+            _merge(self._commands, table.commands, "command")
+            _merge(self._verbs, table.verbs, "verb")
+            for name, dialog in table.build(deps).items():
+                if name in self._dialogs:
+                    raise RoutingConflictError(f"dialog {name!r} is defined twice")
+                self._dialogs[name] = dialog
+        unknown = (set(self._commands.values()) | set(self._verbs.values())) - set(self._dialogs)
+        if unknown:
+            raise RoutingConflictError(f"routes point at unknown dialogs: {sorted(unknown)}")
 
     def dialog_name(self, incoming: Incoming) -> str | None:
         """Which dialog handles this event (None: nothing to do, or an unknown button)."""
@@ -102,11 +118,11 @@ class Router:
             return EVENTS[incoming.kind]
         if incoming.kind == IncomingKind.SUBMIT:
             verb = (incoming.value or {}).get("verb")
-            return VERBS.get(verb) if isinstance(verb, str) else None
+            return self._verbs.get(verb) if isinstance(verb, str) else None
         command = normalise_command(incoming.text)
         if not command:
             return None
-        return COMMANDS.get(command, "ask")
+        return self._commands.get(command, "ask")
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one incoming event and return the replies to send, in order."""

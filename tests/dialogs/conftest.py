@@ -7,9 +7,12 @@ from collections.abc import Callable
 import pytest
 
 from bot.settings import PROJECT_ROOT, Settings
+from dialogs.base import DialogDeps
+from dialogs.features import feature_routes
 from dialogs.router import Router
 from dialogs.texts import Texts
 from knowledge.index import KnowledgeBase
+from storage.database import Database
 from storage.store import Store
 
 MakeRouter = Callable[..., Router]
@@ -22,11 +25,14 @@ def knowledge() -> KnowledgeBase:
 
 
 @pytest.fixture
-def make_router(store: Store, knowledge: KnowledgeBase) -> MakeRouter:
+def make_router(database: Database, store: Store, knowledge: KnowledgeBase) -> MakeRouter:
     def build(**overrides: object) -> Router:
         settings = Settings().with_overrides(**overrides)
         texts = Texts(PROJECT_ROOT / "content" / "templates", settings)
-        return Router(store=store, knowledge=knowledge, texts=texts, settings=settings)
+        deps = DialogDeps(
+            database=database, store=store, knowledge=knowledge, texts=texts, settings=settings
+        )
+        return Router(deps, feature_routes())
 
     return build
 

@@ -33,7 +33,7 @@ def test_redaction_notice_names_what_was_removed_in_danish() -> None:
 def test_a_missing_label_is_a_clear_error() -> None:
     texts = Texts(TEMPLATES, Settings())
 
-    with pytest.raises(TextsError, match="answer_card.nope"):
+    with pytest.raises(TextsError, match=r"answer_card\.nope"):
         texts.label("answer_card", "nope")
 
 

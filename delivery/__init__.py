@@ -1,0 +1,1 @@
+"""Durable proactive delivery: the outbox, its sender, pacing and retries."""

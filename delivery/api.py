@@ -1,0 +1,24 @@
+"""Public types of the delivery package (the contract jobs and dialogs rely on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from dialogs.messages import Reply
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    """One proactive message to enqueue; `key` makes enqueueing idempotent.
+
+    The key names the reason and the recipient, e.g. "campaign:2026-12:user:42" or
+    "pilot:7:checkin:3:user:42"; enqueueing the same key twice stores one row.
+    """
+
+    key: str
+    channel: str  # "teams", "cli", "slack"
+    conversation_id: str  # a stored conversation reference of that channel
+    reply: Reply
+    user_id: int | None = None  # users.id of the recipient, when it is a person
+    not_before: datetime | None = None  # aware; the sender waits until then (working hours)

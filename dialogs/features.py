@@ -1,0 +1,12 @@
+"""The feature areas whose routes are added to the core routing table."""
+
+from __future__ import annotations
+
+from dialogs.base import RouteTable
+from dialogs.experience_routes import EXPERIENCE_ROUTES
+from dialogs.pilot_routes import PILOT_ROUTES
+
+
+def feature_routes() -> tuple[RouteTable, ...]:
+    """Experiences (monthly prompt, reminders, my data) and pilots."""
+    return (EXPERIENCE_ROUTES, PILOT_ROUTES)
