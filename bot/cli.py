@@ -52,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     manifest.add_argument("--version", default="1.0.0", help="app package version")
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
+
+    from bot import cli_outbox, cli_trigger
+
+    cli_outbox.register(commands)
+    cli_trigger.register(commands)
     return parser
 
 
@@ -63,6 +68,9 @@ def _configure_logging(settings: Settings, verbose: bool) -> None:
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
+    handler = getattr(args, "handler", None)
+    if handler is not None:
+        return int(handler(args, settings))
     if args.command == "serve":
         from bot.server import UnsafeServeError, serve
 

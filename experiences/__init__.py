@@ -1,0 +1,1 @@
+"""Monthly AI-erfaringer: campaigns, reminders and the experiences people share."""

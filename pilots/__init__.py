@@ -1,0 +1,1 @@
+"""Local, time-boxed AI pilots: creation, check-ins, reflections and status."""
