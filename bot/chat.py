@@ -2,81 +2,167 @@
 
 from __future__ import annotations
 
+import asyncio
 import getpass
 import logging
 import sys
+from collections.abc import Awaitable, Callable
 from typing import TextIO
 
-from bot.cli_render import render_reply
-from bot.services import open_services
+from bot.cli_render import input_prompt, parse_input_answer, render_reply
+from bot.services import Services, open_services
 from bot.settings import Settings
-from dialogs.messages import Action, ConversationType, Incoming, IncomingKind, Person, Reply
+from dialogs.messages import (
+    Action,
+    CardInput,
+    ConversationType,
+    Incoming,
+    IncomingKind,
+    Person,
+    Reply,
+)
 
 logger = logging.getLogger(__name__)
 
 CLI_CHANNEL = "cli"
 QUIT_WORDS = frozenset({"/quit", "/exit", "/afslut", "exit", "quit"})
+MAX_INPUT_TRIES = 3
+
+# Fetches proactive messages waiting for this terminal conversation (the outbox's cli rows).
+PendingMessages = Callable[[Services, str], Awaitable[list[Reply]]]
 
 
-def _incoming(
-    person: Person, kind: IncomingKind, text: str = "", action: Action | None = None
-) -> Incoming:
-    value = {"verb": action.verb, **action.data} if action else None
-    return Incoming(
-        kind=kind,
-        person=person,
-        conversation_id=f"cli:{person.user_id}",
-        conversation_type=ConversationType.PERSONAL,
-        text=text,
-        value=value,
-    )
+async def no_pending_messages(services: Services, conversation_id: str) -> list[Reply]:
+    """Default when no outbox is wired in: nothing waits."""
+    return []
 
 
-async def run_chat(settings: Settings, user: str | None, stdin: TextIO, stdout: TextIO) -> int:
-    """Read lines from stdin; a number presses that button on the last replies."""
-    services = await open_services(settings)
-    name = user or getpass.getuser()
-    person = Person(channel=CLI_CHANNEL, user_id=name, name=name)
-    interactive = stdin.isatty()
-    buttons: list[Action] = []
+class ChatSession:
+    """One person's terminal conversation: shows replies, numbers buttons, asks card inputs."""
 
-    def show(replies: list[Reply]) -> None:
-        nonlocal buttons
-        buttons = []
+    def __init__(
+        self,
+        services: Services,
+        person: Person,
+        stdin: TextIO,
+        stdout: TextIO,
+        pending: PendingMessages = no_pending_messages,
+    ) -> None:
+        self._services = services
+        self._person = person
+        self._stdin = stdin
+        self._stdout = stdout
+        self._pending = pending
+        self._interactive = stdin.isatty()
+        self._buttons: list[tuple[Action, tuple[CardInput, ...]]] = []
+        self.conversation_id = f"cli:{person.user_id}"
+
+    def incoming(
+        self,
+        kind: IncomingKind,
+        text: str = "",
+        action: Action | None = None,
+        inputs: dict[str, str] | None = None,
+    ) -> Incoming:
+        """An event from this terminal, shaped like any channel's."""
+        value = {**(inputs or {}), "verb": action.verb, **action.data} if action else None
+        return Incoming(
+            kind=kind,
+            person=self._person,
+            conversation_id=self.conversation_id,
+            conversation_type=ConversationType.PERSONAL,
+            text=text,
+            value=value,
+            reference={"channel": CLI_CHANNEL, "conversation": {"id": self.conversation_id}},
+        )
+
+    def show(self, replies: list[Reply]) -> None:
+        """Print replies; their buttons replace the previous ones."""
+        self._buttons = []
         for reply in replies:
-            if reply.conversation_id:
-                stdout.write(f"(sendt til samtalen {reply.conversation_id})\n")
-            text, actions = render_reply(reply, first_number=len(buttons) + 1)
-            buttons.extend(actions)
-            stdout.write(f"kompas> {text}\n\n".replace("\n", "\n        ").rstrip(" "))
-        stdout.flush()
+            if reply.conversation_id and reply.conversation_id != self.conversation_id:
+                self._stdout.write(f"(sendt til samtalen {reply.conversation_id})\n")
+            text, actions = render_reply(reply, first_number=len(self._buttons) + 1)
+            inputs = reply.card.inputs if reply.card else ()
+            self._buttons.extend((action, inputs) for action in actions)
+            self._stdout.write(f"kompas> {text}\n\n".replace("\n", "\n        ").rstrip(" "))
+        self._stdout.flush()
 
-    try:
-        show(await services.router.handle(_incoming(person, IncomingKind.INSTALLED)))
+    def _read(self, prompt: str) -> str | None:
+        if self._interactive:
+            self._stdout.write(prompt)
+            self._stdout.flush()
+        line = self._stdin.readline()
+        if not line:
+            return None
+        if not self._interactive:
+            self._stdout.write(f"{prompt}{line.rstrip()}\n")
+        return line.rstrip("\n")
+
+    def _ask_inputs(self, inputs: tuple[CardInput, ...]) -> dict[str, str] | None:
+        answers: dict[str, str] = {}
+        for card_input in inputs:
+            self._stdout.write(input_prompt(card_input) + "\n")
+            for _ in range(MAX_INPUT_TRIES):
+                line = self._read("du> ")
+                if line is None:
+                    return None
+                value = parse_input_answer(card_input, line)
+                if value is not None:
+                    break
+                self._stdout.write("Det forstod jeg ikke – skriv nummeret på et af valgene.\n")
+            else:
+                return None
+            if value:
+                answers[card_input.id] = value
+        return answers
+
+    async def _show_pending(self) -> None:
+        replies = await self._pending(self._services, self.conversation_id)
+        if replies:
+            self.show(replies)
+
+    async def run(self) -> int:
+        """The read–answer loop until end of input or /quit."""
+        router = self._services.router
+        self.show(await router.handle(self.incoming(IncomingKind.INSTALLED)))
         while True:
-            if interactive:
-                stdout.write("du> ")
-                stdout.flush()
-            line = stdin.readline()
-            if not line:
+            await self._show_pending()
+            line = self._read("du> ")
+            if line is None:
                 break
             text = line.strip()
             if text.lower() in QUIT_WORDS:
                 break
-            if not interactive:
-                stdout.write(f"du> {text}\n")
-            if text.isdigit() and 1 <= int(text) <= len(buttons):
-                incoming = _incoming(person, IncomingKind.SUBMIT, action=buttons[int(text) - 1])
+            if text.isdigit() and 1 <= int(text) <= len(self._buttons):
+                action, inputs = self._buttons[int(text) - 1]
+                answers = self._ask_inputs(inputs) if inputs and action.with_inputs else {}
+                if answers is None:
+                    break
+                incoming = self.incoming(IncomingKind.SUBMIT, action=action, inputs=answers)
             else:
-                incoming = _incoming(person, IncomingKind.MESSAGE, text=text)
-            show(await services.router.handle(incoming))
+                incoming = self.incoming(IncomingKind.MESSAGE, text=text)
+            self.show(await router.handle(incoming))
+        return 0
+
+
+async def run_chat(
+    settings: Settings,
+    user: str | None,
+    stdin: TextIO,
+    stdout: TextIO,
+    pending: PendingMessages = no_pending_messages,
+) -> int:
+    """Open the services, chat until the input ends, close the services."""
+    services = await open_services(settings)
+    name = user or getpass.getuser()
+    person = Person(channel=CLI_CHANNEL, user_id=name, name=name)
+    try:
+        return await ChatSession(services, person, stdin, stdout, pending).run()
     finally:
         await services.close()
-    return 0
 
 
 def main_chat(settings: Settings, user: str | None) -> int:
     """Entry for the CLI."""
-    import asyncio
-
     return asyncio.run(run_chat(settings, user, sys.stdin, sys.stdout))

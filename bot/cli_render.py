@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from dialogs.messages import Action, Reply
+from dialogs.messages import Action, CardInput, ChoiceInput, Reply
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)")
@@ -36,7 +36,37 @@ def render_reply(reply: Reply, first_number: int = 1) -> tuple[str, list[Action]
                 parts.append(f"-- {section.title} --")
             parts.append(plain(section.text))
         parts.extend(f"{fact.label}: {fact.value}" for fact in card.facts)
+        parts.extend(f"* {card_input.label}" for card_input in card.inputs)
         for offset, action in enumerate(card.actions):
             parts.append(f"  [{first_number + offset}] {action.title}")
             actions.append(action)
     return "\n".join(parts), actions
+
+
+def input_prompt(card_input: CardInput) -> str:
+    """How the terminal asks for one card input (choices numbered, Enter skips)."""
+    lines = [card_input.label + ("" if card_input.required else " (Enter springer over)")]
+    if isinstance(card_input, ChoiceInput):
+        how = "numre adskilt af komma" if card_input.multiple else "et nummer"
+        lines.extend(
+            f"  ({number}) {choice.title}" for number, choice in enumerate(card_input.choices, 1)
+        )
+        lines.append(f"Svar med {how}:")
+    return "\n".join(lines)
+
+
+def parse_input_answer(card_input: CardInput, answer: str) -> str | None:
+    """The submitted value for a typed answer; None when it cannot be understood."""
+    answer = answer.strip()
+    if not isinstance(card_input, ChoiceInput):
+        return answer
+    if not answer:
+        return card_input.default
+    values: list[str] = []
+    for part in answer.replace(" ", "").split(","):
+        if not part.isdigit() or not 1 <= int(part) <= len(card_input.choices):
+            return None
+        values.append(card_input.choices[int(part) - 1].value)
+    if len(values) > 1 and not card_input.multiple:
+        return None
+    return ",".join(values)

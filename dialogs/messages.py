@@ -14,6 +14,7 @@ class IncomingKind(StrEnum):
     SUBMIT = "submit"  # the user pressed a card button / submitted a card (value is set)
     INSTALLED = "installed"  # the bot was installed / added to a conversation
     MEMBER_ADDED = "member_added"  # a person joined a conversation the bot is in
+    REFERENCE = "reference"  # the channel only told us about the conversation (store it, no reply)
 
 
 class ConversationType(StrEnum):
@@ -56,6 +57,7 @@ class Action:
     title: str
     verb: str
     data: dict[str, Any] = field(default_factory=dict)
+    with_inputs: bool = True  # False: pressing it ignores the card's inputs ("Intet at dele")
 
 
 @dataclass(frozen=True)

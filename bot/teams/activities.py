@@ -72,7 +72,8 @@ def to_incoming(activity: Activity) -> list[Incoming]:
         return _members_added(activity)
     if activity.type == ActivityTypes.installation_update:
         if (activity.action or "").lower() == "add":
-            return [_event(activity, IncomingKind.INSTALLED, activity.from_property)]
+            # Teams also sends conversationUpdate (bot added), which brings the welcome.
+            return [_event(activity, IncomingKind.REFERENCE, activity.from_property)]
         return []
     logger.debug("Ignoring activity of type %r", activity.type)
     return []

@@ -7,7 +7,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from dialogs.messages import Action, Card, Fact, Reply, Section
+from dialogs.messages import Action, Card, CardInput, ChoiceInput, Fact, Reply, Section
 
 ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 ADAPTIVE_CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
@@ -47,6 +47,7 @@ def card_json(card: Card) -> dict[str, Any]:
         body.extend(_section(section, f"section-{number}"))
     if card.facts:
         body.append(_fact_set(card.facts))
+    body.extend(_input(card_input) for card_input in card.inputs)
     result: dict[str, Any] = {
         "type": "AdaptiveCard",
         "$schema": ADAPTIVE_CARD_SCHEMA,
@@ -125,4 +126,34 @@ def _fact_set(facts: tuple[Fact, ...]) -> dict[str, Any]:
 
 def _submit(action: Action) -> dict[str, Any]:
     data = {"verb": action.verb, **action.data}
-    return {"type": "Action.Submit", "title": action.title, "data": data}
+    submit: dict[str, Any] = {"type": "Action.Submit", "title": action.title, "data": data}
+    if not action.with_inputs:
+        submit["associatedInputs"] = "none"
+    return submit
+
+
+def _input(card_input: CardInput) -> dict[str, Any]:
+    """Input.Text or Input.ChoiceSet; the value arrives in the submission under its id."""
+    element: dict[str, Any] = {
+        "id": card_input.id,
+        "label": card_input.label,
+        "isRequired": card_input.required,
+    }
+    if isinstance(card_input, ChoiceInput):
+        element.update(
+            type="Input.ChoiceSet",
+            style="expanded",
+            isMultiSelect=card_input.multiple,
+            choices=[{"title": c.title, "value": c.value} for c in card_input.choices],
+        )
+        if card_input.default:
+            element["value"] = card_input.default
+        return element
+    element.update(
+        type="Input.Text",
+        isMultiline=card_input.multiline,
+        maxLength=card_input.max_length,
+    )
+    if card_input.placeholder:
+        element["placeholder"] = card_input.placeholder
+    return element

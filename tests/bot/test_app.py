@@ -58,18 +58,17 @@ async def test_card_submit_is_routed_as_submit(
     assert (seen.kind, seen.value) == (IncomingKind.SUBMIT, value)
 
 
-@pytest.mark.parametrize("make", [fx.bot_added, fx.installation_update])
-async def test_install_events_are_routed_as_installed(
-    make: object,
+async def test_install_events_are_routed_as_installed_and_reference(
     stub_app: RunningApp,
     bot_connector: FakeBotConnector,
     recording_router: RecordingRouter,
 ) -> None:
-    assert callable(make)
-    assert (await stub_app.post_activity(make(bot_connector.url))).status == 200
+    assert (await stub_app.post_activity(fx.bot_added(bot_connector.url))).status == 200
     [sent] = await bot_connector.wait_for(1)
     assert sent.conversation_id == fx.PERSONAL_CONVERSATION
-    assert [s.kind for s in recording_router.seen] == [IncomingKind.INSTALLED]
+    assert (await stub_app.post_activity(fx.installation_update(bot_connector.url))).status == 200
+    kinds = [s.kind for s in recording_router.seen]
+    assert kinds == [IncomingKind.INSTALLED, IncomingKind.REFERENCE]
 
 
 async def test_unknown_activity_type_is_acknowledged_and_ignored(

@@ -74,9 +74,12 @@ async def test_mention_is_stripped_so_commands_work_in_group_chats(
 async def test_install_sends_welcome_and_stores_the_reference(
     kompas: RunningApp, bot_connector: FakeBotConnector, store: Store
 ) -> None:
+    # Teams sends both events when the app is installed in personal scope: one welcome.
+    assert (await kompas.post_activity(fx.bot_added(bot_connector.url))).status == 200
     assert (await kompas.post_activity(fx.installation_update(bot_connector.url))).status == 200
     [welcome] = await bot_connector.wait_for(1)
     assert welcome.text.startswith("Hej Mette!")
+    assert len(bot_connector.requests) == 1
     person = Person(channel="teams", user_id=fx.USER["id"], tenant_id=fx.TENANT_ID)
     [reference] = await store.references_for(person)
     assert reference.conversation_id == fx.PERSONAL_CONVERSATION

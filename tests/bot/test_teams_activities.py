@@ -99,7 +99,7 @@ def test_member_added_gives_one_event_per_person() -> None:
 
 def test_installation_update() -> None:
     [event] = incoming(fx.installation_update(SERVICE_URL, "add"))
-    assert event.kind == IncomingKind.INSTALLED
+    assert event.kind == IncomingKind.REFERENCE
     assert incoming(fx.installation_update(SERVICE_URL, "remove")) == []
 
 

@@ -152,3 +152,35 @@ async def test_turn_through_test_adapter_sends_an_adaptive_card() -> None:
     assert attachment.content_type == ADAPTIVE_CARD_CONTENT_TYPE
     assert_valid_adaptive_card(attachment.content)
     await channel.close()
+
+
+def test_card_inputs_become_adaptive_card_inputs_with_their_ids() -> None:
+    from dialogs.messages import Choice, ChoiceInput, TextInput
+
+    card = Card(
+        title="AI-erfaringer",
+        inputs=(
+            TextInput(id="used_for", label="Hvad brugte du AI til?", multiline=True),
+            ChoiceInput(
+                id="gain",
+                label="Gevinst",
+                choices=(Choice("Tid", "tid"), Choice("Kvalitet", "kvalitet")),
+                default="tid",
+            ),
+            ChoiceInput(
+                id="barriers",
+                label="Hvad var svært?",
+                choices=(Choice("Teknik", "teknik"), Choice("Tid", "tid")),
+                multiple=True,
+            ),
+        ),
+        actions=(Action("Send", "experience_submit", {"month": "2026-12"}),),
+    )
+
+    body = card_json(card)["body"]
+
+    text, gain, barriers = body[1:]
+    assert (text["type"], text["id"], text["isMultiline"]) == ("Input.Text", "used_for", True)
+    assert gain["type"] == "Input.ChoiceSet" and gain["value"] == "tid"
+    assert [c["value"] for c in gain["choices"]] == ["tid", "kvalitet"]
+    assert barriers["isMultiSelect"] is True and "value" not in barriers
