@@ -1,0 +1,71 @@
+"""The scheduler of one `kompas serve` process: leadership, jobs and the services they use."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from bot.settings import Settings
+from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
+from scheduling.context import JobContext
+from scheduling.jobs import kompas_job_specs
+from scheduling.leader import SchedulerLeadership
+from scheduling.scheduler import SchedulerRunner, build_scheduler, job_store_url_for
+from storage.database import Database
+
+logger = logging.getLogger(__name__)
+
+LEADERSHIP_RETRY_SECONDS = 5.0  # a dead leader's scheduler moves within about this long
+JobServices = Callable[[JobContext], None]
+
+
+def campaign_rule(settings: Settings) -> CampaignRule:
+    """The monthly prompt's rule from KOMPAS_CAMPAIGN_* settings."""
+    schedule = settings.schedule
+    return CampaignRule(
+        weekday=Weekday(schedule.campaign_weekday),
+        occurrence=schedule.campaign_occurrence,
+        at=schedule.campaign_time,
+    )
+
+
+class BackgroundScheduler:
+    """Competes for the scheduler lock; runs APScheduler only while this process leads."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Database,
+        provide_services: JobServices,
+        retry_interval: float = LEADERSHIP_RETRY_SECONDS,
+    ) -> None:
+        tz = ZoneInfo(settings.timezone)
+        self.context = JobContext(tz=tz, calendar=DEFAULT_CALENDAR)
+        provide_services(self.context)
+        job_store_url = job_store_url_for(settings.database_url)
+        specs = kompas_job_specs(tz, DEFAULT_CALENDAR, campaign_rule(settings))
+        self.runner = SchedulerRunner(
+            lambda: build_scheduler(settings, job_store_url, tz, context=self.context), specs
+        )
+        self.leadership = SchedulerLeadership.for_database(
+            database,
+            on_acquired=self.runner.start,
+            on_lost=self.runner.stop,
+            retry_interval=retry_interval,
+        )
+
+    @property
+    def role(self) -> str:
+        """"leader" while this process runs the scheduler, else "standby"."""
+        return "leader" if self.leadership.is_leader else "standby"
+
+    async def start(self) -> None:
+        """Try to lead now and keep trying in the background."""
+        await self.leadership.start()
+        logger.info("Scheduler role: %s", self.role)
+
+    async def stop(self) -> None:
+        """Stop competing and shut the scheduler down if this process ran it."""
+        await self.leadership.stop()
+        await self.runner.stop()
