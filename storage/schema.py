@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from storage import models, models_experiences, models_outbox, models_pilots
+from storage import (
+    models,
+    models_experiences,
+    models_organisation,
+    models_outbox,
+    models_pilots,
+)
 from storage.models import Base
 
-MODEL_MODULES = (models, models_outbox, models_experiences, models_pilots)
+MODEL_MODULES = (models, models_outbox, models_experiences, models_pilots, models_organisation)
 
 
 def metadata() -> MetaData:

@@ -1,0 +1,1 @@
+"""Leaders' digests: anonymised aggregation, themes and suggested next steps."""

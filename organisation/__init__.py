@@ -1,0 +1,1 @@
+"""The organisation tree (direktion → centres → units → teams), people and their roles."""
