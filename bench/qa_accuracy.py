@@ -44,6 +44,7 @@ class Outcome:
     predicted: str | None  # None: out of scope
     ranked_first: str | None  # best topic before the in-scope decision
     seconds: float
+    confidence: float = 0.0  # calibrated score of the topic ranked first
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def run_kompas(knowledge: KnowledgeBase, cases: Sequence[Case]) -> list[Outcome]
                 result.best.topic.id if result.best else None,
                 ranked[0].topic.id if ranked else None,
                 seconds,
+                ranked[0].score if ranked else 0.0,
             )
         )
     return outcomes
@@ -207,7 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if outcome.predicted != outcome.case.topic_id:
                 print(
                     f"  line {outcome.case.line}: expected {outcome.case.topic_id}, got "
-                    f"{outcome.predicted} (ranked first: {outcome.ranked_first}): "
+                    f"{outcome.predicted} (ranked first: {outcome.ranked_first}, "
+                    f"confidence {outcome.confidence:.2f}): "
                     f"{outcome.case.question}"
                 )
     print(

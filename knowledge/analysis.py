@@ -18,8 +18,10 @@ SYNONYM_WEIGHT = 0.8  # a query word that matches only through a synonym group
 FUZZY_WEIGHTS = {1: 0.8, 2: 0.6}  # a misspelt query word mapped to a word at edit distance d
 RELATIVE_WEIGHT = 0.7  # an unknown query word matched to a word with the same root
 MIN_ROOT = 5  # shortest root for that
-MAX_ENDING = 4  # longest ending that may differ (-ning, -else, -ion)
+MAX_ENDING = 5  # longest ending that may differ (-ning, -else, -ion, -ering)
 MIN_PART = 3  # shortest compound part
+MIN_MODIFIER = 4  # a compound whose head is unknown: shortest known modifier kept from it
+MIN_UNKNOWN_HEAD = 4  # … and shortest unknown head (sikkerheds-folder: sikkerhed, folder)
 RESOLVE_CACHE_SIZE = 50_000  # query words remembered with what they resolved to
 LINKING_LETTERS = ("s", "e")  # Danish linking letters: sikkerhed-s-hændelse, børn-e-have
 # Danish inflectional and derivational endings: never compound parts (borger-ens, vurder-inger).
@@ -191,8 +193,24 @@ class Analyzer:
         parts = self.split_compound(form)
         if parts:
             return [(part, 1.0) for part in parts]
-        found = self.correct(form) or self.relative(form)
-        return [found] if found else [(form, 1.0)]
+        corrected = self.correct(form)
+        if corrected:
+            return [corrected]
+        split = self.split_modifier(form)
+        if split:
+            return split
+        related = self.relative(form)
+        return [related] if related else [(form, 1.0)]
+
+    def split_modifier(self, form: str) -> list[tuple[str, float]] | None:
+        """An unknown compound whose first part is a content word and whose head is not
+        (sikkerheds-folder): the known modifier and the unknown head, so that the question
+        matches what it can and counts the rest as not understood."""
+        for cut in range(len(form) - MIN_UNKNOWN_HEAD, MIN_MODIFIER - 1, -1):
+            modifier = self._head(form[:cut])
+            if modifier is not None and len(modifier) >= MIN_MODIFIER:
+                return [(modifier, 1.0), (form[cut:], 1.0)]
+        return None
 
     # -- documents and queries --------------------------------------------------------------
 

@@ -1,68 +1,51 @@
-"""The knowledge base: BM25F ranking over topic fields plus a calibrated in-scope decision."""
+"""The knowledge base: BM25F and a topic language model, fused, plus a calibrated in-scope
+decision (knowledge/calibration.py)."""
 
 from __future__ import annotations
 
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.settings import Contacts
 from knowledge.analysis import Analyzer, Concept
 from knowledge.api import Match, SearchResult, Topic
+from knowledge.calibration import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Evidence
+from knowledge.ranking import (
+    TopicModel,
+    accumulate,
+    bm25,
+    bm25f,
+    idf,
+    softmax,
+    standardised,
+)
 from knowledge.synonyms import SynonymGroups, load_synonyms
 from knowledge.topics import load_topics
 
 logger = logging.getLogger(__name__)
 
-# Ranking (BM25F). What a topic is *about* (title, listed questions) counts more than its
-# keywords, which count more than answer text that merely mentions a word.
-FIELD_WEIGHTS = {"title": 3.0, "questions": 3.0, "keywords": 2.0, "short": 1.5, "details": 1.0}
-K1 = 1.2  # term-frequency saturation
+# Ranking: three opinions on which topic fits, added as z-scores across topics.
+# 1. BM25F over the topic's fields plus its best listed question, times the share of the
+#    question the topic covers. What a topic is *about* (title, listed questions, keywords)
+#    counts more than its answer text, which mentions many words in passing.
+FIELD_WEIGHTS = {"title": 3.0, "questions": 3.0, "keywords": 2.0, "short": 0.75, "details": 0.5}
+K1 = 2.0  # term-frequency saturation (BM25F and the listed questions)
 B = 0.75  # length normalisation
 QUESTION_WEIGHT = 1.0  # the best listed question, scored as its own mini-document, is added
-# Calibration: confidence = logistic(bias + Σ weight × evidence), each evidence in 0..1 (see
-# Evidence). Fitted once on even lines of the development questions (bench/RESULTS.md) and
-# rounded; a question is answered at confidence ≥ 0.5 (more likely in scope than not).
-CALIBRATION = {"coverage": 1.0, "similarity": 2.5, "strength": 2.0, "domain": 4.0}
-CALIBRATION_BIAS = -2.5
-STRENGTH_SCALE = 6.0  # ranking score at which strength reaches 1 - 1/e
-DOMAIN_FIELDS = ("title", "questions", "keywords")  # where the kompas says what it is about
-ANSWER_THRESHOLD = 0.5
-SUGGEST_THRESHOLD = 0.25  # below the answer threshold but close enough for "Mente du …?"
+COVERAGE_POWER = 0.5  # × coverage^power: topics that explain more of the question win
+# 2. A unigram language model per topic (a naive Bayes vote): the same fields, answer text at
+#    a tenth, add-0.01 smoothing. It rewards a topic for *all* the question's words, where
+#    BM25F can be carried by one rare word.
+MODEL_FIELD_WEIGHTS = {"title": 1, "questions": 1, "keywords": 1, "short": 0.1, "details": 0.1}
+SMOOTHING = 0.01
+MODEL_WEIGHT = 1.0
+# 3. Closeness (0..1) to the nearest listed question, as QnA Maker's alternate questions: a
+#    question that nearly repeats a listed one gets up to one standard deviation more.
+SIMILARITY_WEIGHT = 1.0
 MAX_SUGGESTIONS = 2
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Why a topic fits a question; every part except `rank` is in 0..1."""
-
-    index: int  # position of the topic in KnowledgeBase.topics
-    rank: float  # (BM25F + best listed question) × coverage: orders the topics
-    coverage: float  # share of the question's words (idf-weighted) the topic contains
-    similarity: float  # Dice overlap (idf-weighted) with the closest listed question
-    # The largest share of topics whose title, questions or keywords use one of the question's
-    # words: questions in the kompas's own vocabulary (AI, prompts, tools) score high, questions
-    # about lunch or payslips low. Derived from the content, not from a word list.
-    domain: float
-
-    @property
-    def strength(self) -> float:
-        return 1.0 - math.exp(-self.rank / STRENGTH_SCALE)
-
-    @property
-    def confidence(self) -> float:
-        """Calibrated probability that the question is in scope and this topic answers it."""
-        z = CALIBRATION_BIAS + sum(
-            weight * float(getattr(self, name)) for name, weight in CALIBRATION.items()
-        )
-        return 1.0 / (1.0 + math.exp(-z))
-
-
-def _idf(document_frequency: int, documents: int) -> float:
-    return math.log(1 + (documents - document_frequency + 0.5) / (document_frequency + 0.5))
 
 
 def _fields(topic: Topic) -> dict[str, str]:
@@ -92,18 +75,22 @@ class KnowledgeBase:
         analysed = [
             {name: self._analyzer.document_terms(text) for name, text in f.items()} for f in fields
         ]
+        # Document frequencies over small passages (a question, a paragraph): how much a word
+        # says, both for ranking and for how much of the question a topic covers.
         passages = [
             set(self._analyzer.document_terms(passage))
             for topic in self._topics
             for passage in _passages(topic)
         ]
-        df = Counter(term for terms in passages for term in terms)
-        self._idf = {term: _idf(freq, len(passages)) for term, freq in df.items()}
-        self._idf_unknown = _idf(0, max(len(passages), 1))
-        core = [set().union(*(f[n] for n in DOMAIN_FIELDS)) for f in analysed]
-        topic_df = Counter(term for terms in core for term in terms)
-        self._topic_share = {term: n / max(len(self._topics), 1) for term, n in topic_df.items()}
-        self._postings = _invert(self._bm25f(f, analysed) for f in analysed)
+        passage_df = Counter(term for terms in passages for term in terms)
+        # A synonym phrase can span two listed questions in the joined field: count it once.
+        passage_df.update(
+            {t for f in analysed for terms in f.values() for t in terms} - set(passage_df)
+        )
+        self._idf = {term: idf(n, len(passages)) for term, n in passage_df.items()}
+        self._idf_unknown = idf(0, max(len(passages), 1))
+        self._postings = bm25f(analysed, FIELD_WEIGHTS, self._idf, K1, B)
+        self._model = TopicModel(analysed, MODEL_FIELD_WEIGHTS, SMOOTHING)
         questions = [
             (index, self._analyzer.document_terms(question))
             for index, topic in enumerate(self._topics)
@@ -111,15 +98,10 @@ class KnowledgeBase:
         ]
         self._question_topic = [index for index, _ in questions]
         self._question_size = [sum(self._idf[t] for t in terms) for _, terms in questions]
-        lengths = [sum(terms.values()) for _, terms in questions]
-        average = sum(lengths) / max(len(lengths), 1) or 1.0
-        self._question_postings = _invert(
-            {
-                t: self._idf[t] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * n / average))
-                for t, tf in terms.items()
-            }
-            for (_, terms), n in zip(questions, lengths, strict=True)
-        )
+        self._question_postings = bm25([terms for _, terms in questions], self._idf, K1, B)
+        question_df = Counter(term for _, terms in questions for term in terms)
+        scale = math.log(1 + max(len(questions), 1))
+        self._typicality = {t: math.log(1 + n) / scale for t, n in question_df.items()}
 
     @classmethod
     def load(cls, content_dir: Path, contacts: Contacts) -> KnowledgeBase:
@@ -135,17 +117,6 @@ class KnowledgeBase:
     def topic(self, topic_id: str) -> Topic | None:
         return self._by_id.get(topic_id)
 
-    def _bm25f(
-        self, topic_fields: dict[str, dict[str, float]], analysed: list[dict[str, dict[str, float]]]
-    ) -> dict[str, float]:
-        pseudo: defaultdict[str, float] = defaultdict(float)
-        for name, terms in topic_fields.items():
-            average = sum(sum(f[name].values()) for f in analysed) / len(analysed) or 1.0
-            norm = 1 - B + B * sum(terms.values()) / average
-            for term, tf in terms.items():
-                pseudo[term] += FIELD_WEIGHTS[name] * tf / norm
-        return {term: self._idf[term] * tf / (K1 + tf) for term, tf in pseudo.items()}
-
     # -- search -----------------------------------------------------------------------------
 
     def _importance(self, concept: Concept) -> float:
@@ -158,29 +129,61 @@ class KnowledgeBase:
         concepts = self._analyzer.query_concepts(question)
         if not concepts or not self._topics:
             return []
+        count = len(self._topics)
         importance = [self._importance(concept) for concept in concepts]
         total = sum(importance)
-        domain = max(
-            a * self._topic_share.get(t, 0.0) for c in concepts for t, a in c.alternatives.items()
+        unknown = sum(
+            weight
+            for concept, weight in zip(concepts, importance, strict=True)
+            if not any(term in self._idf for term in concept.alternatives)
         )
-        rank = [0.0] * len(self._topics)
-        covered = [0.0] * len(self._topics)
-        question_rank = [0.0] * len(self._question_topic)
-        question_covered = [0.0] * len(self._question_topic)
+        domain = max(
+            share * self._typicality.get(term, 0.0)
+            for concept in concepts
+            for term, share in concept.alternatives.items()
+        )
+        rank, covered = [0.0] * count, [0.0] * count
+        question_rank: defaultdict[int, float] = defaultdict(float)
+        question_covered: defaultdict[int, float] = defaultdict(float)
         for concept, weight in zip(concepts, importance, strict=True):
-            _accumulate(concept, weight, self._postings, rank, covered)
-            _accumulate(concept, weight, self._question_postings, question_rank, question_covered)
-        best_question = [0.0] * len(self._topics)
-        similarity = [0.0] * len(self._topics)
-        for number, index in enumerate(self._question_topic):
-            dice = 2 * question_covered[number] / (total + self._question_size[number])
-            similarity[index] = max(similarity[index], dice)
-            best_question[index] = max(best_question[index], question_rank[number])
-        found: list[Evidence] = []
-        for index in range(len(self._topics)):
-            coverage = covered[index] / total
-            score = (rank[index] + QUESTION_WEIGHT * best_question[index]) * coverage
-            found.append(Evidence(index, score, coverage, similarity[index], domain))
+            accumulate(concept, weight, self._postings, rank, covered)
+            accumulate(concept, weight, self._question_postings, question_rank, question_covered)
+        best_question = [0.0] * count
+        similarity = [0.0] * count
+        for number, covered_here in question_covered.items():
+            index = self._question_topic[number]
+            dice = 2 * covered_here / (total + self._question_size[number])
+            if dice > similarity[index]:
+                similarity[index] = dice
+            if question_rank[number] > best_question[index]:
+                best_question[index] = question_rank[number]
+        lexical = [
+            (rank[i] + QUESTION_WEIGHT * best_question[i]) * (covered[i] / total) ** COVERAGE_POWER
+            for i in range(count)
+        ]
+        likelihood = self._model.log_likelihoods(concepts)
+        fused = [
+            a + MODEL_WEIGHT * b + SIMILARITY_WEIGHT * c
+            for a, b, c in zip(
+                standardised(lexical),
+                standardised(likelihood),
+                similarity,
+                strict=True,
+            )
+        ]
+        posterior = softmax(likelihood)
+        found = [
+            Evidence(
+                index=i,
+                rank=fused[i],
+                coverage=covered[i] / total,
+                similarity=similarity[i],
+                domain=domain,
+                unknown=unknown / total,
+                posterior=posterior[i],
+            )
+            for i in range(count)
+        ]
         found.sort(key=lambda e: (-e.rank, e.index))
         return found
 
@@ -201,34 +204,3 @@ class KnowledgeBase:
         return SearchResult(
             question, None, tuple(Match(self._topics[e.index], e.confidence) for e in close)
         )
-
-
-Postings = dict[str, list[tuple[int, float]]]
-
-
-def _invert(documents: Iterable[dict[str, float]]) -> Postings:
-    """Term → [(document number, weight)] for the documents that contain the term."""
-    postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
-    for number, weights in enumerate(documents):
-        for term, weight in weights.items():
-            postings[term].append((number, weight))
-    return dict(postings)
-
-
-def _accumulate(
-    concept: Concept, importance: float, postings: Postings, rank: list[float], covered: list[float]
-) -> None:
-    """Add one question word to every document: its best alternative's weight to `rank`, and
-    its importance (scaled by how exact the match is) to `covered`."""
-    best: dict[int, float] = {}
-    found: dict[int, float] = {}
-    for term, share in concept.alternatives.items():
-        for number, weight in postings.get(term, ()):
-            if share * weight > best.get(number, 0.0):
-                best[number] = share * weight
-            if share > found.get(number, 0.0):
-                found[number] = share
-    for number, value in best.items():
-        rank[number] += value
-    for number, share in found.items():
-        covered[number] += importance * share

@@ -60,6 +60,17 @@ def test_misspelt_words_map_to_close_content_words() -> None:
 def test_words_from_the_same_root_meet() -> None:
     analyzer = Analyzer(VOCABULARY)
     assert [c.text for c in analyzer.query_concepts("afprøve")] == ["afprøvning"]
+    # a verb whose stem lacks the noun's whole -ering ending (digitalis-erer, digitalis-ering)
+    other = Analyzer(["Digitalisering i kommunen"])
+    assert [c.text for c in other.query_concepts("digitaliserer")] == ["digitalisering"]
+
+
+def test_a_compound_with_an_unknown_head_keeps_its_known_modifier() -> None:
+    analyzer = Analyzer(VOCABULARY)
+    assert analyzer.split_modifier("sikkerhedsfolder") == [("sikkerhed", 1.0), ("folder", 1.0)]
+    assert [c.text for c in analyzer.query_concepts("sikkerhedsfolder")] == ["sikkerhed", "folder"]
+    assert analyzer.split_modifier("kantinemenu") is None  # nothing known to keep
+    assert analyzer.split_modifier("sikkerhedsx") is None  # too short a rest to be a word
 
 
 def test_text_typed_without_danish_letters() -> None:

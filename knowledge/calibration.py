@@ -1,0 +1,41 @@
+"""The in-scope decision: evidence about a question and its best topic, combined by a
+logistic model into the probability that the topic answers the question."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# confidence = logistic(bias + Σ weight × evidence), each evidence in 0..1. Fitted by logistic
+# regression on the even lines of the development questions only (odd lines are the held-out
+# check, see bench/RESULTS.md) and rounded to half units.
+CALIBRATION = {"coverage": 5.0, "domain": 6.5, "posterior": 2.5}
+CALIBRATION_BIAS = -7.0
+ANSWER_THRESHOLD = 0.5  # answer when more likely in scope than not
+SUGGEST_THRESHOLD = 0.25  # below the answer threshold but close enough for "Mente du …?"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a topic fits a question; every part except `index` and `rank` is in 0..1."""
+
+    index: int  # position of the topic in KnowledgeBase.topics
+    rank: float  # fused ranking score: orders the topics, no meaning across questions
+    coverage: float  # share of the question's words (idf-weighted) found anywhere in the topic
+    similarity: float  # Dice overlap (idf-weighted) with the closest listed question
+    # How typical of the kompas the question's most typical word is: log of the number of
+    # listed questions (all topics) that use it, relative to all listed questions. High for
+    # the words nearly every question uses (AI, the tools), low for words of other errands.
+    domain: float
+    # Share of the question's words (idf-weighted) unknown to the whole content; reported but
+    # not calibrated: on the development questions it adds nothing beyond coverage.
+    unknown: float
+    posterior: float  # the topic language model's posterior for this topic
+
+    @property
+    def confidence(self) -> float:
+        """Calibrated probability that the question is in scope and this topic answers it."""
+        z = CALIBRATION_BIAS + sum(
+            weight * float(getattr(self, name)) for name, weight in CALIBRATION.items()
+        )
+        return 1.0 / (1.0 + math.exp(-z))
