@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack
 
 from aiohttp import web
 
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.teams import TeamsChannel
+from bot.teams.transport import teams_outbox_sender
+from bot.web_digests import add_digest_routes
 
 logger = logging.getLogger(__name__)
 
@@ -21,18 +24,26 @@ TEAMS_KEY = web.AppKey("teams", TeamsChannel)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def create_app(settings: Settings, services: Services | None = None) -> web.Application:
-    """Build the app. Services are opened on startup (and closed) unless passed in."""
+def create_app(
+    settings: Settings, services: Services | None = None, *, deliver_outbox: bool | None = None
+) -> web.Application:
+    """Build the app. Services are opened on startup (and closed) unless passed in.
+
+    With `deliver_outbox` the app drains the outbox (Teams rows) while it runs; by default
+    it does when it opens its own services (every `kompas serve`), not with given ones.
+    """
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_server_errors])
-    app.cleanup_ctx.append(_lifecycle(settings, services))
+    deliver = services is None if deliver_outbox is None else deliver_outbox
+    app.cleanup_ctx.append(_lifecycle(settings, services, deliver))
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
+    add_digest_routes(app, SERVICES_KEY)
     return app
 
 
 def _lifecycle(
-    settings: Settings, given: Services | None
+    settings: Settings, given: Services | None, deliver: bool
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         services = given if given is not None else await open_services(settings)
@@ -40,7 +51,14 @@ def _lifecycle(
         app[SERVICES_KEY] = services
         app[TEAMS_KEY] = teams
         try:
-            yield
+            async with AsyncExitStack() as delivery:
+                if deliver:  # on SIGTERM: stop claiming, finish sends in flight, then close
+                    sender = await delivery.enter_async_context(
+                        teams_outbox_sender(settings, services.database, services.store)
+                    )
+                    sender.start()
+                    delivery.push_async_callback(sender.stop)
+                yield
         finally:
             await teams.close()
             if given is None:  # the caller owns services it passed in

@@ -53,10 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
-    from bot import cli_outbox, cli_trigger
+    from bot import cli_demo, cli_digest, cli_org, cli_outbox, cli_trigger
 
     cli_outbox.register(commands)
     cli_trigger.register(commands)
+    cli_org.register(commands)
+    cli_digest.register(commands)
+    cli_demo.register(commands)
     return parser
 
 

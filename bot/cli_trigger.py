@@ -3,21 +3,102 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
+from storage.database import Database, StorageError
 
-JOBS = ("monthly", "reminders", "pilot-checkins")
+if TYPE_CHECKING:
+    from experiences.campaign import CampaignService
+
+logger = logging.getLogger(__name__)
+
+# A job run from the command line: gets the migrated, connected database, the settings
+# and today's local date; returns the line to print.
+TriggerJob = Callable[[Database, Settings, date], Awaitable[str]]
+
+
+def _campaign_service(database: Database, settings: Settings) -> CampaignService:
+    from delivery.outbox import Outbox
+    from dialogs.texts import Texts
+    from experiences.campaign import CampaignService
+    from storage.experience_store import ExperienceStore
+
+    texts = Texts(settings.content_dir / "templates", settings)
+    return CampaignService(ExperienceStore(database), Outbox(database), texts, settings)
+
+
+async def run_monthly(database: Database, settings: Settings, today: date) -> str:
+    """Start (or resume) this month's AI-erfaringer campaign."""
+    from experiences.campaign import campaign_month
+
+    service = _campaign_service(database, settings)
+    queued = await service.start_monthly_campaign(today)
+    return f"monthly campaign {campaign_month(today)}: {queued} messages queued"
+
+
+async def run_reminders(database: Database, settings: Settings, today: date) -> str:
+    """Queue the campaign reminders due today."""
+    service = _campaign_service(database, settings)
+    queued = await service.send_due_reminders(today)
+    return f"campaign reminders {today.isoformat()}: {queued} messages queued"
+
+
+async def run_pilot_checkins(database: Database, settings: Settings, today: date) -> str:
+    """Queue the pilot check-ins and final reflections due today."""
+    from pilots.checkins import trigger_pilot_checkins
+
+    return await trigger_pilot_checkins(database, settings, today)
+
+
+async def _not_available(database: Database, settings: Settings, today: date) -> str:
+    raise NotImplementedError("not available yet")
+
+
+# Job name → what it runs; add a job with one line here.
+JOBS: Mapping[str, TriggerJob] = MappingProxyType(
+    {
+        "monthly": run_monthly,
+        "reminders": run_reminders,
+        "pilot-checkins": run_pilot_checkins,
+    }
+)
 
 
 def register(commands: Any) -> None:
     """Add the `trigger` command to the CLI."""
     trigger = commands.add_parser("trigger", help="run a scheduled job now")
-    trigger.add_argument("job", choices=JOBS, help="which job to run")
+    trigger.add_argument("job", choices=sorted(JOBS), help="which job to run")
     trigger.set_defaults(handler=run_trigger)
 
 
+async def _run(job: TriggerJob, settings: Settings) -> str:
+    database = await Database.connect(settings.database_url)
+    try:
+        today = datetime.now(ZoneInfo(settings.timezone)).date()
+        return await job(database, settings, today)
+    finally:
+        await database.dispose()
+
+
 def run_trigger(args: argparse.Namespace, settings: Settings) -> int:
-    """Run one job now (filled in by the campaign and pilot work)."""
-    print(f"trigger {args.job}: not available yet")
-    return 1
+    """Migrate the configured database, run one job now and print what it did."""
+    from storage.migrate import upgrade
+
+    try:
+        upgrade(settings.database_url)
+        print(asyncio.run(_run(JOBS[args.job], settings)))
+    except NotImplementedError as error:
+        print(f"kompas trigger {args.job}: {error}", file=sys.stderr)
+        return 1
+    except StorageError as error:
+        print(f"kompas trigger {args.job}: {error}", file=sys.stderr)
+        return 2
+    return 0

@@ -12,6 +12,10 @@ from dotenv import dotenv_values
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///data/kompas.db"
+# Leaders' digests: fewest distinct people behind any figure, and behind anything from free text.
+DEFAULT_MIN_GROUP = 5
+SMALLEST_MIN_GROUP = 3  # below this no figure is anonymous in any useful sense
+DEFAULT_MIN_TEXT_GROUP = 10
 
 
 class SettingsError(ValueError):
@@ -158,6 +162,10 @@ class Settings:
     ambassadors: frozenset[str] = frozenset()
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    min_group: int = DEFAULT_MIN_GROUP
+    min_text_group: int = DEFAULT_MIN_TEXT_GROUP
+    # Signs the expiring links to digest pages; empty: a generated key kept in the database.
+    link_secret: str = ""
 
     def is_ambassador(self, *identities: str | None) -> bool:
         """True when any of a person's ids is configured as an AI-ambassador."""
@@ -209,7 +217,22 @@ class Settings:
             ambassadors=_split(get("KOMPAS_AMBASSADORS")),
             schedule=ScheduleSettings.parse(get),
             delivery=DeliverySettings.parse(get),
+            min_group=_int(
+                "KOMPAS_MIN_GROUP", get("KOMPAS_MIN_GROUP"), DEFAULT_MIN_GROUP, SMALLEST_MIN_GROUP
+            ),
+            min_text_group=_int(
+                "KOMPAS_MIN_TEXT_GROUP",
+                get("KOMPAS_MIN_TEXT_GROUP"),
+                DEFAULT_MIN_TEXT_GROUP,
+                SMALLEST_MIN_GROUP,
+            ),
+            link_secret=get("KOMPAS_LINK_SECRET"),
         )
+        if settings.min_text_group < settings.min_group:
+            raise SettingsError(
+                f"KOMPAS_MIN_TEXT_GROUP={settings.min_text_group} must be at least "
+                f"KOMPAS_MIN_GROUP={settings.min_group}"
+            )
         if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
             raise SettingsError("MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID")
         return settings

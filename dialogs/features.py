@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dialogs.base import RouteTable
+from dialogs.digest_routes import DIGEST_ROUTES
 from dialogs.experience_routes import EXPERIENCE_ROUTES
 from dialogs.pilot_routes import PILOT_ROUTES
 
 
 def feature_routes() -> tuple[RouteTable, ...]:
     """Experiences (monthly prompt, reminders, my data) and pilots."""
-    return (EXPERIENCE_ROUTES, PILOT_ROUTES)
+    return (EXPERIENCE_ROUTES, PILOT_ROUTES, DIGEST_ROUTES)

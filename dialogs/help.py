@@ -17,6 +17,11 @@ class HelpDialog:
         topics = [topic.title for topic in self._deps.knowledge.topics]
         card = Card(
             title=texts.label("help_card", "title"),
-            sections=(Section(text=texts.render("help", topics=topics)),),
+            sections=(Section(text=texts.render("help", topics=topics, **self._roles(incoming))),),
         )
         return [Reply(card=card)]
+
+    def _roles(self, incoming: Incoming) -> dict[str, bool]:
+        person = incoming.person
+        ambassador = self._deps.settings.is_ambassador(person.user_id, person.aad_object_id)
+        return {"ambassador": ambassador, "leader": False}

@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 MONTHLY_CAMPAIGN_JOB_ID = "kompas.monthly-campaign"
 DAILY_REMINDERS_JOB_ID = "kompas.daily-reminders"
+PILOT_CHECKINS_JOB_ID = "kompas.pilot-checkins"
 
 # How late a run may start. APScheduler's default is 1 second: a campaign due at 09:30
 # while Kompas was restarting would be logged as "missed" and silently skipped for the
@@ -35,6 +36,10 @@ MONTHLY_CAMPAIGN_GRACE_SECONDS = 6 * 60 * 60
 # Reminders due at 10:00 still go out if Kompas is back by 14:00.
 DAILY_REMINDERS_GRACE_SECONDS = 4 * 60 * 60
 DAILY_REMINDERS_AT = time(10)
+# Pilot check-ins go out after lunch, when there is something to say about the week;
+# a run missed while Kompas restarted still starts until 15:00, inside working hours.
+PILOT_CHECKINS_AT = time(13)
+PILOT_CHECKINS_GRACE_SECONDS = 2 * 60 * 60
 
 _FUNC_REF = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_][\w.]*$")
 _TRIGGER_STATE_VERSION = 1
@@ -223,7 +228,7 @@ def kompas_job_specs(
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
     campaign_rule: CampaignRule = DEFAULT_CAMPAIGN_RULE,
 ) -> list[JobSpec]:
-    """The jobs Kompas schedules: the monthly experience prompt and daily reminders."""
+    """The jobs Kompas schedules: the monthly prompt, daily reminders and pilot check-ins."""
     return [
         JobSpec(
             id=MONTHLY_CAMPAIGN_JOB_ID,
@@ -239,6 +244,14 @@ def kompas_job_specs(
             trigger=WorkingDaysTrigger(DAILY_REMINDERS_AT, tz, calendar),
             func_ref="scheduling.tasks:send_daily_reminders",
             misfire_grace_time=DAILY_REMINDERS_GRACE_SECONDS,
+            coalesce=True,
+        ),
+        JobSpec(
+            id=PILOT_CHECKINS_JOB_ID,
+            name="Pilot-check-ins",
+            trigger=WorkingDaysTrigger(PILOT_CHECKINS_AT, tz, calendar),
+            func_ref="scheduling.tasks:send_pilot_checkins",
+            misfire_grace_time=PILOT_CHECKINS_GRACE_SECONDS,
             coalesce=True,
         ),
     ]

@@ -31,8 +31,21 @@ class ReminderSender(Protocol):
         ...
 
 
+class PilotCheckinSender(Protocol):
+    """Queues the pilot check-ins and final reflections due by a day (pilots.checkins).
+
+    Idempotent per pilot, check-in and participant (outbox key
+    pilot:<id>:checkin:<n>:user:<uid>), so a repeated run sends nothing twice.
+    """
+
+    async def send_due_checkins(self, day: date) -> int:
+        """Queue what is due by `day`; returns how many messages were newly queued."""
+        ...
+
+
 CAMPAIGN_STARTER: ServiceKey[CampaignStarter] = ServiceKey("campaign_starter")
 REMINDER_SENDER: ServiceKey[ReminderSender] = ServiceKey("reminder_sender")
+PILOT_CHECKIN_SENDER: ServiceKey[PilotCheckinSender] = ServiceKey("pilot_checkin_sender")
 
 
 async def run_monthly_campaign(context: JobContext) -> None:
@@ -50,3 +63,13 @@ async def send_daily_reminders(context: JobContext) -> None:
         return
     queued = await context.get(REMINDER_SENDER).send_due_reminders(today)
     logger.info("Reminders of %s: %d messages queued", today.isoformat(), queued)
+
+
+async def send_pilot_checkins(context: JobContext) -> None:
+    """Job: queue the pilot check-ins due today; does nothing on a closed day."""
+    today = context.today()
+    if not context.calendar.is_working_day(today):
+        logger.info("No pilot check-ins on %s: not a working day", today.isoformat())
+        return
+    queued = await context.get(PILOT_CHECKIN_SENDER).send_due_checkins(today)
+    logger.info("Pilot check-ins of %s: %d messages queued", today.isoformat(), queued)

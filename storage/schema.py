@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 from storage import (
     models,
+    models_digests,
     models_experiences,
     models_organisation,
     models_outbox,
@@ -13,7 +14,14 @@ from storage import (
 )
 from storage.models import Base
 
-MODEL_MODULES = (models, models_outbox, models_experiences, models_pilots, models_organisation)
+MODEL_MODULES = (
+    models,
+    models_outbox,
+    models_experiences,
+    models_pilots,
+    models_organisation,
+    models_digests,
+)
 
 
 def metadata() -> MetaData:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
 import logging
-from collections import deque
+import math
+import time
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -25,6 +28,53 @@ class FakeResponse:
     body: dict[str, Any] | None = None
 
 
+TEAMS_CONVERSATION_WINDOWS = ((7, 1.0), (8, 2.0), (60, 30.0), (1800, 3600.0))
+
+
+@dataclass(frozen=True)
+class ConnectorLimits:
+    """Throttling like Teams': a send over a limit is answered 429 with Retry-After.
+
+    `conversation_windows` are (sends, seconds) per conversation; `overall_per_second`
+    limits all sends together (None: no overall limit). Only accepted sends count.
+    """
+
+    conversation_windows: tuple[tuple[int, float], ...] = TEAMS_CONVERSATION_WINDOWS
+    overall_per_second: float | None = 30.0
+
+
+class _Throttle:
+    """Sliding windows over the times of accepted sends, independent of Kompas's limiter."""
+
+    def __init__(self, limits: ConnectorLimits) -> None:
+        self._windows = limits.conversation_windows
+        rate = limits.overall_per_second
+        count = max(1, round(rate)) if rate else 0
+        self._overall = (count, count / rate) if rate else None
+        self._sends: dict[str, list[float]] = {}
+        self._all: list[float] = []
+
+    def retry_after(self, conversation_id: str, now: float) -> float:
+        """0.0 when a send now is within every limit (and counts it); else seconds to wait."""
+        sends = self._sends.setdefault(conversation_id, [])
+        wait = max(
+            [self._wait(sends, limit, seconds, now) for limit, seconds in self._windows]
+            + ([self._wait(self._all, *self._overall, now)] if self._overall else [])
+        )
+        if wait > 0:
+            return wait
+        sends.append(now)
+        self._all.append(now)
+        return 0.0
+
+    @staticmethod
+    def _wait(times: list[float], limit: int, seconds: float, now: float) -> float:
+        recent = len(times) - bisect.bisect_right(times, now - seconds)
+        if recent < limit:
+            return 0.0
+        return times[-limit] + seconds - now
+
+
 @dataclass(frozen=True)
 class ReceivedRequest:
     """One request the bot made, as the fake saw it, with the status the fake answered."""
@@ -36,6 +86,7 @@ class ReceivedRequest:
     body: dict[str, Any]
     headers: dict[str, str]
     status: int
+    answered_at: float = 0.0  # time.monotonic() when the fake answered
 
     @property
     def activity(self) -> dict[str, Any]:
@@ -65,13 +116,18 @@ class FakeBotConnector:
 
     Point an activity's serviceUrl at `url`. Program failures with `respond_with(...)`:
     each queued FakeResponse answers one request, in order; then normal service resumes.
+    With `limits`, sends over Teams-like rate limits are answered 429 with Retry-After.
     """
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", limits: ConnectorLimits | None = None) -> None:
         self._host = host
+        self._throttle = _Throttle(limits) if limits is not None else None
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._queue: deque[FakeResponse] = deque()
+        self._queues: dict[str, deque[FakeResponse]] = {}
+        self._delivered = 0
+        self._arrived = 0
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self.requests: list[ReceivedRequest] = []  # every request, failed ones included
@@ -97,15 +153,36 @@ class FakeBotConnector:
         """Queue programmed responses for the next requests (429, 5xx, 403, delays …)."""
         self._queue.extend(responses)
 
+    def respond_in(self, conversation_id: str, *responses: FakeResponse) -> None:
+        """Queue programmed responses for the next sends to one conversation only.
+
+        They take precedence over `respond_with` and the limits for that conversation.
+        """
+        self._queues.setdefault(conversation_id, deque()).extend(responses)
+
+    @property
+    def delivered_count(self) -> int:
+        """How many activities were delivered (cheap; for polling during long runs)."""
+        return self._delivered
+
     def in_conversation(self, conversation_id: str) -> list[ReceivedRequest]:
         return [r for r in self.activities if r.conversation_id == conversation_id]
+
+    def delivered_per_conversation(self) -> Counter[str]:
+        """How many activities each conversation received (successful sends only)."""
+        return Counter(r.conversation_id for r in self.activities if r.conversation_id)
+
+    @property
+    def throttled(self) -> list[ReceivedRequest]:
+        """Requests answered 429 (programmed or by the limits)."""
+        return [r for r in self.requests if r.status == 429]
 
     async def wait_for(self, count: int, timeout: float = 5.0) -> list[ReceivedRequest]:
         """Wait until at least `count` activities were delivered; return them all."""
         async with self._changed:
             try:
                 await asyncio.wait_for(
-                    self._changed.wait_for(lambda: len(self.activities) >= count), timeout
+                    self._changed.wait_for(lambda: self._delivered >= count), timeout
                 )
             except TimeoutError:
                 raise AssertionError(
@@ -113,6 +190,18 @@ class FakeBotConnector:
                     f"got {len(self.activities)}: {[r.text for r in self.activities]}"
                 ) from None
         return self.activities
+
+    async def wait_for_arrivals(self, count: int, timeout: float = 5.0) -> None:
+        """Wait until at least `count` sends have arrived (answered or not yet)."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: self._arrived >= count), timeout
+                )
+            except TimeoutError:
+                raise AssertionError(
+                    f"expected {count} sends to arrive within {timeout}s, got {self._arrived}"
+                ) from None
 
     async def start(self) -> FakeBotConnector:
         app = web.Application()
@@ -146,13 +235,23 @@ class FakeBotConnector:
     async def _send(self, request: web.Request) -> web.Response:
         conversation_id = request.match_info["conversation_id"]
         reply_to = request.match_info.get("activity_id")
-        programmed, body = await self._next(request)
+        async with self._changed:
+            self._arrived += 1
+            self._changed.notify_all()
+        own_queue = self._queues.get(conversation_id)
+        preset = own_queue.popleft() if own_queue else self._pop_programmed()
+        programmed, body = await self._next(request, preset)
+        if preset is None and self._throttle is not None:
+            wait = self._throttle.retry_after(conversation_id, time.monotonic())
+            if wait > 0:
+                retry_after = str(max(1, math.ceil(wait)))
+                programmed = FakeResponse(status=429, headers={"Retry-After": retry_after})
         new_id = f"activity-{next(self._ids)}"
         await self._record(request, conversation_id, reply_to, body, programmed.status)
         return self._answer(programmed, {"id": new_id})
 
     async def _create_conversation(self, request: web.Request) -> web.Response:
-        programmed, body = await self._next(request)
+        programmed, body = await self._next(request, self._pop_programmed())
         number = next(self._ids)
         await self._record(request, None, None, body, programmed.status)
         return self._answer(
@@ -160,8 +259,13 @@ class FakeBotConnector:
             {"id": f"a:conversation-{number}", "activityId": f"activity-{number}"},
         )
 
-    async def _next(self, request: web.Request) -> tuple[FakeResponse, dict[str, Any]]:
-        programmed = self._queue.popleft() if self._queue else FakeResponse()
+    def _pop_programmed(self) -> FakeResponse | None:
+        return self._queue.popleft() if self._queue else None
+
+    async def _next(
+        self, request: web.Request, preset: FakeResponse | None
+    ) -> tuple[FakeResponse, dict[str, Any]]:
+        programmed = preset or FakeResponse()
         try:
             body = await request.json()
         except ValueError:
@@ -186,9 +290,12 @@ class FakeBotConnector:
             body=body,
             headers=dict(request.headers),
             status=status,
+            answered_at=time.monotonic(),
         )
         async with self._changed:
             self.requests.append(received)
+            if received.ok and conversation_id is not None:
+                self._delivered += 1
             self._changed.notify_all()
 
     @staticmethod

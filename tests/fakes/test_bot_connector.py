@@ -8,7 +8,7 @@ import time
 import aiohttp
 import pytest
 
-from tests.fakes.bot_connector import FakeBotConnector, FakeResponse
+from tests.fakes.bot_connector import ConnectorLimits, FakeBotConnector, FakeResponse
 
 ACTIVITY = {"type": "message", "text": "hej"}
 
@@ -63,3 +63,30 @@ async def test_wait_for_times_out_with_a_clear_message() -> None:
     async with FakeBotConnector() as fake:
         with pytest.raises(AssertionError, match="expected 1 activities"):
             await fake.wait_for(1, timeout=0.1)
+
+
+async def test_limits_answer_429_with_retry_after_like_teams() -> None:
+    limits = ConnectorLimits(overall_per_second=10.0)
+    async with FakeBotConnector(limits=limits) as fake, aiohttp.ClientSession() as http:
+        statuses = []
+        for conversation in ["a:1"] * 8 + ["a:2"] * 4:
+            url = f"{fake.url}v3/conversations/{conversation}/activities"
+            async with http.post(url, json=ACTIVITY) as response:
+                statuses.append((response.status, response.headers.get("Retry-After")))
+    # 7 per second per conversation; then the overall 10 per second.
+    assert statuses == [(200, None)] * 7 + [(429, "1")] + [(200, None)] * 3 + [(429, "1")]
+    assert fake.delivered_per_conversation() == {"a:1": 7, "a:2": 3}
+    assert len(fake.throttled) == 2
+
+
+async def test_responses_programmed_for_one_conversation() -> None:
+    async with FakeBotConnector() as fake, aiohttp.ClientSession() as http:
+        fake.respond_in("a:2", FakeResponse(status=403))
+        answers = []
+        for conversation in ("a:1", "a:2", "a:2"):
+            url = f"{fake.url}v3/conversations/{conversation}/activities"
+            async with http.post(url, json=ACTIVITY) as response:
+                answers.append((conversation, response.status))
+        await fake.wait_for_arrivals(3)
+    assert answers == [("a:1", 200), ("a:2", 403), ("a:2", 200)]
+    assert fake.delivered_count == 2

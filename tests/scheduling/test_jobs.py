@@ -14,6 +14,7 @@ from scheduling.calendar import CampaignRule, Weekday, WorkingCalendar
 from scheduling.jobs import (
     DAILY_REMINDERS_JOB_ID,
     MONTHLY_CAMPAIGN_JOB_ID,
+    PILOT_CHECKINS_JOB_ID,
     JobSpec,
     MonthlyCampaignTrigger,
     WorkingDaysTrigger,
@@ -159,7 +160,7 @@ def test_working_days_trigger_stays_at_1000_local_across_dst() -> None:
 def test_kompas_jobs_reference_importable_coroutines_with_deliberate_grace() -> None:
     specs = {spec.id: spec for spec in kompas_job_specs()}
 
-    assert set(specs) == {MONTHLY_CAMPAIGN_JOB_ID, DAILY_REMINDERS_JOB_ID}
+    assert set(specs) == {MONTHLY_CAMPAIGN_JOB_ID, DAILY_REMINDERS_JOB_ID, PILOT_CHECKINS_JOB_ID}
     for spec in specs.values():
         assert iscoroutinefunction(ref_to_obj(spec.func_ref))
         assert spec.coalesce

@@ -1,0 +1,229 @@
+"""Benchmark: leaders' digests over a synthetic municipality (8 centres, 24 months by default)."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.settings import PROJECT_ROOT, Settings
+from dialogs.texts import Texts
+from insights.aggregate import DigestBuilder, previous_months
+from insights.anonymity import AnonymityRules
+from insights.index import InsightsIndex
+from insights.records import (
+    AnswerRecord,
+    Consent,
+    Decision,
+    MicroSuccess,
+    PilotRecord,
+    PilotStatus,
+    PromptRecord,
+    QuestionGapRecord,
+    Recommendation,
+)
+from organisation.model import OrgPerson, OrgTree, Role, Unit, UnitKind
+
+TASKS = ("kommunikation", "sagsbehandling", "moedereferater", "oversaettelse", "dataanalyse")
+GAINS = ("tid", "kvalitet", "service", "ingen_endnu")
+BARRIERS = ("regler", "teknik", "svarkvalitet", "tid", "andet")
+SUBJECTS = (
+    "mødereferater",
+    "breve til borgere",
+    "oversættelse af vejledninger",
+    "opsummering af lange sager",
+    "idéer til aktiviteter",
+    "tjeklister til hjemmebesøg",
+    "svar på mails",
+    "dataanalyse i Excel",
+)
+TROUBLES = (
+    "jeg var i tvivl om persondata",
+    "svarene var for lange",
+    "det tog tid at lære at skrive gode prompts",
+    "Copilot kunne ikke åbne vores dokumenter",
+    "kollegerne var skeptiske",
+    "det var svært at finde tid til at prøve",
+)
+QUESTIONS = (
+    "Må jeg bruge Copilot til referater fra MED-udvalget?",
+    "må jeg bruge copilot til referat af MED møder",
+    "Hvor længe gemmer Copilot mine data?",
+    "Må borgere få svar skrevet af AI uden at vide det?",
+    "Kan jeg bruge ChatGPT på min private telefon til arbejde?",
+    "Må jeg lave billeder med AI til en plakat?",
+)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A synthetic organisation with its records."""
+
+    tree: OrgTree
+    prompts: list[PromptRecord]
+    answers: list[AnswerRecord]
+    pilots: list[PilotRecord]
+    gaps: list[QuestionGapRecord]
+    months: tuple[str, ...]
+
+
+def build_tree(people: int, rng: random.Random) -> OrgTree:
+    """Direktion → 8 centres → units → (sometimes) teams, with a leader in every unit."""
+    units = [Unit("dir", "Direktionen", UnitKind.DIRECTORATE)]
+    leaves: list[str] = []
+    unit_count = max(20, round(people / 83))  # 10,000 people → 120 units in all
+    for c in range(8):
+        units.append(Unit(f"c{c}", f"Center {c + 1}", UnitKind.CENTRE, "dir"))
+    for u in range(unit_count):
+        if len(units) >= unit_count:
+            break
+        centre = f"c{u % 8}"
+        units.append(Unit(f"u{u}", f"Enhed {u + 1}", UnitKind.UNIT, centre))
+        if u % 3 == 0:
+            for t in range(2):
+                units.append(Unit(f"u{u}t{t}", f"Team {u + 1}.{t + 1}", UnitKind.TEAM, f"u{u}"))
+                leaves.append(f"u{u}t{t}")
+        else:
+            leaves.append(f"u{u}")
+    persons = []
+    for unit in units:
+        persons.append(
+            OrgPerson(
+                f"l-{unit.id}",
+                f"Leder {unit.name}",
+                unit.id,
+                roles=frozenset({Role.LEADER}),
+                leads=frozenset({unit.id}),
+            )
+        )
+    weights = [rng.lognormvariate(0, 0.8) for _ in leaves]
+    for i in range(max(0, people - len(persons))):
+        unit_id = rng.choices(leaves, weights)[0]
+        persons.append(OrgPerson(f"p{i}", f"Person {i}", unit_id))
+    return OrgTree.build(units, persons, name="Benchmark Kommune")
+
+
+def _text(rng: random.Random) -> str:
+    return f"Jeg brugte AI til {rng.choice(SUBJECTS)}, men {rng.choice(TROUBLES)}."
+
+
+def _answers(tree: OrgTree, month: str, rng: random.Random) -> Iterator[AnswerRecord]:
+    for person in tree.people.values():
+        if rng.random() > 0.83:
+            continue
+        if rng.random() < 0.1:
+            yield AnswerRecord(person.id, month, nothing_to_share=True)
+            continue
+        consent = rng.choices(list(Consent), (75, 20, 5))[0]
+        yield AnswerRecord(
+            person.id,
+            month,
+            task_types=(rng.choice(TASKS),),
+            gains=(rng.choice(GAINS),),
+            barriers=tuple(rng.sample(BARRIERS, rng.randint(0, 2))),
+            text=_text(rng) if rng.random() < 0.4 else "",
+            consent=consent,
+            author_name=person.name,
+        )
+
+
+def build_dataset(people: int, months: int, seed: int = 7) -> Dataset:
+    """Every person asked every month; ~83 % answer; 60 pilots over the period."""
+    rng = random.Random(seed)
+    tree = build_tree(people, rng)
+    month_list = previous_months("2026-11", months)
+    prompts = [PromptRecord(p, m) for m in month_list for p in tree.people]
+    answers = [a for m in month_list for a in _answers(tree, m, rng)]
+    leaves = [u for u in tree.units if not tree.children(u)]
+    pilots = []
+    for n in range(60):
+        unit_id = rng.choice(leaves)
+        members = list(tree.members(unit_id)) or list(tree.people)[:10]
+        start = rng.randrange(len(month_list))
+        for offset, month in enumerate(month_list[start : start + 3]):
+            last = offset == 2 or start + offset == len(month_list) - 1
+            who = rng.sample(members, min(len(members), rng.randint(3, 15)))
+            pilots.append(
+                PilotRecord(
+                    f"pilot{n}",
+                    month,
+                    unit_id,
+                    f"AI til {rng.choice(SUBJECTS)}",
+                    PilotStatus.FINISHED if last else PilotStatus.ACTIVE,
+                    ratings={p: rng.randint(1, 5) for p in who},
+                    decisions={p: rng.choice(list(Decision)) for p in who},
+                    recommendations={p: rng.choice(list(Recommendation)) for p in who}
+                    if last
+                    else {},
+                    micro_successes=tuple(
+                        MicroSuccess(_text(rng), Consent.QUOTE_ANONYMOUS, "", p) for p in who[:2]
+                    ),
+                )
+            )
+    gaps = [
+        QuestionGapRecord(rng.choice(QUESTIONS), p, m, unanswered=True)
+        for m in month_list
+        for p in tree.people
+        if rng.random() < 0.03
+    ]
+    return Dataset(tree, prompts, answers, pilots, gaps, month_list)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--months", type=int, default=24)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    data = build_dataset(args.people, args.months)
+    print(
+        f"generated {len(data.tree.units)} units, {len(data.tree.people)} people, "
+        f"{len(data.answers)} experiences, {len(data.pilots)} pilot-months in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    texts = Texts(PROJECT_ROOT / "content" / "templates", Settings())
+    rules = AnonymityRules()
+    month = data.months[-1]
+
+    def index() -> InsightsIndex:
+        return InsightsIndex(
+            data.tree,
+            rules,
+            data.prompts,
+            data.answers,
+            data.pilots,
+            data.gaps,
+            months=previous_months(month, 6),
+        )
+
+    started = time.perf_counter()
+    builder = DigestBuilder(index(), texts)
+    indexed = time.perf_counter() - started
+    digests = builder.leader_digests(month)
+    all_seconds = time.perf_counter() - started
+    print(f"index: {indexed:.2f} s; {len(digests)} leader digests for {month}: {all_seconds:.2f} s")
+
+    cold = DigestBuilder(index(), texts)
+    started = time.perf_counter()
+    cold.digest("c0", month)
+    one_cold_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    builder.digest("c0", month)
+    one_ms = (time.perf_counter() - started) * 1000
+    print(
+        f"one centre digest: {one_ms:.0f} ms with the month tables ready, {one_cold_ms:.0f} ms cold"
+    )
+    print(
+        f"digest: people={len(data.tree.people)} experiences={len(data.answers)} "
+        f"all_seconds={all_seconds:.2f} one_page_ms={one_ms:.0f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,310 @@
+"""Fan-out benchmark: N recipients through the outbox to a rate-limited fake Bot Connector.
+
+Usage: python bench/fanout.py [--recipients 10000] [--rate 30] [--kill-at F]
+                              [--concurrency 8] [--database-url URL]
+
+Stores N personal Teams conversations and one queued message each, then runs
+`kompas outbox drain --until-empty` as a subprocess against a loopback fake Bot Connector
+that enforces Teams' limits itself (per conversation 7/1 s, 8/2 s, 60/30 s, 1800/h, and
+`--rate` sends per second overall), answering 429 with Retry-After when they are exceeded.
+The floor is N / rate seconds. With `--kill-at F` the sender is killed with SIGKILL after
+a fraction F of the messages was delivered and started again (its in-doubt messages wait
+for their lease, `--lease` seconds). Prints messages lost, duplicates and peak memory, and
+ends with one line: `fanout: recipients=N seconds=S floor=F lost=L duplicates=D`, where S
+runs from the fake's first answer to its last successful delivery.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.pool import NullPool  # noqa: E402
+
+from delivery.api import OutgoingMessage  # noqa: E402
+from delivery.outbox import Outbox, OutboxState  # noqa: E402
+from dialogs.messages import Action, Card, Choice, ChoiceInput, Reply, Section, TextInput  # noqa: E402
+from storage.database import Database, to_sync_url  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.models import ConversationReferenceRow, UserRow  # noqa: E402
+from tests.fakes.bot_connector import ConnectorLimits, FakeBotConnector  # noqa: E402
+
+TENANT = "tenant-bench"
+
+
+def conversation_of(number: int) -> str:
+    return f"a:bench-{number}"
+
+
+def prompt(number: int) -> Reply:
+    """A card of the size of the monthly prompt."""
+    return Reply(
+        card=Card(
+            title="AI-erfaringer i december",
+            sections=(Section("Fortæl kort, hvad du har brugt AI til i denne måned."),),
+            actions=(
+                Action("Send", "experience.submit", {"campaign": "2026-12", "n": number}),
+                Action("Intet at dele", "experience.nothing", with_inputs=False),
+            ),
+            inputs=(
+                TextInput("used_for", "Hvad brugte du AI til?", multiline=True),
+                ChoiceInput(
+                    "gain",
+                    "Gevinst",
+                    tuple(Choice(t, t.lower()) for t in ("Tid", "Kvalitet", "Service", "Ingen")),
+                ),
+            ),
+        )
+    )
+
+
+async def seed(database: Database, service_url: str, count: int) -> float:
+    """Store `count` conversations and enqueue one message each; seconds spent enqueueing."""
+    now = datetime.now(UTC)
+    users = [
+        {
+            "channel": "teams",
+            "channel_user_id": f"29:bench-{n}",
+            "display_name": f"Bruger {n}",
+            "tenant_id": TENANT,
+            "created_at": now,
+            "last_seen_at": now,
+        }
+        for n in range(1, count + 1)
+    ]
+    references = [
+        {
+            "user_id": n,
+            "user_key": f"29:bench-{n}",
+            "channel": "teams",
+            "conversation_id": conversation_of(n),
+            "conversation_type": "personal",
+            "service_url": service_url,
+            "tenant_id": TENANT,
+            "reference": {
+                "bot": {"id": "28:kompas"},
+                "user": {"id": f"29:bench-{n}"},
+                "channelId": "msteams",
+                "conversation": {"id": conversation_of(n), "tenantId": TENANT},
+                "serviceUrl": service_url,
+            },
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for n in range(1, count + 1)
+    ]
+    async with database.transaction() as connection:
+        await connection.execute(insert(UserRow), users)
+        await connection.execute(insert(ConversationReferenceRow), references)
+    messages = [
+        OutgoingMessage(
+            key=f"campaign:2026-12:user:{n}",
+            channel="teams",
+            conversation_id=conversation_of(n),
+            reply=prompt(n),
+            user_id=n,
+        )
+        for n in range(1, count + 1)
+    ]
+    started = time.perf_counter()
+    stored = await Outbox(database).enqueue(messages)
+    assert stored == count, f"enqueued {stored} of {count}"
+    return time.perf_counter() - started
+
+
+@asynccontextmanager
+async def benchmark_database(url: str | None, folder: Path) -> AsyncIterator[str]:
+    """A fresh migrated database: a SQLite file in `folder`, or a new PostgreSQL schema."""
+    if url is None or url.startswith("sqlite"):
+        path = folder / "fanout.db"
+        fresh = f"sqlite:///{path}"
+        upgrade(fresh)
+        yield fresh
+        return
+    schema = f"fanout_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(to_sync_url(url), poolclass=NullPool, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    in_schema = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    fresh = in_schema.render_as_string(hide_password=False)
+    try:
+        upgrade(fresh)
+        yield fresh
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+async def start_sender(
+    args: argparse.Namespace, url: str, folder: Path, run: int
+) -> asyncio.subprocess.Process:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KOMPAS_", "MICROSOFT_"))}
+    env.update(
+        DATABASE_URL=url,
+        KOMPAS_OUTBOX_RATE=str(args.rate),
+        KOMPAS_OUTBOX_CONCURRENCY=str(args.concurrency),
+        KOMPAS_OUTBOX_LEASE_SECONDS=str(args.lease),
+        KOMPAS_SCHEDULER="off",
+        KOMPAS_LOG_LEVEL="WARNING",
+        NO_PROXY="127.0.0.1,localhost",
+        no_proxy="127.0.0.1,localhost",
+        PYTHONPATH=str(ROOT),
+    )
+    log = (folder / f"sender-{run}.log").open("wb")
+    try:
+        profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
+        return await asyncio.create_subprocess_exec(
+            sys.executable,
+            *profile,
+            "-m",
+            "bot.cli",
+            "outbox",
+            "drain",
+            "--until-empty",
+            cwd=folder,
+            env=env,
+            stdout=log,
+            stderr=log,
+        )
+    finally:
+        log.close()
+
+
+class PeakMemory:
+    """The sender's peak resident memory, from /proc/<pid>/status (VmHWM) while it runs.
+
+    getrusage(RUSAGE_CHILDREN) is no use here: a child's ru_maxrss includes the forked
+    copy of this process from before the exec.
+    """
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+
+    async def watch(self, process: asyncio.subprocess.Process) -> None:
+        status = Path(f"/proc/{process.pid}/status")
+        while process.returncode is None:
+            try:
+                for line in status.read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+            except (OSError, ValueError):
+                pass
+            await asyncio.sleep(0.2)
+
+
+async def run(args: argparse.Namespace, folder: Path) -> int:
+    limits = ConnectorLimits(overall_per_second=args.rate)
+    async with (
+        benchmark_database(args.database_url, folder) as url,
+        FakeBotConnector(limits=limits) as fake,
+    ):
+        database = await Database.connect(url)
+        try:
+            enqueue_seconds = await seed(database, fake.url, args.recipients)
+            print(f"enqueued {args.recipients} messages in {enqueue_seconds:.2f} s")
+            started = time.monotonic()
+            memory = PeakMemory()
+            sender = await start_sender(args, url, folder, 1)
+            watching = [asyncio.create_task(memory.watch(sender))]
+            in_flight_at_kill = None
+            if args.kill_at is not None:
+                target = max(1, int(args.recipients * args.kill_at))
+                await fake.wait_for(target, timeout=args.recipients / args.rate * 3 + 60)
+                sender.kill()
+                await sender.wait()
+                status = await Outbox(database).status()
+                in_flight_at_kill = status.counts[OutboxState.SENDING]
+                print(
+                    f"killed the sender after {fake.delivered_count} deliveries; "
+                    f"{in_flight_at_kill} messages were claimed and unsettled"
+                )
+                sender = await start_sender(args, url, folder, 2)
+                watching.append(asyncio.create_task(memory.watch(sender)))
+            code = await sender.wait()
+            await asyncio.gather(*watching)
+            wall = time.monotonic() - started
+            final = await Outbox(database).status()
+        finally:
+            await database.dispose()
+        if code != 0:
+            print(f"the sender exited with {code}; see {folder}/sender-*.log", file=sys.stderr)
+        delivered = fake.delivered_per_conversation()
+        lost = sum(1 for n in range(1, args.recipients + 1) if not delivered[conversation_of(n)])
+        duplicates = sum(count - 1 for count in delivered.values() if count > 1)
+        ok = [r.answered_at for r in fake.requests if r.ok]
+        seconds = max(ok) - min(r.answered_at for r in fake.requests) if ok else 0.0
+        floor = args.recipients / args.rate
+        throttled = len(fake.throttled)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        child_mb = memory.peak_kb / 1024
+        child_cpu = children.ru_utime + children.ru_stime
+        own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"delivered {sum(delivered.values())} in {seconds:.1f} s "
+            f"({sum(delivered.values()) / max(seconds, 1e-9):.1f}/s; floor {floor:.1f} s, "
+            f"{(seconds / floor - 1) * 100:+.1f} %); wall clock with start-up {wall:.1f} s"
+        )
+        print(
+            f"requests {len(fake.requests)}, answered 429 {throttled}; outbox: "
+            + ", ".join(f"{state.value} {final.counts[state]}" for state in OutboxState)
+        )
+        print(
+            f"peak memory: sender {child_mb:.0f} MB (VmHWM), "
+            f"benchmark + fake connector {own_mb:.0f} MB (ru_maxrss)"
+        )
+        per_request_ms = child_cpu / max(1, len(fake.requests)) * 1000
+        print(
+            f"sender CPU: {child_cpu:.1f} s ({per_request_ms:.2f} ms per request, "
+            "start-up included)"
+        )
+        if in_flight_at_kill is not None:
+            print(f"duplicates {duplicates} <= claimed at the kill {in_flight_at_kill}")
+        print(
+            f"fanout: recipients={args.recipients} seconds={seconds:.1f} floor={floor:.1f} "
+            f"lost={lost} duplicates={duplicates}"
+        )
+        return 0 if code == 0 and lost == 0 else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--recipients", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=30.0, help="overall sends per second")
+    parser.add_argument("--kill-at", type=float, help="SIGKILL the sender after this fraction")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--lease", type=int, default=5, help="lease seconds (in-doubt wait)")
+    parser.add_argument(
+        "--database-url", help="default: a new SQLite file; PostgreSQL: a new schema"
+    )
+    parser.add_argument("--profile", help="write the sender's cProfile statistics to this file")
+    args = parser.parse_args()
+    backend = make_url(args.database_url).get_backend_name() if args.database_url else "sqlite"
+    print(
+        f"fan-out: {args.recipients} recipients at {args.rate:g}/s, concurrency "
+        f"{args.concurrency}, Python {platform.python_version()} on {os.cpu_count()} cores, "
+        f"database {backend}"
+    )
+    with tempfile.TemporaryDirectory(prefix="fanout-") as folder:
+        return asyncio.run(run(args, Path(folder)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""`kompas demo seed`: fill an empty database with a fake municipality and show its digests."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.settings import Settings
+from storage.database import Database, StorageError
+
+
+def register(commands: Any) -> None:
+    """Add the `demo` command and its subcommands to the CLI."""
+    demo = commands.add_parser("demo", help="synthetic demo data for trying Kompas")
+    actions = demo.add_subparsers(dest="demo_command", required=True)
+    seed = actions.add_parser(
+        "seed",
+        help="write a fake organisation with six months of answers, then compute its digests",
+        description=(
+            "Fills an empty database with Eksempel Kommune (content/org.yml, made-up names) "
+            "plus generated employees and six months of AI-erfaringer, pilots and questions, "
+            "computes last month's digests and prints links to them. Running it again only "
+            "prints the links; --reset removes the demo data and makes it anew. A database "
+            "with other data is left alone."
+        ),
+    )
+    seed.add_argument("--reset", action="store_true", help="remove the demo data first")
+    seed.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    seed.set_defaults(handler=run_seed)
+
+
+def run_seed(args: argparse.Namespace, settings: Settings) -> int:
+    """Seed (or show) the demo; 1 when the database holds other data, 2 on storage errors."""
+    from digests.demo import DemoError
+
+    try:
+        lines = asyncio.run(_seed(settings, args.reset, args.seed))
+    except DemoError as error:
+        print(f"kompas demo seed: {error}", file=sys.stderr)
+        return 1
+    except StorageError as error:
+        print(f"kompas demo seed: {error}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
+
+
+async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
+    from bot.cli_digest import digest_links
+    from dialogs.texts import Texts
+    from digests.demo import DemoSeeder, cli_name
+    from digests.job import MonthlyDigest
+    from storage.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    database = await Database.connect(settings.database_url)
+    try:
+        org_file = settings.content_dir / "org.yml"
+        seeder = DemoSeeder(database, settings, seed=seed)
+        if reset:
+            await seeder.reset(org_file)
+        today = datetime.now(ZoneInfo(settings.timezone)).date()
+        summary = await seeder.seed(org_file, today)
+        month = summary.months[-1]
+        texts = Texts(settings.content_dir / "templates", settings)
+        job = MonthlyDigest(database, texts, settings)
+        await job.run_monthly_digest(month)
+        tree = await job.service.organisation.load_tree()
+        links = await digest_links(job.service, month)
+    finally:
+        await database.dispose()
+    status = "written" if summary.created else "already there (use --reset to make it anew)"
+    leaders = [p for p in tree.people.values() if p.leads][:3]
+    return [
+        f"Demo data for {summary.organisation} {status}: {summary.people} people (all fake), "
+        f"{summary.experiences} experiences, {summary.pilots} pilots, {summary.questions} "
+        f"questions, {summary.months[0]} … {month}.",
+        f"Digests for {month} (open them while `make run` is running):",
+        *links,
+        "Try a leader in the terminal: "
+        + ", ".join(f"kompas chat --user {cli_name(p)}" for p in leaders)
+        + " – then type: digest",
+    ]

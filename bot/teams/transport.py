@@ -1,0 +1,197 @@
+"""Proactive sends to Teams: POST the reply's Activity to the Bot Connector with aiohttp."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+import yarl
+from botframework.connector.auth import (
+    AppCredentials,
+    ManagedIdentityAppCredentials,
+    MicrosoftAppCredentials,
+)
+
+from bot.settings import Settings
+from bot.teams.cards import to_activity
+from delivery.outbox import Outbox
+from delivery.sender import OutboxSender
+from delivery.transport import Destination, SendOutcome, retry_after_seconds
+from dialogs.messages import Reply
+from storage.database import Database
+from storage.models import utcnow
+from storage.store import Store
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "teams"
+DEFAULT_TIMEOUT_SECONDS = 15.0
+# msal caches tokens for about an hour; asking it again every few minutes is plenty.
+TOKEN_REUSE_SECONDS = 300.0
+MAX_ERROR_BODY = 300
+RETRIED_STATUSES = frozenset({401, 408, 412, 429})  # plus every 5xx
+GONE_STATUSES = frozenset({403, 404})
+
+
+def app_credentials(settings: Settings) -> AppCredentials | None:
+    """botbuilder's credentials for outbound calls; None without MICROSOFT_APP_ID."""
+    if not settings.app_id:
+        return None
+    if settings.app_type == "UserAssignedMSI":
+        return ManagedIdentityAppCredentials(settings.app_id)
+    tenant = settings.app_tenant_id if settings.app_type == "SingleTenant" else None
+    return MicrosoftAppCredentials(settings.app_id, settings.app_password, tenant)
+
+
+def activity_json(destination: Destination, reply: Reply) -> dict[str, Any]:
+    """The Activity JSON for a proactive message, addressed from the stored reference."""
+    activity = to_activity(reply)
+    attachments, activity.attachments = activity.attachments or [], None
+    body: dict[str, Any] = activity.serialize()
+    if attachments:  # card contents are plain JSON already; msrest would walk every node
+        body["attachments"] = [
+            {"contentType": attachment.content_type, "content": attachment.content}
+            for attachment in attachments
+        ]
+    reference = destination.reference
+    conversation = reference.get("conversation")
+    body["conversation"] = (dict(conversation) if isinstance(conversation, Mapping) else {}) | {
+        "id": destination.conversation_id
+    }
+    for field, source in (("from", "bot"), ("recipient", "user")):
+        account = reference.get(source)
+        if isinstance(account, Mapping):
+            body[field] = dict(account)
+    body["channelId"] = reference.get("channelId") or "msteams"
+    if destination.service_url:
+        body["serviceUrl"] = destination.service_url
+    if isinstance(reference.get("locale"), str):
+        body["locale"] = reference["locale"]
+    return body
+
+
+class TeamsTransport:
+    """delivery.transport.Transport for Teams: one aiohttp session, one request per send.
+
+    The bearer token comes from botbuilder's app credentials when MICROSOFT_APP_ID is set
+    (fetched in a thread, reused for a few minutes). Status codes: 2xx delivered;
+    401/408/412/429/5xx, timeouts and connection errors retry (Retry-After honoured);
+    403/404 gone (bot removed, user left); other 4xx rejected.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._credentials = app_credentials(settings)
+        self._timeout_seconds = timeout_seconds
+        self._clock = clock
+        self._session: aiohttp.ClientSession | None = None
+        self._token = ""
+        self._token_at = 0.0
+        self._token_turn = asyncio.Lock()
+
+    async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
+        """POST the reply to {serviceUrl}/v3/conversations/{id}/activities once."""
+        service_url = destination.service_url or destination.reference.get("serviceUrl")
+        if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
+            return SendOutcome.rejected("the conversation reference has no service URL")
+        url = yarl.URL(
+            f"{service_url.rstrip('/')}/v3/conversations/"
+            f"{quote(destination.conversation_id, safe='')}/activities",
+            encoded=True,
+        )
+        try:
+            headers = await self._headers()
+        except Exception as error:  # msal/requests errors, PermissionError from botbuilder
+            return SendOutcome.retry(f"no Bot Framework token: {type(error).__name__}: {error}")
+        try:
+            async with self._http().post(
+                url, json=activity_json(destination, reply), headers=headers
+            ) as response:
+                if 200 <= response.status < 300:
+                    await response.read()
+                    return SendOutcome.delivered()
+                return await self._failure(response)
+        except TimeoutError:
+            return SendOutcome.retry(f"no answer within {self._timeout_seconds:g} s")
+        except aiohttp.ClientError as error:
+            return SendOutcome.retry(f"connection error: {type(error).__name__}: {error}")
+
+    async def _failure(self, response: aiohttp.ClientResponse) -> SendOutcome:
+        status = response.status
+        reason = f"HTTP {status}"
+        detail = _error_detail(await response.text(errors="replace"))
+        if detail:
+            reason = f"{reason}: {detail}"
+        if status == 401:
+            self._token_at = 0.0  # fetch a fresh token for the next attempt
+        if status in RETRIED_STATUSES or status >= 500:
+            after = retry_after_seconds(response.headers.get("Retry-After"), self._clock())
+            return SendOutcome.retry(reason, after)
+        if status in GONE_STATUSES:
+            return SendOutcome.gone(reason)
+        return SendOutcome.rejected(reason)
+
+    async def _headers(self) -> dict[str, str]:
+        credentials = self._credentials
+        if credentials is None:
+            return {}
+        async with self._token_turn:
+            if not self._token or time.monotonic() - self._token_at > TOKEN_REUSE_SECONDS:
+                self._token = await asyncio.to_thread(credentials.get_access_token)
+                self._token_at = time.monotonic()
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=self._timeout_seconds),
+                raise_for_status=False,
+            )
+        return self._session
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+def _error_detail(text: str) -> str:
+    """Teams' error code and message from an error body, else the start of the body."""
+    try:
+        error = json.loads(text).get("error") or {}
+        detail = ": ".join(str(error[part]) for part in ("code", "message") if error.get(part))
+    except (ValueError, AttributeError):
+        detail = text
+    detail = " ".join(detail.split())
+    return detail[:MAX_ERROR_BODY]
+
+
+@asynccontextmanager
+async def teams_outbox_sender(
+    settings: Settings,
+    database: Database,
+    store: Store,
+    *,
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+) -> AsyncIterator[OutboxSender]:
+    """An OutboxSender for the "teams" rows (not started); its HTTP session closes on exit."""
+    transport = TeamsTransport(settings, timeout_seconds=timeout_seconds)
+    outbox = Outbox(database, lease_seconds=settings.delivery.lease_seconds)
+    try:
+        yield OutboxSender(outbox, {CHANNEL: transport}, settings.delivery, store=store)
+    finally:
+        await transport.close()

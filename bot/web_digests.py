@@ -1,0 +1,144 @@
+"""GET /digests/<id>?t=<token>: the leaders' digest page, opened only by a signed, expiring link.
+
+A missing, tampered or expired token gets 403 with a short Danish page, a digest that no
+longer exists 404, a database that does not answer 503; the page itself is rendered from
+the stored digest (no raw answers are read). Responses are never cached and forbid
+scripts, frames and outside resources (Content-Security-Policy).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from bot.settings import Settings
+from dialogs.texts import Texts
+from digests.links import TOKEN_PARAMETER, LinkError, link_signer
+from digests.page import DigestPages
+from digests.serial import SerialError
+from digests.store import DigestStore
+from storage.database import Database, StorageError
+from storage.organisation_store import OrganisationStore
+
+logger = logging.getLogger(__name__)
+
+CACHED_PAGES = 64
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+
+
+class PageServices(Protocol):
+    """What the page needs of bot.services.Services."""
+
+    settings: Settings
+    database: Database
+    texts: Texts
+
+
+class DigestWeb:
+    """The page handler; renders one page at a time in a worker thread (matplotlib state)."""
+
+    def __init__(self, services_key: web.AppKey[Any]) -> None:
+        self._services_key = services_key
+        self._pages: DigestPages | None = None
+        self._lock: asyncio.Lock | None = None
+        self._cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def _pages_for(self, services: PageServices) -> DigestPages:
+        if self._pages is None:
+            self._pages = DigestPages(services.settings.content_dir / "templates", services.texts)
+        return self._pages
+
+    async def page(self, request: web.Request) -> web.Response:
+        services: PageServices = request.app[self._services_key]
+        pages = self._pages_for(services)
+        digest_id = request.match_info["digest_id"]
+        token = request.query.get(TOKEN_PARAMETER, "")
+        store = DigestStore(services.database)
+        now = datetime.now(UTC)
+        try:
+            signer = await link_signer(services.settings, store)
+            expires = signer.check(digest_id, token, now)
+            stored = await store.get(digest_id)
+        except LinkError as error:
+            logger.info("digest page refused: %s link", error.problem.value)
+            return _html(pages.error(error.problem.value), 403)
+        except StorageError as error:
+            logger.error("digest page: %s", error)
+            return _html(pages.error("unavailable"), 503)
+        if stored is None:
+            return _html(pages.error("missing"), 404)
+        key = (stored.id, expires.date().isoformat())
+        body = self._cache.get(key)
+        if body is None:
+            try:
+                body = await self._render(
+                    services, pages, stored.digest(), expires, stored.created_at
+                )
+            except SerialError as error:
+                logger.error("digest %s cannot be read: %s", stored.id, error)
+                return _html(pages.error("unavailable"), 503)
+            self._cache[key] = body
+            while len(self._cache) > CACHED_PAGES:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return _html(body, 200)
+
+    async def _render(
+        self,
+        services: PageServices,
+        pages: DigestPages,
+        digest: Any,
+        expires: datetime,
+        made: datetime,
+    ) -> str:
+        try:
+            info = await OrganisationStore(services.database).last_import()
+        except StorageError:
+            info = None
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            return await asyncio.to_thread(
+                pages.render,
+                digest,
+                organisation=info.organisation if info else "",
+                expires=expires,
+                now=made,
+                tz=ZoneInfo(services.settings.timezone),
+            )
+
+
+def _html(body: str, status: int) -> web.Response:
+    return web.Response(
+        text=body,
+        status=status,
+        content_type="text/html",
+        charset="utf-8",
+        headers=SECURITY_HEADERS,
+    )
+
+
+DIGEST_WEB_KEY = web.AppKey("digest_web", DigestWeb)
+
+
+def add_digest_routes(app: web.Application, services_key: web.AppKey[Any]) -> None:
+    """Register GET /digests/{digest_id}; the page reads the app's services under `services_key`."""
+    handler = DigestWeb(services_key)
+    app[DIGEST_WEB_KEY] = handler
+    app.router.add_get("/digests/{digest_id}", handler.page)

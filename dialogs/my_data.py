@@ -1,0 +1,178 @@
+"""`mine data`, `eksportér mine data` and `slet mine data`: the person's rights over their data."""
+
+from __future__ import annotations
+
+import logging
+from enum import StrEnum
+from typing import Any
+
+from dialogs.answer_card import format_date
+from dialogs.base import DialogDeps
+from dialogs.messages import Action, Card, Incoming, Reply, Section
+from dialogs.monthly_prompt import choice_title
+from dialogs.texts import Texts
+from experiences.personal_data import PersonalData, PersonalDataService, export_json
+from experiences.submission import Field
+from storage.experience_store import Experience
+
+logger = logging.getLogger(__name__)
+
+EXPORT_VERB = "my_data_export"
+DELETE_VERB = "my_data_delete"  # asks for confirmation
+CONFIRM_DELETE_VERB = "my_data_delete_confirm"
+CANCEL_DELETE_VERB = "my_data_delete_cancel"
+
+LATEST_ITEMS = 3  # per kind in `mine data`
+EXPORT_PART_CHARS = 12_000  # a Teams message holds about 28 KB; split larger exports
+SUMMARY_CHARS = 80
+LABELS = "my_data_card"
+
+
+class MyDataAction(StrEnum):
+    """What the person asked to do with their data."""
+
+    SHOW = "show"
+    EXPORT = "export"
+    ASK_DELETE = "ask_delete"
+    DELETE = "delete"
+    CANCEL_DELETE = "cancel_delete"
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_CHARS else text[: SUMMARY_CHARS - 1].rstrip() + "…"
+
+
+def _experience_item(texts: Texts, experience: Experience) -> dict[str, str]:
+    if experience.used_for or experience.hard_text:
+        summary = _short(experience.used_for or experience.hard_text)
+    elif experience.task_type:
+        summary = choice_title(texts, Field.TASK_TYPE, experience.task_type)
+    else:
+        summary = texts.label(LABELS, "no_text")
+    return {
+        "date": format_date(experience.created_at),
+        "summary": summary,
+        "consent": choice_title(texts, Field.CONSENT, experience.consent),
+    }
+
+
+def summary_context(texts: Texts, data: PersonalData) -> dict[str, Any]:
+    """The `my_data` template's context: counts and the newest items, dates the Danish way."""
+    return {
+        "name": data.name,
+        "questions": {
+            "count": data.questions.count,
+            "latest": [
+                {"date": format_date(q.created_at), "text": _short(q.text)}
+                for q in data.questions.items[:LATEST_ITEMS]
+            ],
+        },
+        "open_questions": {
+            "count": data.open_questions.count,
+            "latest": [
+                {
+                    "date": format_date(q.created_at),
+                    "text": _short(q.text),
+                    "answered": q.status == "answered",
+                }
+                for q in data.open_questions.items[:LATEST_ITEMS]
+            ],
+        },
+        "experiences": {
+            "count": data.experiences.count,
+            "latest": [_experience_item(texts, e) for e in data.experiences.items[:LATEST_ITEMS]],
+        },
+        "campaign_answers": {
+            "count": data.campaign_answers.count,
+            "answered": data.answered_campaigns,
+        },
+        "conversations": {"count": data.conversations.count},
+        "paused": data.paused_since is not None,
+    }
+
+
+def export_parts(document: str, limit: int = EXPORT_PART_CHARS) -> list[str]:
+    """The JSON split at line ends into parts of at most about `limit` characters."""
+    parts: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in document.splitlines():
+        if current and size + len(line) + 1 > limit:
+            parts.append("\n".join(current))
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current:
+        parts.append("\n".join(current))
+    return parts
+
+
+class MyDataDialog:
+    """Shows, exports or deletes everything Kompas stores about the person who asks."""
+
+    def __init__(
+        self, deps: DialogDeps, personal_data: PersonalDataService, action: MyDataAction
+    ) -> None:
+        self._deps = deps
+        self._personal_data = personal_data
+        self._action = action
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        texts = self._deps.texts
+        if self._action is MyDataAction.ASK_DELETE:
+            return [self._confirm_delete()]
+        if self._action is MyDataAction.CANCEL_DELETE:
+            return [Reply(text=texts.render("my_data_delete_cancelled"))]
+        user_id = await self._deps.store.remember_person(incoming.person)
+        if self._action is MyDataAction.DELETE:
+            deleted = await self._personal_data.delete(user_id)
+            return [Reply(text=texts.render("my_data_deleted", total=deleted.total))]
+        if self._action is MyDataAction.EXPORT:
+            data = await self._personal_data.collect(user_id)
+            logger.info("user %d exported their data", user_id)
+            return self._export(data)
+        data = await self._personal_data.collect(user_id, latest=LATEST_ITEMS)
+        card = Card(
+            title=texts.label(LABELS, "title"),
+            sections=(Section(text=texts.render("my_data", **summary_context(texts, data))),),
+            actions=(
+                Action(texts.label(LABELS, "export"), EXPORT_VERB),
+                Action(texts.label(LABELS, "delete"), DELETE_VERB),
+            ),
+        )
+        return [Reply(card=card)]
+
+    def _confirm_delete(self) -> Reply:
+        texts = self._deps.texts
+        card = Card(
+            title=texts.label(LABELS, "delete_title"),
+            sections=(Section(text=texts.render("my_data_delete_confirm")),),
+            actions=(
+                Action(texts.label(LABELS, "confirm_delete"), CONFIRM_DELETE_VERB),
+                Action(texts.label(LABELS, "cancel_delete"), CANCEL_DELETE_VERB),
+            ),
+        )
+        return Reply(card=card)
+
+    def _export(self, data: PersonalData) -> list[Reply]:
+        texts = self._deps.texts
+        parts = export_parts(export_json(data))
+        replies: list[Reply] = []
+        for number, part in enumerate(parts, start=1):
+            title = (
+                texts.label(LABELS, "export_part")
+                if len(parts) == 1
+                else texts.label(
+                    LABELS, "export_part_of", number=str(number), total=str(len(parts))
+                )
+            )
+            sections = [Section(text=f"```json\n{part}\n```", title=title, collapsed=True)]
+            if number == 1:
+                sections.insert(0, Section(text=texts.render("my_data_export", parts=len(parts))))
+            replies.append(
+                Reply(
+                    card=Card(title=texts.label(LABELS, "export_title"), sections=tuple(sections))
+                )
+            )
+        return replies

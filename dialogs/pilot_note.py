@@ -1,0 +1,93 @@
+"""`refleksion`: an AI-ambassador writes down, at any time, what a pilot is teaching them."""
+
+from __future__ import annotations
+
+import logging
+
+from dialogs.base import DialogDeps
+from dialogs.messages import (
+    Action,
+    Card,
+    Choice,
+    ChoiceInput,
+    Incoming,
+    IncomingKind,
+    Reply,
+    Section,
+    TextInput,
+)
+from dialogs.pilot_common import (
+    PilotServices,
+    form_problem,
+    is_ambassador,
+    not_ambassador,
+    with_redaction_notice,
+)
+from pilots.cards import NOTE_VERB
+from pilots.forms import MAX_NOTE, FormError, FormProblem, Redactor, parse_note
+
+logger = logging.getLogger(__name__)
+
+
+class PilotNoteDialog:
+    """Shows a card to pick one of the ambassador's pilots and write; stores the text redacted."""
+
+    def __init__(self, deps: DialogDeps, services: PilotServices) -> None:
+        self._deps = deps
+        self._services = services
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        deps = self._deps
+        if not is_ambassador(deps, incoming.person):
+            return not_ambassador(deps, "note")
+        if incoming.kind == IncomingKind.SUBMIT:
+            return await self._save(incoming)
+        pilots = await self._services.pilots.pilots_owned_by(incoming.person)
+        if not pilots:
+            return [Reply(text=deps.texts.render("pilot_status_empty"))]
+        label = deps.texts.label
+        card = Card(
+            title=label("pilot_note", "title"),
+            sections=(Section(text=deps.texts.render("pilot_note_intro")),),
+            inputs=(
+                ChoiceInput(
+                    "pilot_id",
+                    label("pilot_note", "pilot"),
+                    tuple(Choice(pilot.title, str(pilot.id)) for pilot in pilots),
+                    required=True,
+                    default=str(pilots[0].id),
+                ),
+                TextInput(
+                    "text",
+                    label("pilot_note", "text"),
+                    label("pilot_note", "text_placeholder"),
+                    multiline=True,
+                    required=True,
+                    max_length=MAX_NOTE,
+                ),
+            ),
+            actions=(Action(label("pilot_note", "submit"), NOTE_VERB),),
+        )
+        return [Reply(card=card)]
+
+    async def _save(self, incoming: Incoming) -> list[Reply]:
+        deps = self._deps
+        value = incoming.value or {}
+        redactor = Redactor()
+        try:
+            pilot_id = int(str(value.get("pilot_id", "")).strip())
+        except ValueError:
+            return form_problem(deps, FormError(FormProblem.BAD_PILOT))
+        try:
+            text = parse_note(value, redactor)
+        except FormError as error:
+            return form_problem(deps, error)
+        pilot = await self._services.pilots.pilot(pilot_id)
+        if pilot is None:
+            return [Reply(text=deps.texts.render("pilot_unknown"))]
+        await self._services.pilots.add_note(pilot_id, incoming.person, text)
+        logger.info(
+            "pilot %d: ambassador reflection stored (redacted=%s)", pilot_id, redactor.changed
+        )
+        saved = deps.texts.render("pilot_note_saved", title=pilot.title)
+        return with_redaction_notice(deps, redactor, [Reply(text=saved)])

@@ -1,0 +1,94 @@
+"""Stores a submitted AI-erfaringer card (redacted), or "Intet at dele denne måned"."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from dialogs.ask import redaction_notice
+from dialogs.base import DialogDeps
+from dialogs.messages import Incoming, Reply
+from dialogs.monthly_prompt import field_label
+from experiences.choices import AnswerKind
+from experiences.submission import (
+    CAMPAIGN_KEY,
+    MAX_TEXT_CHARS,
+    InvalidSubmissionError,
+    parse_month,
+    parse_submission,
+)
+from storage.experience_store import ExperienceStore
+
+logger = logging.getLogger(__name__)
+
+
+class ShareExperienceDialog:
+    """A card submission: "Send" stores the experience, "Intet at dele" counts as an answer."""
+
+    def __init__(self, deps: DialogDeps, experiences: ExperienceStore, kind: AnswerKind) -> None:
+        self._deps = deps
+        self._experiences = experiences
+        self._kind = kind
+        self._tz = ZoneInfo(deps.settings.timezone)
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        if self._kind is AnswerKind.NOTHING:
+            return await self._nothing(incoming)
+        return await self._share(incoming)
+
+    async def _share(self, incoming: Incoming) -> list[Reply]:
+        deps = self._deps
+        value = incoming.value or {}
+        try:
+            submission = parse_submission(value)
+        except InvalidSubmissionError as error:
+            logger.info("experience not stored: %s (field %s)", error.reason, error.field)
+            label = field_label(deps.texts, error.field) if error.field else ""
+            text = deps.texts.render(
+                "experience_invalid",
+                reason=error.reason,
+                field_label=label,
+                campaign=bool(value.get(CAMPAIGN_KEY)),
+            )
+            return [Reply(text=text)]
+        user_id = await deps.store.remember_person(incoming.person)
+        now = deps.clock()
+        saved = await self._experiences.save_experience(
+            user_id,
+            submission.experience,
+            submission.campaign_month,
+            now,
+            now.astimezone(self._tz).date(),
+        )
+        logger.info(
+            "experience %d stored (campaign %s, updated=%s, redacted=%s)",
+            saved.experience.id,
+            saved.experience.campaign_month,
+            saved.updated,
+            submission.redacted,
+        )
+        replies: list[Reply] = []
+        if submission.redacted:
+            replies.append(redaction_notice(deps, submission.removed))
+        thanks = deps.texts.render(
+            "experience_thanks",
+            updated=saved.updated,
+            consent=saved.experience.consent,
+            truncated=submission.truncated,
+            max_chars=MAX_TEXT_CHARS,
+        )
+        replies.append(Reply(text=thanks))
+        return replies
+
+    async def _nothing(self, incoming: Incoming) -> list[Reply]:
+        deps = self._deps
+        try:
+            month = parse_month((incoming.value or {}).get(CAMPAIGN_KEY))
+        except InvalidSubmissionError:
+            month = None
+        found = False
+        if month is not None:
+            user_id = await deps.store.remember_person(incoming.person)
+            found = await self._experiences.record_nothing_to_share(user_id, month, deps.clock())
+        logger.info("nothing to share for campaign %s (found=%s)", month, found)
+        return [Reply(text=deps.texts.render("experience_nothing", found=found))]

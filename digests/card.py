@@ -1,0 +1,70 @@
+"""The digest card (Teams, terminal): a few headline figures and the signed link to the page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+from typing import Any, Protocol
+
+from dialogs.messages import Card, Section
+from insights.digest import Digest, Series, Suppressed
+
+CARD_TEMPLATE = "digest_card"
+TITLE_TEMPLATE = "digest_card_title"
+
+
+class CardTexts(Protocol):
+    """Templates and labels (dialogs.texts.Texts fits)."""
+
+    def render(self, template_name: str, /, **context: Any) -> str: ...
+
+    def label(self, group: str, key: str, **values: str) -> str: ...
+
+
+def month_name(texts: CardTexts, month: str) -> str:
+    """ "oktober 2026"."""
+    year, number = month.split("-")
+    return f"{texts.label('months', str(int(number)))} {year}"
+
+
+def _top(series: Sequence[Series]) -> str:
+    shown = [(s.current, s.label) for s in series if isinstance(s.current, int) and s.current > 0]
+    return max(shown)[1] if shown else ""
+
+
+def card_context(
+    texts: CardTexts, digest: Digest, url: str, expires: datetime, tz: tzinfo
+) -> dict[str, Any]:
+    """What the card template shows; only shown figures, never a withheld one."""
+    current = digest.current
+    asked = current.asked if isinstance(current.asked, int) else 0
+    answered = current.answered if isinstance(current.answered, int) else None
+    hidden = current.asked.reason if isinstance(current.asked, Suppressed) else ""
+    pilots = digest.pilots
+    pilot_text = ""
+    if pilots.active or pilots.finished:
+        pilot_text = f"{pilots.active} i gang, {pilots.finished} afsluttet"
+    return {
+        "month_name": month_name(texts, digest.month),
+        "unit": digest.unit.name,
+        "scope_note": digest.scope_marker.reason if digest.scope_marker else "",
+        "asked": asked if answered is not None else 0,
+        "answered": answered if answered is not None else 0,
+        "rate": round(100 * answered / asked) if asked and answered is not None else None,
+        "participation_hidden": hidden,
+        "top_task": _top(digest.task_types),
+        "top_gain": _top(digest.gains),
+        "top_barrier": _top(digest.barriers),
+        "pilots": pilot_text,
+        "url": url,
+        "expires": f"{expires.astimezone(tz):%d.%m.%Y}",
+    }
+
+
+def digest_card(texts: CardTexts, digest: Digest, url: str, expires: datetime, tz: tzinfo) -> Card:
+    """The card a leader gets each month and on `digest`."""
+    context = card_context(texts, digest, url, expires, tz)
+    return Card(
+        title=texts.render(TITLE_TEMPLATE, **context),
+        sections=(Section(text=texts.render(CARD_TEMPLATE, **context)),),
+    )

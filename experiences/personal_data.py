@@ -1,0 +1,266 @@
+"""A person's own data in Kompas: what is stored about them, as a view, an export and deletion."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, delete, func, select, update
+
+from storage.database import Database
+from storage.experience_store import EXPERIENCE_COLUMNS, Experience, experience_from_row
+from storage.models import ConversationReferenceRow, OpenQuestionRow, QuestionRow, UserRow
+from storage.models_experiences import (
+    CampaignRecipientRow,
+    CampaignRow,
+    ExperienceRow,
+    ReminderOptOutRow,
+)
+
+logger = logging.getLogger(__name__)
+
+EXPORT_FORMAT = "kompas-personal-data/1"
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class QuestionItem:
+    """A question the person asked (stored redacted)."""
+
+    text: str
+    topic_id: str | None
+    feedback: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OpenQuestionItem:
+    """A question the person handed to the AI-ambassadors."""
+
+    text: str
+    status: str
+    answer: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class CampaignAnswerItem:
+    """A monthly prompt the person got, and whether and how they answered."""
+
+    month: str
+    asked_at: datetime
+    answered_at: datetime | None
+    answer_kind: str | None
+    reminded_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ReferenceItem:
+    """A conversation where Kompas can write to the person."""
+
+    channel: str
+    conversation_type: str
+    conversation_id: str
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Items(Generic[T]):
+    """How many there are, and the items shown (all of them in an export)."""
+
+    count: int
+    items: tuple[T, ...]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Everything Kompas stores about one person, newest first."""
+
+    channel: str
+    channel_user_id: str
+    name: str
+    questions: Items[QuestionItem]
+    open_questions: Items[OpenQuestionItem]
+    experiences: Items[Experience]
+    campaign_answers: Items[CampaignAnswerItem]
+    answered_campaigns: int
+    conversations: Items[ReferenceItem]
+    paused_since: datetime | None
+
+    @property
+    def is_empty(self) -> bool:
+        """True when nothing but the person's channel identity is stored."""
+        return not any(
+            part.count
+            for part in (
+                self.questions,
+                self.open_questions,
+                self.experiences,
+                self.campaign_answers,
+                self.conversations,
+            )
+        ) and (self.paused_since is None)
+
+
+@dataclass(frozen=True)
+class DeletedData:
+    """How many rows of each kind `delete` removed."""
+
+    questions: int
+    open_questions: int
+    experiences: int
+    campaign_answers: int
+    conversations: int
+    opt_outs: int
+
+    @property
+    def total(self) -> int:
+        return sum(asdict(self).values())
+
+
+def _json_default(value: object) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"cannot export {type(value).__name__}")
+
+
+def export_json(data: PersonalData) -> str:
+    """The person's data as indented JSON (ISO timestamps, UTC)."""
+    document = {"format": EXPORT_FORMAT, **asdict(data)}
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_json_default)
+
+
+class PersonalDataService:
+    """Reads, exports and deletes one person's data (by users.id), each in one transaction."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def collect(self, user_id: int, latest: int | None = None) -> PersonalData:
+        """The person's data; `latest` limits each list to the newest items (None: all)."""
+
+        async def part(query: Select[*tuple[Any, ...]], owner: Any, convert: Any) -> Items[Any]:
+            count_query = select(func.count()).select_from(owner.__table__)
+            count = (
+                await connection.execute(count_query.where(owner.user_id == user_id))
+            ).scalar_one()
+            if latest is not None:
+                query = query.limit(latest)
+            rows = (await connection.execute(query)).mappings().all()
+            return Items(count, tuple(convert(row) for row in rows))
+
+        question = QuestionRow
+        open_question = OpenQuestionRow
+        recipient = CampaignRecipientRow
+        reference = ConversationReferenceRow
+        async with self._database.transaction() as connection:
+            user = (await connection.execute(select(UserRow).where(UserRow.id == user_id))).one()
+            questions = await part(
+                select(question)
+                .where(question.user_id == user_id)
+                .order_by(question.created_at.desc(), question.id.desc()),
+                question,
+                lambda row: QuestionItem(
+                    row["text"], row["topic_id"], row["feedback"], row["created_at"]
+                ),
+            )
+            open_questions = await part(
+                select(open_question)
+                .where(open_question.user_id == user_id)
+                .order_by(open_question.created_at.desc(), open_question.id.desc()),
+                open_question,
+                lambda row: OpenQuestionItem(
+                    row["text"], row["status"], row["answer"], row["created_at"]
+                ),
+            )
+            experiences = await part(
+                select(*EXPERIENCE_COLUMNS)
+                .outerjoin(CampaignRow, CampaignRow.id == ExperienceRow.campaign_id)
+                .where(ExperienceRow.user_id == user_id)
+                .order_by(ExperienceRow.created_at.desc(), ExperienceRow.id.desc()),
+                ExperienceRow,
+                experience_from_row,
+            )
+            answers = await part(
+                select(recipient, CampaignRow.month)
+                .join(CampaignRow, CampaignRow.id == recipient.campaign_id)
+                .where(recipient.user_id == user_id)
+                .order_by(CampaignRow.month.desc()),
+                recipient,
+                lambda row: CampaignAnswerItem(
+                    row["month"],
+                    row["asked_at"],
+                    row["answered_at"],
+                    row["answer_kind"],
+                    row["reminded_at"],
+                ),
+            )
+            conversations = await part(
+                select(reference)
+                .where(reference.user_id == user_id)
+                .order_by(reference.updated_at.desc(), reference.id.desc()),
+                reference,
+                lambda row: ReferenceItem(
+                    row["channel"],
+                    row["conversation_type"],
+                    row["conversation_id"],
+                    row["active"],
+                    row["created_at"],
+                ),
+            )
+            answered = (
+                await connection.execute(
+                    select(func.count())
+                    .select_from(recipient)
+                    .where(recipient.user_id == user_id, recipient.answered_at.is_not(None))
+                )
+            ).scalar_one()
+            paused_since = (
+                await connection.execute(
+                    select(ReminderOptOutRow.created_at).where(ReminderOptOutRow.user_id == user_id)
+                )
+            ).scalar_one_or_none()
+        return PersonalData(
+            channel=user.channel,
+            channel_user_id=user.channel_user_id,
+            name=user.display_name,
+            questions=questions,
+            open_questions=open_questions,
+            experiences=experiences,
+            campaign_answers=answers,
+            answered_campaigns=answered,
+            conversations=conversations,
+            paused_since=paused_since,
+        )
+
+    async def delete(self, user_id: int) -> DeletedData:
+        """Delete everything about the person, for good; their name is blanked too.
+
+        The users row itself stays (other people's pilots may point at it), without name.
+        """
+
+        async def remove(table: Any) -> int:
+            statement = delete(table).where(table.user_id == user_id)
+            return int((await connection.execute(statement)).rowcount)
+
+        async with self._database.transaction() as connection:
+            deleted = DeletedData(
+                open_questions=await remove(OpenQuestionRow),
+                questions=await remove(QuestionRow),
+                experiences=await remove(ExperienceRow),
+                campaign_answers=await remove(CampaignRecipientRow),
+                conversations=await remove(ConversationReferenceRow),
+                opt_outs=await remove(ReminderOptOutRow),
+            )
+            await connection.execute(
+                update(UserRow)
+                .where(UserRow.id == user_id)
+                .values(display_name="", aad_object_id=None, tenant_id=None)
+            )
+        logger.info("deleted the data of user %d: %d rows", user_id, deleted.total)
+        return deleted

@@ -1,0 +1,413 @@
+"""Index the records once by month and unit, and protect each month's tables for all units.
+
+`InsightsIndex` groups the records by month (one pass), and computes a month's protected
+tables the first time a digest needs them; every leader's digest then reads the same
+tables. A month's tables can be seeded from an earlier computation (`seed`), so figures a
+leader has already seen are never recomputed after people move or delete their data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from insights.anonymity import (
+    AnonymityRules,
+    IntArray,
+    Layout,
+    ProtectedTable,
+    TableSpec,
+    fold,
+    protect,
+)
+from insights.records import (
+    AnswerRecord,
+    Consent,
+    Decision,
+    MicroSuccess,
+    PilotRecord,
+    PromptRecord,
+    QuestionGapRecord,
+    Recommendation,
+)
+from insights.text import QuestionGroups, TermIndex, group_questions
+from organisation.model import OrgTree
+
+logger = logging.getLogger(__name__)
+
+ASKED, ANSWERED, NOT_ANSWERED, SHARED, NOTHING = (
+    "asked",
+    "answered",
+    "not_answered",
+    "shared",
+    "nothing",
+)
+PARTICIPATION = TableSpec(
+    columns=(ASKED, ANSWERED, NOT_ANSWERED, SHARED, NOTHING),
+    partitions=(
+        (ASKED, (ANSWERED, NOT_ANSWERED)),
+        (ANSWERED, (SHARED, NOTHING)),
+        (ASKED, (SHARED, NOTHING, NOT_ANSWERED)),
+    ),
+)
+PILOT_COLUMNS = (
+    "respondents",
+    "raters",
+    "rating_sum",
+    *(f"decision_{d.value}" for d in Decision),
+    *(f"recommend_{r.value}" for r in Recommendation),
+)
+PILOTS = TableSpec(
+    columns=PILOT_COLUMNS,
+    groups=(("raters", "rating_sum"),),
+    people_of={"rating_sum": "raters"},
+)
+CATEGORIES = ("task_types", "gains", "barriers")
+PILOT_PREFIX = "pilot:"
+
+
+class _PersonMonth:
+    """What one person did in one month, and the unit they are counted in."""
+
+    __slots__ = ("answered", "asked", "labels", "shared", "texts", "unit")
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.asked = False
+        self.answered = False
+        self.shared = False  # at least one answer that was not "intet at dele"
+        self.labels: tuple[set[str], set[str], set[str]] | None = None  # by CATEGORIES
+        self.texts: list[str] = []
+
+
+@dataclass(frozen=True)
+class QuoteCandidate:
+    """A consented free text that may be quoted (still subject to the text-pool rule)."""
+
+    person_key: str
+    unit: str
+    text: str
+    consent: Consent
+    author_name: str
+    source: str
+    pilot_title: str = ""
+
+
+@dataclass(frozen=True)
+class GapEntry:
+    """An unanswered or 👎 question with its asker's unit and its near-duplicate group."""
+
+    person_key: str
+    unit: str
+    group: int
+    unanswered: bool
+    thumbs_down: bool
+
+
+@dataclass(frozen=True)
+class MonthTables:
+    """One month, protected for the whole organisation: what digests may read."""
+
+    month: str
+    layout: Layout
+    participation: ProtectedTable
+    categories: Mapping[str, ProtectedTable]  # task_types, gains, barriers
+    pilots: ProtectedTable  # rows: units with pilots, and "pilot:<id>" rows
+    pilot_records: Mapping[str, PilotRecord]
+    asked_anyone: frozenset[str]  # units where someone (there or below) was asked
+
+
+@dataclass
+class _Month:
+    people: dict[str, _PersonMonth] = field(default_factory=dict)
+    pilots: list[PilotRecord] = field(default_factory=list)
+    gaps: list[QuestionGapRecord] = field(default_factory=list)
+    quotes: list[QuoteCandidate] = field(default_factory=list)
+
+
+class InsightsIndex:
+    """All records, grouped once; per-month protected tables computed on first use."""
+
+    def __init__(
+        self,
+        tree: OrgTree,
+        rules: AnonymityRules,
+        prompts: Iterable[PromptRecord] = (),
+        answers: Iterable[AnswerRecord] = (),
+        pilots: Iterable[PilotRecord] = (),
+        gaps: Iterable[QuestionGapRecord] = (),
+        category_keys: Mapping[str, Sequence[str]] | None = None,
+        months: Collection[str] | None = None,
+    ) -> None:
+        """Group the records; with `months`, records of other months are left out."""
+        self.tree = tree
+        self.rules = rules
+        self._unit_ids = tuple(unit.id for unit, _ in tree.walk())
+        self._position = {unit_id: i for i, unit_id in enumerate(self._unit_ids)}
+        self._parent = np.array(
+            [self._position.get(tree.units[u].parent_id or "", -1) for u in self._unit_ids],
+            dtype=np.int64,
+        )
+        self._months: dict[str, _Month] = defaultdict(_Month)
+        self._current_unit = {p.id: p.unit_id for p in tree.people.values()}
+        keys: dict[str, set[str]] = {c: set((category_keys or {}).get(c, ())) for c in CATEGORIES}
+        if months is not None:
+            wanted = frozenset(months)
+            prompts = (p for p in prompts if p.month in wanted)
+            answers = (a for a in answers if a.month in wanted)
+            pilots = [p for p in pilots if p.month in wanted]
+            gaps = [g for g in gaps if g.month in wanted]
+        self._index_prompts(prompts)
+        self._index_answers(answers, keys)
+        for pilot in pilots:
+            if pilot.unit_id in tree.units:
+                self._months[pilot.month].pilots.append(pilot)
+                self._index_micro_successes(pilot)
+        for gap in gaps:
+            self._months[gap.month].gaps.append(gap)
+        self.category_keys = {c: tuple(sorted(keys[c])) for c in CATEGORIES}
+        self._tables: dict[str, MonthTables] = {}
+        self._terms: dict[str, TermIndex] = {}
+        self._gap_entries: dict[str, tuple[tuple[GapEntry, ...], QuestionGroups]] = {}
+        self._writers: dict[str, Mapping[str, str]] = {}
+
+    # -- indexing -------------------------------------------------------------------------
+
+    def _unit(self, person_key: str, unit_id: str | None) -> str | None:
+        if unit_id is not None and unit_id in self.tree.units:
+            return unit_id
+        return self._current_unit.get(person_key)
+
+    def _person(self, month: str, person_key: str, unit_id: str | None) -> _PersonMonth | None:
+        people = self._months[month].people
+        found = people.get(person_key)
+        if found is None:
+            unit = self._unit(person_key, unit_id)
+            if unit is None:
+                return None
+            found = people[person_key] = _PersonMonth(unit)
+        return found
+
+    def _index_prompts(self, prompts: Iterable[PromptRecord]) -> None:
+        for prompt in prompts:
+            person = self._person(prompt.month, prompt.person_key, prompt.unit_id)
+            if person is not None:
+                person.asked = True
+
+    def _index_answers(self, answers: Iterable[AnswerRecord], keys: dict[str, set[str]]) -> None:
+        for answer in answers:
+            person = self._person(answer.month, answer.person_key, answer.unit_id)
+            if person is None:
+                continue
+            person.answered = True
+            if answer.nothing_to_share:
+                continue
+            person.shared = True
+            if person.labels is None:
+                person.labels = (set(), set(), set())
+            for labels, values, seen in zip(
+                person.labels,
+                (answer.task_types, answer.gains, answer.barriers),
+                (keys[c] for c in CATEGORIES),
+                strict=True,
+            ):
+                labels.update(values)
+                seen.update(values)
+            if answer.text.strip():
+                person.texts.append(answer.text)
+                if answer.consent is not Consent.ANONYMOUS:
+                    self._months[answer.month].quotes.append(
+                        QuoteCandidate(
+                            answer.person_key,
+                            person.unit,
+                            answer.text,
+                            answer.consent,
+                            answer.author_name,
+                            "erfaring",
+                        )
+                    )
+
+    def _index_micro_successes(self, pilot: PilotRecord) -> None:
+        month = self._months[pilot.month]
+        for success in pilot.micro_successes:
+            unit = self._unit(success.person_key, None) or pilot.unit_id
+            texts = month.people.get(success.person_key)
+            if texts is None:
+                texts = month.people[success.person_key] = _PersonMonth(unit)
+            texts.texts.append(success.text)
+            if success.consent is not Consent.ANONYMOUS and success.text.strip():
+                month.quotes.append(_pilot_quote(success, unit, pilot.title))
+
+    # -- months ---------------------------------------------------------------------------
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        """Months that have any record, oldest first."""
+        return tuple(sorted(self._months))
+
+    def seed(self, tables: MonthTables) -> None:
+        """Use earlier-computed tables for their month instead of computing them again."""
+        self._tables[tables.month] = tables
+
+    def tables(self, month: str) -> MonthTables:
+        """The month's protected tables for every unit (computed once)."""
+        found = self._tables.get(month)
+        if found is None:
+            found = self._tables[month] = self._compute(month)
+        return found
+
+    def _zeros(self, width: int) -> IntArray:
+        return np.zeros((len(self._unit_ids), width), dtype=np.int64)
+
+    def _subtree(self, direct: IntArray) -> dict[str, IntArray]:
+        totals = direct.copy()
+        for i in range(len(self._unit_ids) - 1, -1, -1):  # children come after parents
+            if self._parent[i] >= 0:
+                totals[self._parent[i]] += totals[i]
+        return {unit_id: totals[i] for i, unit_id in enumerate(self._unit_ids)}
+
+    def _compute(self, month: str) -> MonthTables:
+        data = self._months.get(month, _Month())
+        population = self._zeros(1)
+        participation = self._zeros(len(PARTICIPATION.columns))
+        categories = {c: self._zeros(len(self.category_keys[c])) for c in CATEGORIES}
+        key_position = {c: {k: i for i, k in enumerate(self.category_keys[c])} for c in CATEGORIES}
+        for person in data.people.values():
+            if not (person.asked or person.answered):
+                continue  # only wrote a micro-success: counted in the pilot, not here
+            row = self._position[person.unit]
+            population[row, 0] += 1
+            if person.asked:
+                participation[row] += (
+                    1,
+                    person.answered,
+                    not person.answered,
+                    person.answered and person.shared,
+                    person.answered and not person.shared,
+                )
+            for category, labels in zip(CATEGORIES, person.labels or ((), (), ()), strict=True):
+                for label in labels:
+                    categories[category][row, key_position[category][label]] += 1
+        subtree_population = {u: int(v[0]) for u, v in self._subtree(population).items()}
+        layout = fold(self.tree.roots, self.tree.children, subtree_population, self.rules)
+        participation_totals = self._subtree(participation)
+        asked_totals = {u: v[:1] for u, v in participation_totals.items()}
+        protected = protect(layout, PARTICIPATION, participation_totals, self.rules)
+        protected_categories = {
+            c: protect(
+                layout, TableSpec(self.category_keys[c]), self._subtree(categories[c]), self.rules
+            )
+            for c in CATEGORIES
+        }
+        pilots = self._protect_pilots(data.pilots)
+        logger.debug("protected %s: %d units shown", month, len(layout.order))
+        return MonthTables(
+            month=month,
+            layout=layout,
+            participation=protected,
+            categories=protected_categories,
+            pilots=pilots,
+            pilot_records={pilot.pilot_id: pilot for pilot in data.pilots},
+            asked_anyone=frozenset(
+                unit_id for unit_id, totals in asked_totals.items() if totals[0] > 0
+            ),
+        )
+
+    def _protect_pilots(self, pilots: Sequence[PilotRecord]) -> ProtectedTable:
+        """Pilots are rows below their unit; a unit's figures add up its pilots' exactly."""
+        width = len(PILOT_COLUMNS)
+        values: dict[str, IntArray] = {}
+        people: dict[str, list[set[str]]] = {}
+        children: dict[str, list[str]] = defaultdict(list)
+        for pilot in pilots:
+            node = PILOT_PREFIX + pilot.pilot_id
+            row, who = _pilot_row(pilot)
+            values[node] = row
+            people[node] = who
+            children[pilot.unit_id].append(node)
+        for unit_id in reversed(self._unit_ids):
+            below = list(children.get(unit_id, ())) + [
+                c for c in self.tree.children(unit_id) if c in values
+            ]
+            if not below:
+                continue
+            children[unit_id] = below
+            values[unit_id] = np.sum([values[c] for c in below], axis=0)
+            people[unit_id] = [set().union(*(people[c][i] for c in below)) for i in range(width)]
+        order = [unit.id for unit, _ in self.tree.walk() if unit.id in values]
+        nodes = [
+            n for u in order for n in (u, *(c for c in children[u] if c.startswith(PILOT_PREFIX)))
+        ]
+        layout = Layout(
+            order=tuple(nodes),
+            children={n: tuple(children.get(n, ())) for n in nodes},
+            rest_people={n: 0 for n in nodes},
+            folded_into={},
+            population={n: 0 for n in nodes},
+        )
+        distinct = {n: np.array([len(s) for s in people[n]], dtype=np.int64) for n in nodes}
+        for n in nodes:  # a rating sum rests on its raters
+            distinct[n][PILOTS.index("rating_sum")] = distinct[n][PILOTS.index("raters")]
+        return protect(layout, PILOTS, values, self.rules, people=distinct)
+
+    # -- text -----------------------------------------------------------------------------
+
+    def term_index(self, month: str) -> TermIndex:
+        """The month's free texts by person (answers and micro-successes), indexed once."""
+        found = self._terms.get(month)
+        if found is None:
+            data = self._months.get(month, _Month())
+            texts = {key: " ".join(p.texts) for key, p in data.people.items() if p.texts}
+            found = self._terms[month] = TermIndex(texts)
+        return found
+
+    def writers(self, month: str) -> Mapping[str, str]:
+        """person → unit for everyone who wrote free text in the month."""
+        found = self._writers.get(month)
+        if found is None:
+            data = self._months.get(month, _Month())
+            found = self._writers[month] = {k: p.unit for k, p in data.people.items() if p.texts}
+        return found
+
+    def quotes(self, month: str) -> tuple[QuoteCandidate, ...]:
+        """Consented quotes of the month (scope and pool rules are applied by the caller)."""
+        return tuple(self._months.get(month, _Month()).quotes)
+
+    def gaps(self, month: str) -> tuple[tuple[GapEntry, ...], QuestionGroups, tuple[str, ...]]:
+        """The month's question gaps with their groups, and the question texts."""
+        data = self._months.get(month, _Month())
+        texts = tuple(gap.text for gap in data.gaps)
+        cached = self._gap_entries.get(month)
+        if cached is None:
+            groups = group_questions(texts)
+            entries = []
+            for gap, label in zip(data.gaps, groups.labels, strict=True):
+                person = data.people.get(gap.asked_by)
+                unit = person.unit if person is not None else self.tree.unit_of(gap.asked_by)
+                if unit is not None:
+                    entries.append(
+                        GapEntry(gap.asked_by, unit, int(label), gap.unanswered, gap.thumbs_down)
+                    )
+            cached = self._gap_entries[month] = (tuple(entries), groups)
+        return cached[0], cached[1], texts
+
+
+def _pilot_quote(success: MicroSuccess, unit: str, title: str) -> QuoteCandidate:
+    return QuoteCandidate(
+        success.person_key, unit, success.text, success.consent, success.author_name, "pilot", title
+    )
+
+
+def _pilot_row(pilot: PilotRecord) -> tuple[IntArray, list[set[str]]]:
+    """A pilot's figures for the month and the people behind each."""
+    respondents = set(pilot.ratings) | set(pilot.decisions) | set(pilot.recommendations)
+    who: list[set[str]] = [respondents, set(pilot.ratings), set(pilot.ratings)]
+    who += [{p for p, d in pilot.decisions.items() if d is decision} for decision in Decision]
+    who += [{p for p, r in pilot.recommendations.items() if r is rec} for rec in Recommendation]
+    row = np.array([len(s) for s in who], dtype=np.int64)
+    row[2] = sum(pilot.ratings.values())
+    return row, who

@@ -1,0 +1,129 @@
+"""The cards participants get: a pilot's check-in and its final reflection; the pilot verbs."""
+
+from __future__ import annotations
+
+from dialogs.answer_card import format_date
+from dialogs.messages import Action, Card, Choice, ChoiceInput, Section, TextInput
+from dialogs.texts import Texts
+from storage.pilot_records import Decision, Pilot, Recommendation, ShareConsent
+
+CREATE_VERB = "pilot_create"
+CHECKIN_VERB = "pilot_checkin"
+REFLECTION_VERB = "pilot_reflection"
+NOTE_VERB = "pilot_note"
+PAUSE_VERB = "pilot_pause"
+RESUME_VERB = "pilot_resume"
+EXTEND_VERB = "pilot_extend"
+END_VERB = "pilot_end"
+
+RATINGS = ("1", "2", "3", "4", "5")
+
+
+def pilot_facts_context(pilot: Pilot) -> dict[str, str]:
+    """What templates may say about a pilot (free texts are stored redacted)."""
+    return {
+        "title": pilot.title,
+        "unit": pilot.unit,
+        "task": pilot.task,
+        "tool": pilot.tool,
+        "success": pilot.success_criterion,
+        "start": format_date(pilot.start_date),
+        "end": format_date(pilot.end_date),
+    }
+
+
+def checkin_card(texts: Texts, pilot: Pilot, number: int) -> Card:
+    """Check-in `number`: how did it go (1–5), what worked, what was hard, and what next."""
+    label = texts.label
+    return Card(
+        title=label("pilot_checkin", "title", number=str(number), title=pilot.title),
+        sections=(
+            Section(
+                text=texts.render("pilot_checkin_card", number=number, **pilot_facts_context(pilot))
+            ),
+        ),
+        inputs=(
+            ChoiceInput(
+                id="rating",
+                label=label("pilot_checkin", "rating"),
+                choices=tuple(
+                    Choice(label("pilot_checkin", f"rating_{value}"), value) for value in RATINGS
+                ),
+            ),
+            TextInput(
+                id="worked",
+                label=label("pilot_checkin", "worked"),
+                placeholder=label("pilot_checkin", "worked_placeholder"),
+                multiline=True,
+            ),
+            TextInput(
+                id="hard",
+                label=label("pilot_checkin", "hard"),
+                placeholder=label("pilot_checkin", "hard_placeholder"),
+                multiline=True,
+            ),
+            ChoiceInput(
+                id="decision",
+                label=label("pilot_checkin", "decision"),
+                choices=tuple(
+                    Choice(label("pilot_checkin", f"decision_{decision.value}"), decision.value)
+                    for decision in Decision
+                ),
+            ),
+        ),
+        actions=(
+            Action(
+                label("pilot_checkin", "submit"),
+                CHECKIN_VERB,
+                {"pilot_id": pilot.id, "number": number},
+            ),
+        ),
+    )
+
+
+def reflection_card(texts: Texts, pilot: Pilot) -> Card:
+    """The final reflection: what worked, what helped or hindered, advice, a micro-success."""
+    label = texts.label
+    return Card(
+        title=label("pilot_reflection", "title", title=pilot.title),
+        sections=(
+            Section(
+                text=texts.render(
+                    "pilot_reflection_card",
+                    ended_early=pilot.ended_early,
+                    **pilot_facts_context(pilot),
+                )
+            ),
+        ),
+        inputs=(
+            TextInput(id="worked", label=label("pilot_reflection", "worked"), multiline=True),
+            TextInput(id="easier", label=label("pilot_reflection", "easier"), multiline=True),
+            TextInput(id="harder", label=label("pilot_reflection", "harder"), multiline=True),
+            ChoiceInput(
+                id="recommend",
+                label=label("pilot_reflection", "recommend"),
+                choices=tuple(
+                    Choice(label("pilot_reflection", f"recommend_{choice.value}"), choice.value)
+                    for choice in Recommendation
+                ),
+            ),
+            TextInput(
+                id="micro_success",
+                label=label("pilot_reflection", "micro_success"),
+                placeholder=label("pilot_reflection", "micro_success_placeholder"),
+                multiline=True,
+            ),
+            ChoiceInput(
+                id="consent",
+                label=label("pilot_reflection", "consent"),
+                choices=tuple(
+                    Choice(label("pilot_reflection", f"consent_{choice.value}"), choice.value)
+                    for choice in ShareConsent
+                ),
+                default=ShareConsent.NONE.value,
+            ),
+        ),
+        actions=(
+            Action(label("pilot_reflection", "submit"), REFLECTION_VERB, {"pilot_id": pilot.id}),
+        ),
+    )

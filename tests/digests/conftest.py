@@ -1,0 +1,26 @@
+"""Fixtures for the digest tests: settings, texts and the known-answers municipality."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import PROJECT_ROOT, Settings
+from dialogs.texts import Texts
+from digests.page import DigestPages
+
+SECRET = "test-link-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, link_secret=SECRET)
+
+
+@pytest.fixture(scope="session")
+def texts() -> Texts:
+    return Texts(PROJECT_ROOT / "content" / "templates", Settings())
+
+
+@pytest.fixture(scope="session")
+def pages(texts: Texts) -> DigestPages:
+    return DigestPages(PROJECT_ROOT / "content" / "templates", texts)

@@ -1,0 +1,1 @@
+"""Tests for the insights core: anonymity, aggregation, digests."""

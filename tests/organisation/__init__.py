@@ -1,0 +1,1 @@
+"""Tests for the organisation tree, its import and roles."""

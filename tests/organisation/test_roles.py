@@ -1,0 +1,51 @@
+"""Matching channel people to the organisation, and role questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import PROJECT_ROOT
+from dialogs.messages import Person
+from organisation.loading import load_organisation
+from organisation.model import Role
+from organisation.roles import NotAllowedError, Roles
+
+TREE = load_organisation(PROJECT_ROOT / "content" / "org.yml")
+
+
+def test_people_are_matched_by_aad_id_teams_id_and_cli_name() -> None:
+    roles = Roles(TREE)
+    anna = TREE.people["p001"]
+    assert roles.find(Person("teams", "29:x", aad_object_id=anna.aad_object_id.upper())) == anna
+    assert roles.find(Person("cli", anna.email)) == anna
+    assert roles.find(Person("cli", anna.email.split("@")[0])) == anna
+    assert roles.find(Person("teams", anna.email)) is None  # e-mail only counts in the CLI
+    assert roles.find(Person("cli", "stranger")) is None
+
+
+def test_leaders_see_their_units_and_everything_below() -> None:
+    roles = Roles(TREE)
+    centre_chief = TREE.people[TREE.leaders_of("c-social")[0]]
+    person = Person("cli", centre_chief.email)
+    assert roles.led_units(person) == {"c-social"}
+    assert roles.units_visible_to(person) == TREE.subtree("c-social")
+    assert roles.is_leader(person)
+    assert roles.require_unit("t-hjem-nord", person) == centre_chief
+    with pytest.raises(NotAllowedError):
+        roles.require_unit("c-borger", person)
+
+
+def test_roles_and_the_configured_ambassadors_fallback() -> None:
+    roles = Roles(TREE, configured_ambassadors={"29:configured"})
+    admin = next(p for p in TREE.people.values() if Role.ADMIN in p.roles)
+    employee = next(p for p in TREE.people.values() if p.roles == {Role.EMPLOYEE})
+    assert roles.is_admin(Person("cli", admin.email))
+    assert not roles.is_admin(Person("cli", employee.email))
+    assert roles.is_ambassador(Person("teams", "29:configured"))
+    assert not roles.is_ambassador(Person("cli", employee.email))
+    assert roles.has(Role.EMPLOYEE, Person("cli", "anyone"))
+    assert roles.require(Role.ADMIN, Person("cli", admin.email)) == admin
+    with pytest.raises(NotAllowedError) as error:
+        roles.require(Role.ADMIN, Person("cli", employee.email))
+    assert error.value.role is Role.ADMIN
+    assert roles.units_visible_to(Person("cli", employee.email)) == frozenset()

@@ -1,0 +1,1 @@
+"""Tests of local pilots: schedule, check-ins, store and dialogs."""

@@ -1,0 +1,21 @@
+"""Fixtures for the pilot tests: the shipped content and a pilot test world."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.settings import PROJECT_ROOT, Settings
+from knowledge.index import KnowledgeBase
+from storage.database import Database
+from storage.store import Store
+from tests.pilots.support import World, make_world
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> KnowledgeBase:
+    return KnowledgeBase.load(PROJECT_ROOT / "content", Settings().contacts)
+
+
+@pytest.fixture
+def world(database: Database, store: Store, knowledge: KnowledgeBase) -> World:
+    return make_world(database, store, knowledge)
