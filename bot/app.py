@@ -8,6 +8,7 @@ from contextlib import AsyncExitStack
 
 from aiohttp import web
 
+from bot.background import BackgroundScheduler, job_services
 from bot.services import Services, open_services
 from bot.settings import Settings
 from bot.teams import TeamsChannel
@@ -20,21 +21,30 @@ MAX_BODY_BYTES = 256 * 1024
 
 SERVICES_KEY = web.AppKey("services", Services)
 TEAMS_KEY = web.AppKey("teams", TeamsChannel)
+SCHEDULER_KEY = web.AppKey("scheduler", BackgroundScheduler)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def create_app(
-    settings: Settings, services: Services | None = None, *, deliver_outbox: bool | None = None
+    settings: Settings,
+    services: Services | None = None,
+    *,
+    deliver_outbox: bool | None = None,
+    run_scheduler: bool | None = None,
 ) -> web.Application:
     """Build the app. Services are opened on startup (and closed) unless passed in.
 
-    With `deliver_outbox` the app drains the outbox (Teams rows) while it runs; by default
-    it does when it opens its own services (every `kompas serve`), not with given ones.
+    With `deliver_outbox` the app drains the outbox (Teams rows) while it runs; with
+    `run_scheduler` it competes for the scheduler lock (one scheduler per database). By
+    default both happen when it opens its own services (every `kompas serve`), not with
+    given ones; KOMPAS_SCHEDULER=off switches the scheduler off.
     """
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_server_errors])
     deliver = services is None if deliver_outbox is None else deliver_outbox
-    app.cleanup_ctx.append(_lifecycle(settings, services, deliver))
+    schedule = (services is None) if run_scheduler is None else run_scheduler
+    schedule = schedule and settings.schedule.enabled
+    app.cleanup_ctx.append(_lifecycle(settings, services, deliver, schedule))
     app.router.add_post("/api/messages", _messages)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
@@ -43,7 +53,7 @@ def create_app(
 
 
 def _lifecycle(
-    settings: Settings, given: Services | None, deliver: bool
+    settings: Settings, given: Services | None, deliver: bool, schedule: bool
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         services = given if given is not None else await open_services(settings)
@@ -58,6 +68,13 @@ def _lifecycle(
                     )
                     sender.start()
                     delivery.push_async_callback(sender.stop)
+                if schedule:  # stopped first on shutdown: no new jobs while sends finish
+                    scheduler = BackgroundScheduler(
+                        settings, services.database, job_services(services)
+                    )
+                    await scheduler.start()
+                    app[SCHEDULER_KEY] = scheduler
+                    delivery.push_async_callback(scheduler.stop)
                 yield
         finally:
             await teams.close()
@@ -84,7 +101,9 @@ async def _messages(request: web.Request) -> web.Response:
 
 
 async def _healthz(request: web.Request) -> web.Response:
-    return web.json_response({"status": "ok"})
+    scheduler = request.app.get(SCHEDULER_KEY)
+    role = scheduler.role if scheduler is not None else "off"
+    return web.json_response({"status": "ok", "scheduler": role})
 
 
 async def _readyz(request: web.Request) -> web.Response:

@@ -6,13 +6,19 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from bot.services import Services
 from bot.settings import Settings
+from delivery.outbox import Outbox
+from experiences.campaign import CampaignService
+from pilots.checkins import build_pilot_checkins
 from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
 from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
 from scheduling.leader import SchedulerLeadership
 from scheduling.scheduler import SchedulerRunner, build_scheduler, job_store_url_for
+from scheduling.tasks import CAMPAIGN_STARTER, PILOT_CHECKIN_SENDER, REMINDER_SENDER
 from storage.database import Database
+from storage.experience_store import ExperienceStore
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +34,21 @@ def campaign_rule(settings: Settings) -> CampaignRule:
         occurrence=schedule.campaign_occurrence,
         at=schedule.campaign_time,
     )
+
+
+def job_services(services: Services) -> JobServices:
+    """Registers the services the scheduled jobs call into the scheduler's job context."""
+
+    def provide(context: JobContext) -> None:
+        database, settings, texts = services.database, services.settings, services.texts
+        campaign = CampaignService(
+            ExperienceStore(database), Outbox(database), texts, settings, calendar=context.calendar
+        )
+        context.provide(CAMPAIGN_STARTER, campaign)
+        context.provide(REMINDER_SENDER, campaign)
+        context.provide(PILOT_CHECKIN_SENDER, build_pilot_checkins(database, texts, settings))
+
+    return provide
 
 
 class BackgroundScheduler:

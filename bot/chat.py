@@ -12,6 +12,8 @@ from typing import TextIO
 from bot.cli_render import input_prompt, parse_input_answer, render_reply
 from bot.services import Services, open_services
 from bot.settings import Settings
+from delivery.outbox import Outbox
+from dialogs.base import utc_now
 from dialogs.messages import (
     Action,
     CardInput,
@@ -33,8 +35,27 @@ PendingMessages = Callable[[Services, str], Awaitable[list[Reply]]]
 
 
 async def no_pending_messages(services: Services, conversation_id: str) -> list[Reply]:
-    """Default when no outbox is wired in: nothing waits."""
+    """For callers that want no proactive messages: nothing waits."""
     return []
+
+
+async def outbox_messages(services: Services, conversation_id: str) -> list[Reply]:
+    """Deliver this terminal's queued proactive messages (prompts, reminders, check-ins).
+
+    The terminal is its own channel: the person reading it is present, so messages that
+    wait for working hours (to spare colleagues' evenings) are shown at once here.
+    """
+    waiting = await Outbox(services.database).pending_for(CLI_CHANNEL, conversation_id)
+    if not waiting:
+        return []
+    latest = max(entry.not_before for entry in waiting)
+    outbox = Outbox(services.database, clock=lambda: max(utc_now(), latest))
+    claimed = await outbox.claim([CLI_CHANNEL], limit=len(waiting), conversation_id=conversation_id)
+    replies = []
+    for message in sorted(claimed, key=lambda item: item.id):
+        replies.append(message.reply())
+        await outbox.mark_sent(message)
+    return replies
 
 
 class ChatSession:
@@ -46,7 +67,7 @@ class ChatSession:
         person: Person,
         stdin: TextIO,
         stdout: TextIO,
-        pending: PendingMessages = no_pending_messages,
+        pending: PendingMessages = outbox_messages,
     ) -> None:
         self._services = services
         self._person = person
@@ -151,7 +172,7 @@ async def run_chat(
     user: str | None,
     stdin: TextIO,
     stdout: TextIO,
-    pending: PendingMessages = no_pending_messages,
+    pending: PendingMessages = outbox_messages,
 ) -> int:
     """Open the services, chat until the input ends, close the services."""
     services = await open_services(settings)

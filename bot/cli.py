@@ -63,8 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(settings: Settings, verbose: bool) -> None:
+def _configure_logging(settings: Settings, verbose: bool, command: str) -> None:
     level = logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
+    if command == "chat" and not verbose:
+        level = max(level, logging.WARNING)  # keep the conversation readable
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
@@ -128,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         print(f"kompas: {error}", file=sys.stderr)
         return 2
-    _configure_logging(settings, args.verbose)
+    _configure_logging(settings, args.verbose, args.command)
     return _run(args, settings)
 
 

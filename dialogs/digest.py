@@ -26,11 +26,9 @@ class DigestAction(StrEnum):
     UNSUBSCRIBE = "unsubscribe"
 
 
-def digest_units(
-    tree: OrgTree, roles: Roles, person: OrgPerson | None, is_ambassador: bool
-) -> list[str]:
-    """The units whose digest the person gets: the top units they lead; for AI-ambassadors
-    (who lead nothing) the organisation-wide one. Empty for everyone else."""
+def units_for(tree: OrgTree, person: OrgPerson | None, is_ambassador: bool) -> list[str]:
+    """The units whose digest someone gets: the top units they lead; an AI-ambassador who
+    leads nothing gets the organisation-wide one; everyone else nothing."""
     if person is not None and person.leads:
         return list(tree.top_led_units(person.id))
     if is_ambassador:
@@ -58,7 +56,7 @@ class DigestDialog:
             if self._action is DigestAction.SHOW:
                 if incoming.conversation_type != ConversationType.PERSONAL:
                     return self._say("digest_private")
-                units = digest_units(tree, roles, person, roles.is_ambassador(incoming.person))
+                units = units_for(tree, person, roles.is_ambassador(incoming.person))
                 if not units:
                     logger.info("digest refused: %s leads no unit", incoming.person.channel)
                     return self._say("digest_not_leader")

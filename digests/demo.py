@@ -399,10 +399,10 @@ class DemoSeeder:
             checkins, reflections = _pilot_answers(
                 pilot_id, members, users, start, end, today, tz, rng, self._calendar
             )
-            for number, reflection in enumerate(reflections):
+            texts = iter(MICRO_SUCCESSES[unit_name])
+            for reflection in reflections:  # a few wrote a micro-success, each their own
                 if reflection["micro_success"]:
-                    texts = MICRO_SUCCESSES[unit_name]
-                    reflection["micro_success"] = texts[number % len(texts)]
+                    reflection["micro_success"] = next(texts, None)
             if checkins:
                 await connection.execute(insert(PilotCheckinRow), checkins)
             if reflections:

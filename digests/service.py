@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
 from digests.serial import SerialError, digest_to_json, tables_from_json, tables_to_json
-from digests.sources import CATEGORY_KEYS, DigestSources
+from digests.sources import CATEGORY_KEYS, DigestSources, within
 from digests.store import Audience, DigestStore, NewDigest, StoredDigest
 from insights.aggregate import TREND_MONTHS, DigestBuilder, DigestTexts, previous_months
 from insights.anonymity import AnonymityRules
@@ -126,8 +126,12 @@ class DigestService:
                 )
         return found
 
-    async def _index(self, tree: OrgTree, months: Sequence[str]) -> InsightsIndex:
+    async def _index(
+        self, tree: OrgTree, months: Sequence[str], unit_id: str | None = None
+    ) -> InsightsIndex:
         records = await self.sources.records(tree, months)
+        if unit_id is not None:
+            records = within(records, tree, unit_id)
         return InsightsIndex(
             tree,
             self.rules,
@@ -139,15 +143,23 @@ class DigestService:
             months=months,
         )
 
-    async def builder(self, tree: OrgTree, month: str) -> tuple[DigestBuilder, set[str]]:
+    async def builder(
+        self, tree: OrgTree, month: str, unit_id: str | None = None
+    ) -> tuple[DigestBuilder, set[str]]:
         """A builder for `month`'s digests; also returns the months seeded from storage.
 
         Records are read only for the months that need computing, and for `month` itself
-        (its free texts): a month with stored tables needs nothing else.
+        (its free texts): a month with stored tables needs nothing else. With `unit_id`
+        and every trend month stored, only the records of that unit and the units below it
+        are read: the figures all come from the stored tables, and the free-text parts
+        (themes, quotes, questions) only ever use the unit's own people.
         """
         months = previous_months(month, TREND_MONTHS)
         stored = await self._stored_tables(tree, months)
-        index = await self._index(tree, [m for m in months if m not in stored or m == month])
+        narrow = unit_id if len(stored) == len(months) else None
+        index = await self._index(
+            tree, [m for m in months if m not in stored or m == month], narrow
+        )
         if any(set(index.category_keys[c]) - set(CATEGORY_KEYS[c]) for c in CATEGORY_KEYS):
             logger.warning("answers with unknown options in %s; not reusing stored tables", month)
             stored = {}
@@ -207,7 +219,7 @@ class DigestService:
 
     async def compute(self, tree: OrgTree, unit_id: str, month: str) -> Digest:
         """One unit's digest for `month`, from stored month tables where there are some."""
-        builder, _ = await self.builder(tree, month)
+        builder, _ = await self.builder(tree, month, unit_id)
         return builder.digest(unit_id, month)
 
     async def for_unit(self, tree: OrgTree, unit_id: str, month: str) -> StoredDigest:
@@ -221,7 +233,7 @@ class DigestService:
         found = await self.store.find(unit_id, month, audience)
         if found is not None:
             return found
-        builder, seeded = await self.builder(tree, month)
+        builder, seeded = await self.builder(tree, month, unit_id)
         digest = builder.digest(unit_id, month)
         await self.store.save_tables(self._tables_to_keep(builder, month, seeded))
         await self.store.save([NewDigest(unit_id, month, audience, digest_to_json(digest))])

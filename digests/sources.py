@@ -68,6 +68,21 @@ class DigestRecords:
     gaps: tuple[QuestionGapRecord, ...] = ()
 
 
+def within(records: DigestRecords, tree: OrgTree, unit_id: str) -> DigestRecords:
+    """Only the records of people (and pilots) in `unit_id` and the units below it."""
+    below = tree.subtree(unit_id)
+
+    def inside(person_key: str, unit: str | None) -> bool:
+        return (unit if unit in tree.units else tree.unit_of(person_key)) in below
+
+    return DigestRecords(
+        prompts=tuple(p for p in records.prompts if inside(p.person_key, p.unit_id)),
+        answers=tuple(a for a in records.answers if inside(a.person_key, a.unit_id)),
+        pilots=tuple(p for p in records.pilots if p.unit_id in below),
+        gaps=tuple(g for g in records.gaps if inside(g.asked_by, None)),
+    )
+
+
 @dataclass(frozen=True)
 class KnownUser:
     """A users row and the person in the tree it belongs to."""

@@ -19,6 +19,13 @@ from storage.models_experiences import (
     ExperienceRow,
     ReminderOptOutRow,
 )
+from storage.models_outbox import OutboxRow
+from storage.models_pilots import (
+    PilotCheckinRow,
+    PilotNoteRow,
+    PilotParticipantRow,
+    PilotReflectionRow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +124,10 @@ class DeletedData:
     campaign_answers: int
     conversations: int
     opt_outs: int
+    pilot_answers: int = 0
+    pilot_notes: int = 0
+    pilot_participations: int = 0
+    queued_messages: int = 0
 
     @property
     def total(self) -> int:
@@ -244,8 +255,8 @@ class PersonalDataService:
         The users row itself stays (other people's pilots may point at it), without name.
         """
 
-        async def remove(table: Any) -> int:
-            statement = delete(table).where(table.user_id == user_id)
+        async def remove(table: Any, column: str = "user_id") -> int:
+            statement = delete(table).where(getattr(table, column) == user_id)
             return int((await connection.execute(statement)).rowcount)
 
         async with self._database.transaction() as connection:
@@ -256,6 +267,10 @@ class PersonalDataService:
                 campaign_answers=await remove(CampaignRecipientRow),
                 conversations=await remove(ConversationReferenceRow),
                 opt_outs=await remove(ReminderOptOutRow),
+                pilot_answers=await remove(PilotCheckinRow) + await remove(PilotReflectionRow),
+                pilot_notes=await remove(PilotNoteRow, "author_id"),
+                pilot_participations=await remove(PilotParticipantRow),
+                queued_messages=await remove(OutboxRow),
             )
             await connection.execute(
                 update(UserRow)

@@ -136,3 +136,19 @@ def test_chat_answers_and_buttons_can_be_pressed_by_number(tmp_path: Path) -> No
     assert "== Persondata" in out  # the persondata topic answers
     assert "[1] 👍" in out and "[2] 👎" in out
     assert "Tak for din feedback" in out
+
+
+def test_chat_walks_through_a_monthly_prompt_sent_by_the_trigger(tmp_path: Path) -> None:
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}"}
+    assert kompas("chat", "--user", "mette", stdin="/quit\n", env=env).returncode == 0
+
+    triggered = kompas("trigger", "monthly", env=env)
+    again = kompas("trigger", "monthly", env=env)
+    answer = "1\nCopilot til et referat\n3\n1\n\n\n1\n/quit\n"
+    chat = kompas("chat", "--user", "mette", stdin=answer, env=env)
+
+    assert "1 messages queued" in triggered.stdout, triggered.stdout + triggered.stderr
+    assert "0 messages queued" in again.stdout
+    assert chat.returncode == 0, chat.stderr
+    assert "AI-erfaringer" in chat.stdout and "[2] Intet at dele denne måned" in chat.stdout
+    assert "Tak, fordi du delte din erfaring" in chat.stdout

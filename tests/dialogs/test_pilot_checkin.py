@@ -90,3 +90,18 @@ async def test_an_empty_or_broken_card_gets_a_short_explanation(world: World) ->
     assert "hvilken pilot" in no_pilot[0].text
     assert "kan ikke finde den pilot" in gone[0].text
     assert "kan ikke finde den pilot" in never_sent[0].text
+
+
+async def test_slet_mine_data_removes_my_pilot_answers_and_queued_messages(world: World) -> None:
+    pilot, card = await _checkin_for_mette(world)
+    await world.press(METTE, card, "Send svar", rating="5", worked="Referater", decision="continue")
+    mette = await world.user_id(METTE)
+
+    confirm = await world.say(METTE, "slet mine data")
+    assert confirm[-1].card is not None
+    await world.press(METTE, confirm[-1].card, "Ja, slet alt")
+
+    remaining = await world.pilots.checkins(pilot.id)
+    assert [r for r in remaining if r.answered_at is not None] == []  # Mette's answer is gone
+    assert len(remaining) == 1  # Jonas's check-in is untouched
+    assert [row for row in await world.outbox_rows() if row.user_id == mette] == []

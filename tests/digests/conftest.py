@@ -7,6 +7,9 @@ import pytest
 from bot.settings import PROJECT_ROOT, Settings
 from dialogs.texts import Texts
 from digests.page import DigestPages
+from tests.bot.conftest import start_app
+
+__all__ = ["start_app"]  # the loopback app fixture, shared with the HTTP edge tests
 
 SECRET = "test-link-secret-0123456789abcdef"
 

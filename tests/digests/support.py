@@ -5,8 +5,9 @@ never asked); Center B (b) → Team B1 (b1, 3). Leaders sit in the tree but are 
 
 2026-10 (the main month): a1: 15 asked, 5 shared, 5 "intet at dele", 5 no answer;
 a2: 10 asked, 10 shared. Every sharer gained "tid"; a1's sharers and a2's last five
-used AI for mødereferater, a2's first five for kommunikation; a1's sharers also "regler". Texts from all 15 sharers (two may be quoted
-with their name, one without, the rest only counted). Ten people in a ask the same
+used AI for mødereferater, a2's first five for kommunikation; a1's sharers also "regler".
+Texts from all 15 sharers (two may be quoted with their name, one without, the rest only
+counted). Ten people in a ask the same
 question the bot could not answer. A pilot in a1: six participants rate it 4 and vote
 "continue". 2026-09: a single respondent. 2026-08: nothing at all.
 """

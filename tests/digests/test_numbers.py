@@ -9,7 +9,7 @@ from dialogs.texts import Texts
 from digests.page import DigestPages
 from digests.service import DigestService
 from digests.store import Audience
-from insights.digest import Suppressed, SuppressionKind
+from insights.digest import Series, Suppressed, SuppressionKind
 from storage.database import Database
 from tests.digests.support import (
     ANONYMOUS_TEXT,
@@ -23,7 +23,7 @@ from tests.digests.support import (
 )
 
 
-def _series(series: tuple, key: str) -> object:  # type: ignore[type-arg]
+def _series(series: tuple[Series, ...], key: str) -> object:
     return next(s for s in series if s.key == key).current
 
 
