@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dialogs.base import DialogDeps
 from dialogs.messages import Card, Incoming, Reply, Section
+from dialogs.roles import roles_of
 
 
 class HelpDialog:
@@ -17,11 +18,12 @@ class HelpDialog:
         topics = [topic.title for topic in self._deps.knowledge.topics]
         card = Card(
             title=texts.label("help_card", "title"),
-            sections=(Section(text=texts.render("help", topics=topics, **self._roles(incoming))),),
+            sections=(
+                Section(text=texts.render("help", topics=topics, **await self._roles(incoming))),
+            ),
         )
         return [Reply(card=card)]
 
-    def _roles(self, incoming: Incoming) -> dict[str, bool]:
-        person = incoming.person
-        ambassador = self._deps.settings.is_ambassador(person.user_id, person.aad_object_id)
-        return {"ambassador": ambassador, "leader": False}
+    async def _roles(self, incoming: Incoming) -> dict[str, bool]:
+        roles = await roles_of(self._deps, incoming.person)
+        return {"ambassador": roles.ambassador, "leader": roles.leader or roles.ambassador}

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from dialogs.ask import redaction_notice
 from dialogs.base import DialogDeps
 from dialogs.messages import Person, Reply
+from dialogs.roles import roles_of
 from pilots.checkins import PilotCheckins
 from pilots.forms import FormError, Redactor
 from pilots.manage import PilotSteering
@@ -31,9 +32,9 @@ class PilotServices:
         return self.checkins.calendar
 
 
-def is_ambassador(deps: DialogDeps, person: Person) -> bool:
-    """True when the person is configured as an AI-ambassador (by any of their ids)."""
-    return deps.settings.is_ambassador(person.user_id, person.aad_object_id)
+async def is_ambassador(deps: DialogDeps, person: Person) -> bool:
+    """True when the person is an AI-ambassador (organisation import or KOMPAS_AMBASSADORS)."""
+    return (await roles_of(deps, person)).ambassador
 
 
 def not_ambassador(deps: DialogDeps, action: str) -> list[Reply]:

@@ -59,7 +59,7 @@ class PilotCreateDialog:
         self._services = services
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        if not is_ambassador(self._deps, incoming.person):
+        if not await is_ambassador(self._deps, incoming.person):
             logger.info("pilot creation refused: not an ambassador")
             return not_ambassador(self._deps, "create")
         if incoming.kind == IncomingKind.SUBMIT:

@@ -34,7 +34,7 @@ class PilotManageDialog:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         deps = self._deps
-        if not is_ambassador(deps, incoming.person):
+        if not await is_ambassador(deps, incoming.person):
             logger.info("pilot %s refused: not an ambassador", self._change)
             return not_ambassador(deps, "manage")
         value = incoming.value or {}

@@ -38,7 +38,7 @@ class PilotNoteDialog:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         deps = self._deps
-        if not is_ambassador(deps, incoming.person):
+        if not await is_ambassador(deps, incoming.person):
             return not_ambassador(deps, "note")
         if incoming.kind == IncomingKind.SUBMIT:
             return await self._save(incoming)

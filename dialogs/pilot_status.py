@@ -145,7 +145,7 @@ class PilotStatusDialog:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         deps = self._deps
-        if not is_ambassador(deps, incoming.person):
+        if not await is_ambassador(deps, incoming.person):
             return not_ambassador(deps, "status")
         if incoming.conversation_type != ConversationType.PERSONAL:
             return [Reply(text=deps.texts.render("pilot_status_private"))]

@@ -239,7 +239,7 @@ async def test_unexpected_server_fault_is_a_logged_500(
 
 
 async def test_healthz(stub_app: RunningApp) -> None:
-    assert await stub_app.get("/healthz") == (200, {"status": "ok"})
+    assert await stub_app.get("/healthz") == (200, {"status": "ok", "scheduler": "off"})
 
 
 async def test_readyz(start_app: StartApp) -> None:

@@ -1,0 +1,31 @@
+"""Which roles the person behind an incoming event has (organisation import + settings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dialogs.base import DialogDeps
+from dialogs.messages import Person
+from organisation.roles import Roles
+from storage.organisation_store import OrganisationStore
+
+
+@dataclass(frozen=True)
+class PersonRoles:
+    """The roles that unlock commands beyond a medarbejder's."""
+
+    ambassador: bool
+    leader: bool
+    admin: bool
+
+
+async def roles_of(deps: DialogDeps, person: Person) -> PersonRoles:
+    """Look the person up in the stored organisation; KOMPAS_AMBASSADORS also count."""
+    configured = deps.settings.is_ambassador(person.user_id, person.aad_object_id)
+    tree = await OrganisationStore(deps.database).load_tree()
+    roles = Roles(tree, deps.settings.ambassadors)
+    return PersonRoles(
+        ambassador=configured or roles.is_ambassador(person),
+        leader=roles.is_leader(person),
+        admin=roles.is_admin(person),
+    )
