@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.services import Services
 from bot.settings import Settings
 from delivery.outbox import Outbox
+from digests.job import DIGEST_SENDER, MonthlyDigest, digest_job_spec
 from experiences.campaign import CampaignService
 from pilots.checkins import build_pilot_checkins
 from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
@@ -47,6 +48,9 @@ def job_services(services: Services) -> JobServices:
         context.provide(CAMPAIGN_STARTER, campaign)
         context.provide(REMINDER_SENDER, campaign)
         context.provide(PILOT_CHECKIN_SENDER, build_pilot_checkins(database, texts, settings))
+        context.provide(
+            DIGEST_SENDER, MonthlyDigest(database, texts, settings, calendar=context.calendar)
+        )
 
     return provide
 
@@ -65,7 +69,11 @@ class BackgroundScheduler:
         self.context = JobContext(tz=tz, calendar=DEFAULT_CALENDAR)
         provide_services(self.context)
         job_store_url = job_store_url_for(settings.database_url)
-        specs = kompas_job_specs(tz, DEFAULT_CALENDAR, campaign_rule(settings))
+        rule = campaign_rule(settings)
+        specs = [
+            *kompas_job_specs(tz, DEFAULT_CALENDAR, rule),
+            digest_job_spec(settings, DEFAULT_CALENDAR, rule),
+        ]
         self.runner = SchedulerRunner(
             lambda: build_scheduler(settings, job_store_url, tz, context=self.context), specs
         )

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
+from pathlib import PurePosixPath
 from typing import Any, Protocol
 
 from apscheduler.executors.asyncio import AsyncIOExecutor
@@ -44,15 +45,20 @@ class SchedulerNotStartedError(RuntimeError):
 def job_store_url_for(database_url: str) -> str | None:
     """The synchronous SQLAlchemy URL for the job store, or None for an in-memory database.
 
-    APScheduler 3 stores jobs through a synchronous engine: aiosqlite URLs become plain
-    sqlite, and PostgreSQL URLs use psycopg 3 (which serves both sync and async).
+    APScheduler 3 stores jobs through a synchronous engine in the event loop's thread, and
+    PostgreSQL URLs use psycopg 3 (which serves both sync and async). For SQLite the jobs
+    live in a file of their own beside the database (kompas.db → kompas.scheduler.db): a
+    synchronous write to the app's file could wait for a write transaction of the app's
+    async engine, which cannot finish while the loop's thread is blocked (a deadlock that
+    ends in "database is locked").
     """
     url = make_url(database_url)
     backend = url.get_backend_name()
     if backend == "sqlite":
         if url.database in (None, "", ":memory:") or str(url.database).startswith("file::memory:"):
             return None
-        url = url.set(drivername="sqlite")
+        path = PurePosixPath(str(url.database))
+        url = url.set(drivername="sqlite", database=str(path.with_suffix(".scheduler.db")))
     elif backend == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)

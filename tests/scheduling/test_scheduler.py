@@ -214,8 +214,11 @@ def test_job_store_follows_the_url(settings: Settings, tmp_path: object) -> None
 @pytest.mark.parametrize(
     ("database_url", "expected"),
     [
-        ("sqlite:///data/kompas.db", "sqlite:///data/kompas.db"),
-        ("sqlite+aiosqlite:////var/lib/kompas/kompas.db", "sqlite:////var/lib/kompas/kompas.db"),
+        ("sqlite:///data/kompas.db", "sqlite:///data/kompas.scheduler.db"),
+        (
+            "sqlite+aiosqlite:////var/lib/kompas/kompas.db",
+            "sqlite:////var/lib/kompas/kompas.scheduler.db",
+        ),
         ("sqlite+aiosqlite://", None),
         ("sqlite:///:memory:", None),
         (
@@ -226,7 +229,7 @@ def test_job_store_follows_the_url(settings: Settings, tmp_path: object) -> None
         ("postgresql+psycopg://kompas@db/kompas", "postgresql+psycopg://kompas@db/kompas"),
     ],
 )
-def test_job_store_url_is_the_synchronous_form_of_the_database_url(
+def test_job_store_url_is_a_synchronous_url_beside_the_database(
     database_url: str, expected: str | None
 ) -> None:
     assert job_store_url_for(database_url) == expected
