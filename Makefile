@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 3978
 
 .DEFAULT_GOAL := help
-.PHONY: help setup migrate run chat test lint typecheck pytest bench clean
+.PHONY: help setup migrate run chat test lint typecheck browser pytest bench clean
 
 help: ## show this help
 	@echo "Kompas make targets:"
@@ -36,17 +36,34 @@ lint: setup ## ruff
 typecheck: setup ## mypy
 	$(BIN)/mypy
 
-pytest: setup ## the test suite on SQLite, and on PostgreSQL when KOMPAS_TEST_DATABASE_URL is set
-	env -u KOMPAS_TEST_DATABASE_URL $(BIN)/python -m pytest -q
+browser: ## install Debian's Chromium for the digest page's browser test (needs root and apt)
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "installing chromium for the browser test"; \
+		apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "no /usr/bin/chromium: the browser test will be skipped (it fails on CI)"; fi
+
+pytest: setup browser ## the test suite on SQLite, and also on PostgreSQL when KOMPAS_TEST_DATABASE_URL is set
 	@if [ -n "$$KOMPAS_TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL ($$KOMPAS_TEST_DATABASE_URL)"; \
+		echo "== the suite on SQLite and on PostgreSQL ($$KOMPAS_TEST_DATABASE_URL), side by side"; \
+		env -u KOMPAS_TEST_DATABASE_URL $(BIN)/python -m pytest -q > .pytest-sqlite.log 2>&1 & lite=$$!; \
+		$(BIN)/python -m pytest -q > .pytest-postgresql.log 2>&1; pg=$$?; \
+		wait $$lite; lite=$$?; \
+		echo "== SQLite"; cat .pytest-sqlite.log; \
+		echo "== PostgreSQL"; cat .pytest-postgresql.log; \
+		test $$lite -eq 0 && test $$pg -eq 0; \
+	else \
 		$(BIN)/python -m pytest -q; \
 	fi
 
 test: lint typecheck pytest ## set up, then ruff, mypy and the whole test suite
 
-bench: setup ## run the benchmarks (they print numbers; see bench/RESULTS.md)
+bench: setup ## run the quick benchmarks (they print numbers; see bench/RESULTS.md)
 	$(BIN)/python bench/qa_accuracy.py
+	$(BIN)/python bench/redaction.py
+	$(BIN)/python bench/fanout.py --recipients 2000 --rate 200
+	$(BIN)/python bench/digest.py --people 2000 --months 6
 
 clean: ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data dist

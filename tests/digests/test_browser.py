@@ -1,6 +1,6 @@
 """The digest page in a real headless Chromium: charts render, the page is not blank, no errors.
 
-Chromium comes from Debian (`.ci/run` installs it). Without it the test fails on CI
+Chromium comes from Debian (`make test` installs it where it can). Without it the test fails on CI
 (CI=true) and is skipped elsewhere, with the reason.
 """
 
