@@ -8,16 +8,20 @@ import textwrap
 from dialogs.messages import Action, CardInput, ChoiceInput, Reply
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 _ITALIC = re.compile(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)")
 
 
 def plain(markdown: str) -> str:
     """Markdown light: bold/italic markers dropped, lines wrapped to 78 characters."""
-    text = _ITALIC.sub(r"\1", _BOLD.sub(r"\1", markdown))
+    text = _LINK.sub(r"\1: \2 ", _ITALIC.sub(r"\1", _BOLD.sub(r"\1", markdown)))
     lines: list[str] = []
     for line in text.splitlines():
         indent = "  " if line.lstrip().startswith(("- ", "* ", "> ")) else ""
-        lines.extend(textwrap.wrap(line, 78, subsequent_indent=indent) or [""])
+        wrapped = textwrap.wrap(
+            line, 78, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+        )
+        lines.extend(wrapped or [""])
     return "\n".join(lines)
 
 
