@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from storage.pilot_records import Decision, Recommendation  # one definition of the answers
+
 
 class Consent(StrEnum):
     """How a free text may be used beyond the author's own view."""
@@ -27,22 +29,6 @@ class PilotStatus(StrEnum):
 
     ACTIVE = "active"
     FINISHED = "finished"
-
-
-class Decision(StrEnum):
-    """A participant's call at a pilot check-in."""
-
-    CONTINUE = "continue"
-    ADJUST = "adjust"
-    STOP = "stop"
-
-
-class Recommendation(StrEnum):
-    """Would the participant recommend the pilot's way of working to others?"""
-
-    YES = "yes"
-    MAYBE = "maybe"
-    NO = "no"
 
 
 def _frozen(mapping: Mapping[str, object]) -> Mapping[str, object]:
