@@ -9,8 +9,8 @@ from dataclasses import dataclass
 # confidence = logistic(bias + Σ weight × evidence), each evidence in 0..1. Fitted by logistic
 # regression on the even lines of the development questions only (odd lines are the held-out
 # check, see bench/RESULTS.md) and rounded to half units.
-CALIBRATION = {"coverage": 5.0, "domain": 6.5, "posterior": 2.5}
-CALIBRATION_BIAS = -7.0
+CALIBRATION = {"coverage": 6.5, "domain": 7.0, "posterior": 1.0, "anchor": 2.5}
+CALIBRATION_BIAS = -9.0
 ANSWER_THRESHOLD = 0.5  # answer when more likely in scope than not
 SUGGEST_THRESHOLD = 0.25  # below the answer threshold but close enough for "Mente du …?"
 
@@ -31,6 +31,11 @@ class Evidence:
     # not calibrated: on the development questions it adds nothing beyond coverage.
     unknown: float
     posterior: float  # the topic language model's posterior for this topic
+    # How much the topic owns the question's most characteristic word: of that word's weight
+    # in all topics' titles, listed questions and keywords, the share in this topic's. A
+    # question the topic is about names something the topic owns; an errand from outside the
+    # kompas matches through words that many topics mention in passing.
+    anchor: float = 0.0
 
     @property
     def confidence(self) -> float:

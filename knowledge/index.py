@@ -46,6 +46,7 @@ MODEL_WEIGHT = 1.0
 #    question that nearly repeats a listed one gets up to one standard deviation more.
 SIMILARITY_WEIGHT = 1.0
 MAX_SUGGESTIONS = 2
+ABOUT_FIELDS = ("title", "questions", "keywords")  # what a topic is about (for its anchor)
 
 
 def _fields(topic: Topic) -> dict[str, str]:
@@ -91,6 +92,16 @@ class KnowledgeBase:
         self._idf_unknown = idf(0, max(len(passages), 1))
         self._postings = bm25f(analysed, FIELD_WEIGHTS, self._idf, K1, B)
         self._model = TopicModel(analysed, MODEL_FIELD_WEIGHTS, SMOOTHING)
+        # Term → {topic: share of the term's weight in all topics' about-fields}.
+        about: defaultdict[str, dict[int, float]] = defaultdict(dict)
+        for index, f in enumerate(analysed):
+            for name in ABOUT_FIELDS:
+                for term, weight in f[name].items():
+                    about[term][index] = about[term].get(index, 0.0) + weight
+        self._ownership = {
+            term: {index: weight / sum(owners.values()) for index, weight in owners.items()}
+            for term, owners in about.items()
+        }
         questions = [
             (index, self._analyzer.document_terms(question))
             for index, topic in enumerate(self._topics)
@@ -172,6 +183,11 @@ class KnowledgeBase:
             )
         ]
         posterior = softmax(likelihood)
+        anchor = [0.0] * count
+        for concept in concepts:
+            for term, share in concept.alternatives.items():
+                for index, owned in self._ownership.get(term, {}).items():
+                    anchor[index] = max(anchor[index], share * owned)
         found = [
             Evidence(
                 index=i,
@@ -181,6 +197,7 @@ class KnowledgeBase:
                 domain=domain,
                 unknown=unknown / total,
                 posterior=posterior[i],
+                anchor=anchor[i],
             )
             for i in range(count)
         ]

@@ -81,6 +81,7 @@ def test_fusion_helpers() -> None:
 
 def evidence(**values: float) -> Evidence:
     parts = {"coverage": 0.5, "similarity": 0.5, "domain": 0.5, "unknown": 0.0, "posterior": 0.5}
+    parts["anchor"] = 0.5
     return Evidence(index=0, rank=0.0, **{**parts, **values})
 
 
@@ -91,8 +92,10 @@ def test_confidence_rises_with_every_calibrated_evidence(name: str) -> None:
 
 
 def test_full_evidence_answers_and_none_does_not() -> None:
-    full = evidence(coverage=1.0, similarity=1.0, domain=1.0, posterior=1.0)
-    none = evidence(coverage=0.0, similarity=0.0, domain=0.0, posterior=0.0, unknown=1.0)
+    full = evidence(coverage=1.0, similarity=1.0, domain=1.0, posterior=1.0, anchor=1.0)
+    none = evidence(
+        coverage=0.0, similarity=0.0, domain=0.0, posterior=0.0, unknown=1.0, anchor=0.0
+    )
     assert full.confidence > 0.9 > ANSWER_THRESHOLD > 0.1 > none.confidence
 
 
@@ -102,8 +105,17 @@ def test_evidence_parts_are_shares(fixture_kb: KnowledgeBase) -> None:
         assert [e.rank for e in found] == sorted((e.rank for e in found), reverse=True)
         assert sum(e.posterior for e in found) == pytest.approx(1.0)
         for e in found:
-            for share in (e.coverage, e.similarity, e.domain, e.unknown, e.posterior):
+            for share in (e.coverage, e.similarity, e.domain, e.unknown, e.posterior, e.anchor):
                 assert 0.0 <= share <= 1.0
+
+
+def test_anchor_is_the_share_a_topic_owns_of_the_question_s_word(
+    fixture_kb: KnowledgeBase,
+) -> None:
+    found = fixture_kb.evidence("billeder")
+    owners = [e for e in found if e.anchor > 0.0]
+    assert owners and sum(e.anchor for e in owners) == pytest.approx(1.0)
+    assert all(e.anchor == 0.0 for e in fixture_kb.evidence("kantinemenu"))
 
 
 def test_words_unknown_to_the_whole_content_are_counted(fixture_kb: KnowledgeBase) -> None:
