@@ -14,6 +14,7 @@ from bot.settings import Settings
 from bot.teams import TeamsChannel
 from bot.teams.transport import teams_outbox_sender
 from bot.web_digests import add_digest_routes
+from bot.web_exports import add_export_routes
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ def create_app(
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     add_digest_routes(app, SERVICES_KEY)
+    add_export_routes(app, SERVICES_KEY)
     return app
 
 

@@ -11,6 +11,7 @@ from dialogs.base import DialogDeps
 from dialogs.messages import Action, Card, Incoming, Reply, Section
 from dialogs.monthly_prompt import choice_title
 from dialogs.texts import Texts
+from experiences.export_links import export_url
 from experiences.personal_data import PersonalData, PersonalDataService, export_json
 from experiences.submission import Field
 from storage.experience_store import Experience
@@ -131,7 +132,10 @@ class MyDataDialog:
         if self._action is MyDataAction.EXPORT:
             data = await self._personal_data.collect(user_id)
             logger.info("user %d exported their data", user_id)
-            return self._export(data)
+            link = await export_url(
+                self._deps.settings, self._deps.database, user_id, self._deps.clock()
+            )
+            return self._export(data, link)
         data = await self._personal_data.collect(user_id, latest=LATEST_ITEMS)
         card = Card(
             title=texts.label(LABELS, "title"),
@@ -155,7 +159,7 @@ class MyDataDialog:
         )
         return Reply(card=card)
 
-    def _export(self, data: PersonalData) -> list[Reply]:
+    def _export(self, data: PersonalData, link: str) -> list[Reply]:
         texts = self._deps.texts
         parts = export_parts(export_json(data))
         replies: list[Reply] = []
@@ -169,7 +173,8 @@ class MyDataDialog:
             )
             sections = [Section(text=f"```json\n{part}\n```", title=title, collapsed=True)]
             if number == 1:
-                sections.insert(0, Section(text=texts.render("my_data_export", parts=len(parts))))
+                intro = texts.render("my_data_export", parts=len(parts), link=link)
+                sections.insert(0, Section(text=intro))
             replies.append(
                 Reply(
                     card=Card(title=texts.label(LABELS, "export_title"), sections=tuple(sections))

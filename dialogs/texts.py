@@ -101,7 +101,7 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
         "conversations": {"count": 1},
         "paused": False,
     },
-    "my_data_export": {"parts": 2},
+    "my_data_export": {"parts": 2, "link": "http://127.0.0.1:3978/exports/1?t=1.x"},
     "my_data_delete_confirm": {},
     "my_data_deleted": {"total": 12},
     "my_data_delete_cancelled": {},

@@ -1,0 +1,32 @@
+"""Signed, short-lived download links for a person's own data export (`eksportér mine data`)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from bot.settings import Settings
+from digests.links import TOKEN_PARAMETER, LinkSigner, link_signer
+from digests.store import DigestStore
+from storage.database import Database
+
+EXPORT_LINK_LIFETIME = timedelta(hours=1)
+EXPORT_PATH = "/exports/{user_id}"
+
+
+def export_subject(user_id: int) -> str:
+    """What the link's signature binds: this person's export, never a digest."""
+    return f"export-{user_id}"
+
+
+async def export_signer(settings: Settings, database: Database) -> LinkSigner:
+    """The installation's link signer (same key as digest links)."""
+    return await link_signer(settings, DigestStore(database))
+
+
+async def export_url(settings: Settings, database: Database, user_id: int, now: datetime) -> str:
+    """A link that downloads the person's data as JSON for the next hour."""
+    signer = await export_signer(settings, database)
+    token = signer.token(export_subject(user_id), now + EXPORT_LINK_LIFETIME)
+    path = EXPORT_PATH.format(user_id=quote(str(user_id), safe=""))
+    return f"{signer.base}{path}?{TOKEN_PARAMETER}={token}"
