@@ -34,11 +34,6 @@ MAX_INPUT_TRIES = 3
 PendingMessages = Callable[[Services, str], Awaitable[list[Reply]]]
 
 
-async def no_pending_messages(services: Services, conversation_id: str) -> list[Reply]:
-    """For callers that want no proactive messages: nothing waits."""
-    return []
-
-
 async def outbox_messages(services: Services, conversation_id: str) -> list[Reply]:
     """Deliver this terminal's queued proactive messages (prompts, reminders, check-ins).
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, SHOW_TOPIC_VERB, answer_reply
 from dialogs.base import DialogDeps
@@ -14,10 +15,9 @@ logger = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 2000
 
 
-def redaction_notice(deps: DialogDeps, removed: object) -> Reply:
+def redaction_notice(deps: DialogDeps, removed: Mapping[RedactionKind, int]) -> Reply:
     """Tells the person which kinds of personal data were removed from their text."""
-    counts = dict(getattr(removed, "items", lambda: [])())
-    context = {kind.value: int(counts.get(kind, 0)) for kind in RedactionKind}
+    context = {kind.value: removed.get(kind, 0) for kind in RedactionKind}
     return Reply(text=deps.texts.render("redaction_notice", removed=context))
 
 

@@ -35,6 +35,11 @@ class Person:
     aad_object_id: str | None = None
     tenant_id: str | None = None
 
+    @property
+    def first_name(self) -> str:
+        """The first word of the display name ("" when the channel gave none)."""
+        return self.name.split(" ")[0] if self.name else ""
+
 
 @dataclass(frozen=True)
 class Incoming:

@@ -14,6 +14,6 @@ class SmallTalkDialog:
         self._template = template
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        first_name = incoming.person.name.split(" ")[0] if incoming.person.name else ""
-        context = {"name": first_name} if self._template == "small_talk_hello" else {}
+        hello = self._template == "small_talk_hello"
+        context = {"name": incoming.person.first_name} if hello else {}
         return [Reply(text=self._deps.texts.render(self._template, **context))]

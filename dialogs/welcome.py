@@ -5,8 +5,6 @@ from __future__ import annotations
 from dialogs.base import DialogDeps
 from dialogs.messages import ConversationType, Incoming, IncomingKind, Reply
 
-HELP_COMMAND = "hjælp"
-
 
 class WelcomeDialog:
     """The welcome message: what Kompas is and how to ask."""
@@ -18,8 +16,9 @@ class WelcomeDialog:
         personal = incoming.conversation_type == ConversationType.PERSONAL
         if incoming.kind == IncomingKind.MEMBER_ADDED and not personal:
             return []  # a new member of a team channel: no broadcast to everyone
-        first_name = incoming.person.name.split(" ")[0] if incoming.person.name else ""
         text = self._deps.texts.render(
-            "welcome", name=first_name, conversation_type=incoming.conversation_type.value
+            "welcome",
+            name=incoming.person.first_name,
+            conversation_type=incoming.conversation_type.value,
         )
         return [Reply(text=text)]
