@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from knowledge.lexicon import GeneralLexicon
 from knowledge.synonyms import SynonymGroups, SynonymMatcher
 from knowledge.text import STOPWORDS, Word, stem, words
 
@@ -30,6 +31,12 @@ ENDINGS = frozenset(
     | {"ings", "isk", "iske", "lig", "lige", "ligt", "ligere", "ligst", "lighed", "else", "elser"}
     | {"ser", "sen"}
 )
+# What may differ between two words of one root (afprøve ~ afprøvning, instruks ~ instruktion),
+# as opposed to another word glued on (visit ~ visitkort, adgang ~ adgangskoder).
+DERIVATIONAL_ENDINGS = frozenset(
+    {"e", "er", "ere", "ing", "ning", "ering", "else", "ion", "tion", "ation", "hed", "ighed"}
+    | {"lig", "isk", "ør", "ist", "ende", "ent", "ens", "ig", "ive", "iv"}
+)
 _TRANSLITERATIONS = (("aa", "å"), ("ae", "æ"), ("oe", "ø"))  # typed without a Danish keyboard
 
 
@@ -48,7 +55,13 @@ class Concept:
 class Analyzer:
     """Analysis tied to a content vocabulary (for decompounding and typo correction)."""
 
-    def __init__(self, texts: Iterable[str], synonym_groups: SynonymGroups = ()) -> None:
+    def __init__(
+        self,
+        texts: Iterable[str],
+        synonym_groups: SynonymGroups = (),
+        lexicon: GeneralLexicon | None = None,
+    ) -> None:
+        self._lexicon = lexicon  # general Danish: real words are not typos or fragments
         counts: Counter[str] = Counter()
         for text in [*texts, *(member for group in synonym_groups for member in group)]:
             for word in words(text):
@@ -132,7 +145,10 @@ class Analyzer:
 
     def correct(self, form: str) -> tuple[str, float] | None:
         """A content word within a small edit distance of a misspelt word, with its weight;
-        the word and its stem are both compared (persondatta, halucinationer)."""
+        the word and its stem are both compared (persondatta, halucinationer). An ordinary
+        Danish word is not a misspelling (lavede is not lavere, skærm is not skærer)."""
+        if self._lexicon is not None and self._lexicon.is_common(form):
+            return None
         best: tuple[int, int, str] | None = None
         for query, pool, counts in (
             (form, self._by_length, self._counts),
@@ -170,6 +186,7 @@ class Analyzer:
         candidates = [
             (abs(len(other) - len(own)), -self._stem_counts[other], self._surface[other])
             for other in [*longer, *(s for s in shorter if s in self._stem_counts)]
+            if _derived(own, other)
         ]
         return (min(candidates)[2], RELATIVE_WEIGHT) if candidates else None
 
@@ -208,8 +225,11 @@ class Analyzer:
         matches what it can and counts the rest as not understood."""
         for cut in range(len(form) - MIN_UNKNOWN_HEAD, MIN_MODIFIER - 1, -1):
             modifier = self._head(form[:cut])
-            if modifier is not None and len(modifier) >= MIN_MODIFIER:
-                return [(modifier, 1.0), (form[cut:], 1.0)]
+            head = form[cut:]
+            if modifier is None or len(modifier) < MIN_MODIFIER:
+                continue
+            if self._lexicon is None or self._lexicon.is_word(head):  # not person+alefesten
+                return [(modifier, 1.0), (head, 1.0)]
         return None
 
     # -- documents and queries --------------------------------------------------------------
@@ -263,6 +283,12 @@ class Analyzer:
         if form in self._counts:
             for concept in concepts:
                 concept.add(stem(form), 1.0)
+
+
+def _derived(one: str, other: str) -> bool:
+    """True when the longer stem is the shorter one plus a derivational ending."""
+    short, long = sorted((one, other), key=len)
+    return long.startswith(short) and long[len(short) :] in DERIVATIONAL_ENDINGS
 
 
 def _transliterations(form: str) -> list[str]:

@@ -13,6 +13,7 @@ from bot.settings import Contacts
 from knowledge.analysis import Analyzer, Concept
 from knowledge.api import Match, SearchResult, Topic
 from knowledge.calibration import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Evidence
+from knowledge.lexicon import GeneralLexicon
 from knowledge.ranking import (
     TopicModel,
     accumulate,
@@ -72,7 +73,9 @@ class KnowledgeBase:
         self._topics = tuple(topics)
         self._by_id = {topic.id: topic for topic in self._topics}
         fields = [_fields(topic) for topic in self._topics]
-        self._analyzer = Analyzer((text for f in fields for text in f.values()), synonyms)
+        self._analyzer = Analyzer(
+            (text for f in fields for text in f.values()), synonyms, GeneralLexicon()
+        )
         analysed = [
             {name: self._analyzer.document_terms(text) for name, text in f.items()} for f in fields
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from knowledge.analysis import Analyzer
+from knowledge.lexicon import GeneralLexicon
 from knowledge.synonyms import SynonymMatcher
 from knowledge.text import STOPWORDS, Word, inflections, normalise, stem, words
 
@@ -94,3 +95,24 @@ def test_query_concepts_carry_synonym_group_terms() -> None:
     (concept,) = analyzer.query_concepts("copyright")
     assert concept.alternatives["~0"] == 0.8
     assert analyzer.document_terms("Ophavsret gælder")["~0"] == 1.0
+
+
+def test_ordinary_danish_words_are_not_taken_for_typos_or_fragments() -> None:
+    content = ["Tal lavere end forventet. Sortere ansøgninger. Visitere en borger."]
+    plain = Analyzer(content)
+    informed = Analyzer(content, lexicon=GeneralLexicon())
+    assert plain.correct("lavede") == ("lavere", 0.8)  # without a lexicon: one letter off
+    assert informed.correct("lavede") is None  # a real word (made), not a misspelling
+    assert informed.correct("sotere") == ("sortere", 0.8)  # a real typo is still corrected
+    # visit-kort is not visit-ere: only derivational endings may differ within one root
+    assert [c.text for c in informed.query_concepts("visitkort")] == ["visitkort"]
+    # person + "alefesten" is no split: the rest must be a Danish word (personale-festen)
+    assert informed.split_modifier("personalefesten") is None
+    assert informed.split_modifier("borgerfolder") == [("borger", 1.0), ("folder", 1.0)]
+
+
+def test_the_general_lexicon_knows_common_words_and_not_typos() -> None:
+    lexicon = GeneralLexicon()
+    assert lexicon.is_common("møde") and lexicon.is_common("lavede")
+    assert not lexicon.is_word("chatgbt")
+    assert lexicon.zipf("møde") > lexicon.zipf("afprøvning") > 0.0
