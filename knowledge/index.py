@@ -1,5 +1,5 @@
-"""The knowledge base: BM25F and a topic language model, fused, plus a calibrated in-scope
-decision (knowledge/calibration.py)."""
+"""The knowledge base: BM25F, a topic language model and a topic classifier, fused, plus a
+calibrated in-scope decision (knowledge/calibration.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot.settings import Contacts
 from knowledge.analysis import Analyzer, Concept
 from knowledge.api import Match, SearchResult, Topic
 from knowledge.calibration import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Evidence
+from knowledge.classifier import TopicClassifier
 from knowledge.lexicon import GeneralLexicon
 from knowledge.ranking import (
     TopicModel,
@@ -46,6 +47,9 @@ MODEL_WEIGHT = 1.0
 # 3. Closeness (0..1) to the nearest listed question, as QnA Maker's alternate questions: a
 #    question that nearly repeats a listed one gets up to one standard deviation more.
 SIMILARITY_WEIGHT = 1.0
+# 4. A logistic-regression classifier over the listed questions, titles and keywords
+#    (knowledge/classifier.py): learns which words tell neighbouring topics apart.
+CLASSIFIER_WEIGHT = 0.5
 MAX_SUGGESTIONS = 2
 ABOUT_FIELDS = ("title", "questions", "keywords")  # what a topic is about (for its anchor)
 
@@ -113,6 +117,12 @@ class KnowledgeBase:
         self._question_topic = [index for index, _ in questions]
         self._question_size = [sum(self._idf[t] for t in terms) for _, terms in questions]
         self._question_postings = bm25([terms for _, terms in questions], self._idf, K1, B)
+        examples = [
+            (index, self._analyzer.document_terms(text))
+            for index, topic in enumerate(self._topics)
+            for text in (topic.title, *topic.questions, *topic.keywords)
+        ]
+        self._classifier = TopicClassifier(examples, len(self._topics))
         question_df = Counter(term for _, terms in questions for term in terms)
         scale = math.log(1 + max(len(questions), 1))
         self._typicality = {t: math.log(1 + n) / scale for t, n in question_df.items()}
@@ -176,12 +186,14 @@ class KnowledgeBase:
             for i in range(count)
         ]
         likelihood = self._model.log_likelihoods(concepts)
+        votes = self._classifier.log_probabilities(concepts)
         fused = [
-            a + MODEL_WEIGHT * b + SIMILARITY_WEIGHT * c
-            for a, b, c in zip(
+            a + MODEL_WEIGHT * b + SIMILARITY_WEIGHT * c + CLASSIFIER_WEIGHT * d
+            for a, b, c, d in zip(
                 standardised(lexical),
                 standardised(likelihood),
                 similarity,
+                standardised(votes),
                 strict=True,
             )
         ]
@@ -201,6 +213,7 @@ class KnowledgeBase:
                 unknown=unknown / total,
                 posterior=posterior[i],
                 anchor=anchor[i],
+                vote=math.exp(votes[i]),
             )
             for i in range(count)
         ]
