@@ -86,7 +86,7 @@ class BackgroundScheduler:
 
     @property
     def role(self) -> str:
-        """ "leader" while this process runs the scheduler, else "standby"."""
+        """This process's part: "leader" while it runs the scheduler, else "standby"."""
         return "leader" if self.leadership.is_leader else "standby"
 
     async def start(self) -> None:
