@@ -70,6 +70,7 @@ IN_DOUBT_REASON = "in doubt: the lease expired before the send was recorded; sen
 _PENDING = OutboxState.PENDING.value
 _SENDING = OutboxState.SENDING.value
 _FAILED = OutboxState.FAILED.value
+_WITHDRAWN = OutboxState.WITHDRAWN.value
 
 _CLAIMED_COLUMNS = (
     OutboxRow.id,
@@ -395,6 +396,25 @@ class Outbox:
                 .one_or_none()
             )
         return None if row is None else _entry(row)
+
+    async def withdraw(self, user_id: int, key_pattern: str, reason: str) -> int:
+        """Withdraw the person's pending messages whose key matches `key_pattern` (SQL LIKE:
+        % stands for any text), so that they are never sent; one a sender has already claimed
+        still goes out. Returns how many were withdrawn."""
+        statement = (
+            update(OutboxRow)
+            .where(
+                OutboxRow.user_id == user_id,
+                OutboxRow.state == _PENDING,
+                OutboxRow.key.like(key_pattern),
+            )
+            .values(state=_WITHDRAWN, last_error=_reason(reason), updated_at=self._clock())
+        )
+        async with self._writing() as connection:
+            withdrawn = int((await connection.execute(statement)).rowcount)
+        if withdrawn:
+            logger.info("Outbox: %d pending message(s) withdrawn (%s)", withdrawn, reason)
+        return withdrawn
 
     async def pending_for(self, channel: str, conversation_id: str) -> list[OutboxEntry]:
         """Messages not yet sent to one conversation (pending or sending), in send order."""

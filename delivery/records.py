@@ -14,12 +14,13 @@ from dialogs.messages import Reply
 
 
 class OutboxState(StrEnum):
-    """Where a message is on its way: pending → sending → sent / failed."""
+    """Where a message is on its way: pending → sending → sent / failed, or withdrawn."""
 
     PENDING = "pending"  # waiting to be sent (at or after not_before)
     SENDING = "sending"  # claimed by a sender holding a lease
     SENT = "sent"  # the channel accepted it
     FAILED = "failed"  # given up; last_error says why
+    WITHDRAWN = "withdrawn"  # no longer wanted before it was sent; last_error says why
 
 
 @dataclass(frozen=True)

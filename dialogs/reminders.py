@@ -6,6 +6,7 @@ import logging
 
 from dialogs.base import DialogDeps
 from dialogs.messages import Incoming, Reply
+from experiences.withdrawal import withdraw_prompts
 from storage.experience_store import ExperienceStore
 
 logger = logging.getLogger(__name__)
@@ -23,5 +24,10 @@ class RemindersDialog:
         deps = self._deps
         user_id = await deps.store.remember_person(incoming.person)
         changed = await self._experiences.set_opted_out(user_id, self._pause, deps.clock())
+        if self._pause:
+            withdrawn = await withdraw_prompts(deps.database, user_id)
+            logger.info(
+                "prompts paused for user %d; %d queued message(s) withdrawn", user_id, withdrawn
+            )
         template = "reminders_paused" if self._pause else "reminders_resumed"
         return [Reply(text=deps.texts.render(template, changed=changed))]

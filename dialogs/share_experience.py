@@ -17,6 +17,7 @@ from experiences.submission import (
     parse_month,
     parse_submission,
 )
+from experiences.withdrawal import withdraw_reminders
 from storage.experience_store import ExperienceStore
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class ShareExperienceDialog:
             now,
             now.astimezone(self._tz).date(),
         )
+        # every open prompt of the person now counts as answered: no reminder may follow
+        await withdraw_reminders(deps.database, user_id)
         logger.info(
             "experience %d stored (campaign %s, updated=%s, redacted=%s)",
             saved.experience.id,
@@ -90,5 +93,7 @@ class ShareExperienceDialog:
         if month is not None:
             user_id = await deps.store.remember_person(incoming.person)
             found = await self._experiences.record_nothing_to_share(user_id, month, deps.clock())
+            if found:
+                await withdraw_reminders(deps.database, user_id, month)
         logger.info("nothing to share for campaign %s (found=%s)", month, found)
         return [Reply(text=deps.texts.render("experience_nothing", found=found))]

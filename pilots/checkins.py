@@ -50,6 +50,11 @@ def reflection_key(pilot_id: int, user_id: int) -> str:
     return f"pilot:{pilot_id}:reflection:user:{user_id}"
 
 
+def pilot_keys_of(user_id: int) -> str:
+    """An outbox key pattern (SQL LIKE) for every check-in and reflection sent to a person."""
+    return f"pilot:%:user:{user_id}"
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 

@@ -10,16 +10,18 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, UTCDateTime, utcnow
 
-OUTBOX_STATES = ("pending", "sending", "sent", "failed")
+OUTBOX_STATES = ("pending", "sending", "sent", "failed", "withdrawn")
 
 
 class OutboxRow(Base):
     """One proactive message to one conversation, and how far its delivery has come.
 
-    `state` moves pending → sending → sent / failed. A row in `sending` belongs to the
-    sender holding `lease_token` until `lease_expires_at`; after that it is in doubt and
-    goes back to pending (see delivery.outbox). `not_before` is when a pending row may be
-    sent (working hours, Retry-After, backoff). `attempts` counts claims that tried to send.
+    `state` moves pending → sending → sent / failed, or pending → withdrawn when the message
+    is no longer wanted (the person answered before the reminder went out). A row in
+    `sending` belongs to the sender holding `lease_token` until `lease_expires_at`; after
+    that it is in doubt and goes back to pending (see delivery.outbox). `not_before` is when
+    a pending row may be sent (working hours, Retry-After, backoff). `attempts` counts
+    claims that tried to send.
     """
 
     __tablename__ = "outbox"

@@ -177,6 +177,7 @@ async def test_settling_and_status(database: Database, store: Store) -> None:
         OutboxState.SENDING: 1,
         OutboxState.SENT: 1,
         OutboxState.FAILED: 1,
+        OutboxState.WITHDRAWN: 0,
     }
     assert status.due_now == 1  # the released one; the retry waits 30 s
     assert status.oldest_pending_age == timedelta(seconds=600)
@@ -192,6 +193,32 @@ async def test_settling_and_status(database: Database, store: Store) -> None:
     assert retry is not None and retry.not_before == clock.now() + timedelta(seconds=30)
     waiting = await outbox.pending_for("teams", conversation_of(2))
     assert [entry.key for entry in waiting] == [retried.key]
+
+
+async def test_withdrawn_messages_are_never_sent(database: Database, store: Store) -> None:
+    for n in range(1, 4):
+        await add_conversation(store, SERVICE_URL, n)
+    clock = ManualClock()
+    outbox = Outbox(database, clock=clock.now)
+    await outbox.enqueue(campaign_messages([1, 2, 3]) + campaign_messages([1], "2027-01"))
+    [claimed] = await outbox.claim(["teams"], limit=1)  # user 1's December prompt is on its way
+
+    # only pending rows of that person whose key matches
+    assert await outbox.withdraw(1, "campaign:%:user:1", "answered") == 1
+    assert await outbox.withdraw(2, "campaign:2027-01:user:2", "answered") == 0
+    assert await outbox.withdraw(1, "campaign:%:user:1", "answered") == 0  # nothing left
+
+    gone = await outbox.find("campaign:2027-01:user:1")
+    assert gone is not None and gone.state is OutboxState.WITHDRAWN
+    assert gone.last_error == "answered"
+    assert await outbox.mark_sent(claimed)  # what a sender already holds still goes out
+    clock.advance(600)
+    rest = await outbox.claim(["teams"], limit=10)
+    assert sorted(message.key for message in rest) == [
+        "campaign:2026-12:user:2",
+        "campaign:2026-12:user:3",
+    ]
+    assert (await outbox.status()).counts[OutboxState.WITHDRAWN] == 1
 
 
 async def test_an_inactive_conversation_has_no_destination(

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from delivery.outbox import Outbox
+from delivery.outbox import Outbox, OutboxState
 from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
 from dialogs.router import Router
 from experiences.campaign import CampaignService, campaign_key, reminder_key
@@ -247,6 +247,35 @@ async def test_sharing_any_time_during_the_campaign_means_no_reminder(
 
     clock.now = at(2026, 12, 4, 10, 0)
     assert await campaign.send_due_reminders(date(2026, 12, 4)) == 0
+
+
+async def test_a_queued_reminder_is_withdrawn_when_the_person_answers_or_pauses_first(
+    router: Router, campaign: CampaignService, clock: Clock, store: Store, database: Database
+) -> None:
+    for person in (METTE, JONAS, GITTE):
+        await router.handle(chat(person))
+    ids = {person: await store.remember_person(person) for person in (METTE, JONAS, GITTE)}
+    await campaign.start_monthly_campaign(date(2026, 12, 1))
+    outbox = Outbox(database, clock=lambda: clock.now)
+    prompt = await outbox.find(campaign_key("2026-12", ids[METTE]))
+    assert prompt is not None and prompt.reply().card is not None
+    for claimed in await outbox.claim(["teams"], limit=10):  # the prompts went out
+        assert await outbox.mark_sent(claimed)
+
+    # the daily job runs before opening time: the reminders wait for 08:00
+    clock.now = at(2026, 12, 4, 6, 30)
+    assert await campaign.send_due_reminders(date(2026, 12, 4)) == 3
+    clock.now = at(2026, 12, 4, 7, 15)
+    card = prompt.reply().card
+    await router.handle(_answer(METTE, card, used_for="Referat af et møde", gain="tid"))
+    await router.handle(Incoming(IncomingKind.MESSAGE, JONAS, "a:29:jonas", text="pause"))
+
+    clock.now = at(2026, 12, 4, 8, 5)
+    due = await outbox.claim(["teams"], limit=10)
+    assert [message.key for message in due] == [reminder_key("2026-12", ids[GITTE])]
+    for person in (METTE, JONAS):
+        withdrawn = await outbox.find(reminder_key("2026-12", ids[person]))
+        assert withdrawn is not None and withdrawn.state is OutboxState.WITHDRAWN
 
 
 async def test_no_reminder_once_the_campaign_window_has_closed(

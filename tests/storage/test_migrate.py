@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import NullPool
 
 from storage.database import DatabaseUnavailableError, StorageError, to_sync_url
@@ -95,6 +96,40 @@ def test_downgrade_to_base_drops_the_tables(empty_database_url: str) -> None:
         engine.dispose()
     assert _tables(empty_database_url) <= {"alembic_version"}
     assert current(empty_database_url) is None
+
+
+def test_outbox_rows_survive_the_withdrawn_state_migration_both_ways(
+    empty_database_url: str,
+) -> None:
+    upgrade(empty_database_url, "0006")
+    engine = create_engine(to_sync_url(empty_database_url), poolclass=NullPool)
+    insert = text(
+        "INSERT INTO outbox (key, channel, conversation_id, payload, state, attempts,"
+        " not_before, created_at, updated_at) VALUES (:key, 'teams', 'a:1', '{}', :state, 0,"
+        " '2026-12-01 08:00:00+00:00', '2026-12-01 08:00:00+00:00', '2026-12-01 08:00:00+00:00')"
+    )
+    states = text("SELECT key, state FROM outbox ORDER BY key")
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert, {"key": "sent-before", "state": "sent"})
+        upgrade(empty_database_url)
+        with engine.begin() as connection:
+            connection.execute(insert, {"key": "withdrawn", "state": "withdrawn"})
+            with (
+                pytest.raises(IntegrityError, match=r"(?i)check|constraint"),
+                connection.begin_nested(),
+            ):
+                connection.execute(insert, {"key": "bad", "state": "lost"})
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0006")
+        with engine.connect() as connection:
+            assert connection.execute(states).all() == [
+                ("sent-before", "sent"),
+                ("withdrawn", "failed"),
+            ]
+    finally:
+        engine.dispose()
 
 
 def test_fixture_url_is_migrated_and_usable_by_sync_code(database_url: str) -> None:
