@@ -45,6 +45,7 @@ class Outcome:
     ranked_first: str | None  # best topic before the in-scope decision
     seconds: float
     confidence: float = 0.0  # calibrated score of the topic ranked first
+    suggested: tuple[str, ...] = ()  # "Mente du …?" topics shown when declined
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def run_kompas(knowledge: KnowledgeBase, cases: Sequence[Case]) -> list[Outcome]
                 ranked[0].topic.id if ranked else None,
                 seconds,
                 ranked[0].score if ranked else 0.0,
+                tuple(match.topic.id for match in result.suggestions),
             )
         )
     return outcomes
@@ -203,6 +205,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         f"baseline odd : {figures(plain_held_out).line()} "
         f"(threshold {even_threshold:.2f} picked on even lines)"
+    )
+    declined = [o for o in kompas if o.case.topic_id is not None and o.predicted is None]
+    helped = sum(o.case.topic_id in o.suggested for o in declined)
+    print(
+        f"kompas in scope but declined: {len(declined)}, "
+        f"of which the expected topic is among the 'Mente du …?' suggestions: {helped}"
     )
     if args.errors:
         for outcome in kompas:
