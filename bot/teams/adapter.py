@@ -17,8 +17,11 @@ from bot.teams.activities import tenant_id, to_incoming
 from bot.teams.auth import create_authentication
 from bot.teams.cards import to_activity
 from dialogs.messages import Incoming, Reply
+from privacy.redaction import redact_text
 
 logger = logging.getLogger(__name__)
+
+MAX_LOGGED_ERROR = 300  # characters of a deserialisation error that reach the log
 
 JSON_CONTENT_TYPE = "application/json"
 
@@ -100,7 +103,9 @@ class TeamsChannel:
         try:
             return Activity().deserialize(body)
         except Exception as error:  # msrest raises several types for malformed fields
-            logger.warning("Rejected /api/messages: activity does not deserialise: %s", error)
+            logger.warning(
+                "Rejected /api/messages: activity does not deserialise: %s", _described(error)
+            )
             raise _RejectedError(error_response(400, "malformed activity")) from None
 
     async def _authenticate(
@@ -155,6 +160,13 @@ class TeamsChannel:
             await turn_context.send_activity(to_activity(self._router.apology()))
         except Exception:
             logger.exception("Could not send the apology to conversation %s", conversation)
+
+
+def _described(error: Exception) -> str:
+    """An error about a request body, fit for the log: msrest quotes the offending data, so
+    personal data is redacted and the text cut short."""
+    text = redact_text(f"{type(error).__name__}: {error}")
+    return text if len(text) <= MAX_LOGGED_ERROR else text[: MAX_LOGGED_ERROR - 1] + "…"
 
 
 def _activity_problem(body: object) -> str:

@@ -11,6 +11,7 @@ from bot.app import create_app
 from bot.settings import Settings
 from bot.teams import TeamsChannel
 from dialogs.messages import ConversationType, IncomingKind
+from privacy.redaction import TOKENS, RedactionKind
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.fakes.bot_connector import FakeBotConnector
@@ -150,6 +151,19 @@ async def test_malformed_activity_fields_are_400(
     activity = fx.personal_message(bot_connector.url)
     activity["timestamp"] = "yesterday"
     assert (await stub_app.post_activity(activity)).status == 400
+
+
+async def test_a_rejected_activity_does_not_put_personal_data_in_the_log(
+    stub_app: RunningApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
+) -> None:
+    activity = fx.personal_message(bot_connector.url)
+    activity["entities"] = "min cpr er 010190-1234, skriv til mette@kommune.dk " + "x" * 5000
+    with caplog.at_level(logging.WARNING):
+        assert (await stub_app.post_activity(activity)).status == 400
+    [line] = [r.getMessage() for r in caplog.records if "does not deserialise" in r.getMessage()]
+    assert "010190" not in line and "mette@kommune.dk" not in line
+    assert TOKENS[RedactionKind.CPR] in line  # what was there is still clear
+    assert len(line) < 400
 
 
 async def test_json_with_charset_is_accepted(
