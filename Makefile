@@ -61,6 +61,7 @@ test: lint typecheck pytest ## set up, then ruff, mypy and the whole test suite
 
 bench: setup ## run the quick benchmarks (they print numbers; see bench/RESULTS.md)
 	$(BIN)/python bench/qa_accuracy.py
+	$(BIN)/python bench/qa_accuracy.py --questions tests/data/qa_holdout.jsonl
 	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/fanout.py --recipients 2000 --rate 200
 	$(BIN)/python bench/digest.py --people 2000 --months 6

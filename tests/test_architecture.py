@@ -49,7 +49,7 @@ def source_files() -> list[Path]:
 
 
 def test_botbuilder_is_imported_only_in_the_teams_adapter() -> None:
-    offenders = []
+    offenders: list[str] = []
     for path in source_files():
         if TEAMS_PACKAGE in path.parents:
             continue

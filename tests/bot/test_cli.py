@@ -98,7 +98,9 @@ def test_manifest_builds_a_teams_package_for_our_host_only(tmp_path: Path) -> No
     assert Image.open(tmp_path / "color.png").size == (192, 192)
     outline = Image.open(tmp_path / "outline.png").convert("RGBA")
     assert outline.size == (32, 32)
-    colours = {pixel for pixel in outline.getdata() if pixel[3] > 0}
+    rgba = outline.tobytes()  # four bytes per pixel, in R, G, B, A order
+    pixels = (tuple(rgba[i : i + 4]) for i in range(0, len(rgba), 4))
+    colours = {pixel for pixel in pixels if pixel[3] > 0}
     assert colours == {(255, 255, 255, 255)}  # white on transparent
 
 

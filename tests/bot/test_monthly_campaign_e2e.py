@@ -15,7 +15,7 @@ from storage.database import Database
 from storage.experience_store import ExperienceStore
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
-from tests.fakes.bot_connector import FakeBotConnector
+from tests.fakes.bot_connector import FakeBotConnector, ReceivedRequest
 
 # A Tuesday morning inside working hours, so the queued cards are due at once.
 CAMPAIGN_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
@@ -37,6 +37,12 @@ def answered_by(service_url: str, user_id: str, value: dict[str, Any]) -> dict[s
     return copy.deepcopy(activity)
 
 
+def conversation_of(request: ReceivedRequest) -> str:
+    """The conversation an activity was posted to (None only for creating a conversation)."""
+    assert request.conversation_id is not None, request
+    return request.conversation_id
+
+
 async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redacted(
     start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
 ) -> None:
@@ -47,7 +53,7 @@ async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redact
             await kompas.post_activity(installed_by(bot_connector.url, *((user_id, name))))
         ).status == 200
     welcomes = await bot_connector.wait_for(len(PEOPLE))
-    assert sorted(w.conversation_id for w in welcomes) == sorted(f"a:{u}" for u, _ in PEOPLE)
+    assert sorted(conversation_of(w) for w in welcomes) == sorted(f"a:{u}" for u, _ in PEOPLE)
 
     texts = Texts(settings.content_dir / "templates", settings)
     campaign = CampaignService(
@@ -58,12 +64,12 @@ async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redact
 
     delivered = await bot_connector.wait_for(2 * len(PEOPLE), timeout=30)
     prompts = [r for r in delivered[len(PEOPLE) :] if r.cards]
-    assert sorted(p.conversation_id for p in prompts) == sorted(f"a:{u}" for u, _ in PEOPLE)
+    assert sorted(conversation_of(p) for p in prompts) == sorted(f"a:{u}" for u, _ in PEOPLE)
     [card] = prompts[0].cards
     assert {element.get("id") for element in card["body"]} >= {"used_for"}
     [send] = [a for a in card["actions"] if a["data"]["verb"] == "experience_submit"]
 
-    anne = prompts[0].conversation_id.removeprefix("a:")
+    anne = conversation_of(prompts[0]).removeprefix("a:")
     value = {**send["data"], "used_for": "Referat til borger 010190-1234 via Copilot"}
     assert (await kompas.post_activity(answered_by(bot_connector.url, anne, value))).status == 200
     replies = await bot_connector.wait_for(2 * len(PEOPLE) + 2, timeout=30)

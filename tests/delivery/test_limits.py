@@ -27,7 +27,7 @@ def send_greedily(
     limiter: SlidingWindowLimiter, clock: FakeClock, key: Hashable, until: float
 ) -> list[float]:
     """Send as often as the limiter allows until `until`; the times of the sends."""
-    times = []
+    times: list[float] = []
     while True:
         wait = limiter.wait(key)
         if clock.now + wait >= until:

@@ -96,8 +96,10 @@ async def test_open_question_is_posted_to_the_ambassadors_conversation_when_conf
 
 async def test_someone_else_cannot_forward_my_question(router: Router, store: Store) -> None:
     unknown = await router.handle(message("Hvornår har kantinen åbent?"))
+    card = unknown[-1].card
+    assert card is not None
 
-    replies = await router.handle(press(unknown[-1].card.actions[-1], person=KOLLEGA))
+    replies = await router.handle(press(card.actions[-1], person=KOLLEGA))
 
     assert "kunne ikke finde" in replies[0].text
     assert await store.list_open_questions() == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
 import pytest
 
@@ -23,7 +24,22 @@ from tests.pilots.support import (
     make_world,
 )
 
-FILLED = {
+
+class PilotCard(TypedDict, total=False):
+    """The inputs of the `ny pilot` card, as submitted (every value is text)."""
+
+    title: str
+    unit: str
+    task: str
+    tool: str
+    weeks: str
+    cadence: str
+    success: str
+    start: str
+    participants: str
+
+
+FILLED: PilotCard = {
     "title": "AI til mødereferater",
     "unit": "Hjemmeplejen Nord",
     "task": "Referater af teammøder",
@@ -152,9 +168,9 @@ async def test_in_the_terminal_named_users_are_remembered_as_cli_users(world: Wo
     ],
 )
 async def test_a_card_that_needs_correcting_says_what_in_danish(
-    world: World, changes: dict[str, str], expected: str
+    world: World, changes: PilotCard, expected: str
 ) -> None:
-    values = {**FILLED, "participants": "Mette Hansen", **changes}
+    values: PilotCard = {**FILLED, "participants": "Mette Hansen", **changes}
     await world.say(METTE, "hej")
 
     replies = await world.submit(ANNE, CREATE_VERB, **values)
@@ -166,12 +182,11 @@ async def test_a_card_that_needs_correcting_says_what_in_danish(
 async def test_personal_data_in_the_pilot_texts_is_removed_before_storing(world: World) -> None:
     await world.say(METTE, "hej")
 
-    replies = await world.submit(
-        ANNE,
-        CREATE_VERB,
-        participants="Mette Hansen",
-        **{**FILLED, "task": "Referater – spørg mette@kommune.dk eller ring 12 34 56 78"},
-    )
+    values: PilotCard = {
+        **FILLED,
+        "task": "Referater – spørg mette@kommune.dk eller ring 12 34 56 78",
+    }
+    replies = await world.submit(ANNE, CREATE_VERB, participants="Mette Hansen", **values)
 
     assert "fjernet et telefonnummer og en e-mailadresse" in replies[0].text
     assert "er oprettet" in replies[1].text

@@ -97,14 +97,17 @@ MakeCampaign = Callable[..., CampaignService]
 def make_campaign(
     experiences: ExperienceStore, outbox: Outbox, texts: Texts, settings: Settings, clock: Clock
 ) -> MakeCampaign:
-    def build(**schedule: int) -> CampaignService:
+    current = settings.schedule
+
+    def build(
+        *,
+        reminder_after_working_days: int = current.reminder_after_working_days,
+        campaign_window_working_days: int = current.campaign_window_working_days,
+    ) -> CampaignService:
         changed = settings.with_overrides(
             schedule=ScheduleSettings(
-                **{
-                    "reminder_after_working_days": settings.schedule.reminder_after_working_days,
-                    "campaign_window_working_days": settings.schedule.campaign_window_working_days,
-                    **schedule,
-                }
+                reminder_after_working_days=reminder_after_working_days,
+                campaign_window_working_days=campaign_window_working_days,
             )
         )
         return CampaignService(experiences, outbox, texts, changed, clock=clock)

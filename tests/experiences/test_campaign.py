@@ -168,7 +168,7 @@ async def test_answers_from_the_card_count_and_only_the_silent_get_one_reminder_
 
     # Skærtorsdag, langfredag and 2. påskedag are closed: 3 working days after 1 April
     # are 7, 8 and 9 April.
-    counts = {}
+    counts: dict[date, list[int]] = {}
     for day in (
         date(2026, 4, 7),
         date(2026, 4, 8),

@@ -179,9 +179,9 @@ def _audit(world: World, digests: dict[str, Digest], truth: dict[str, dict[str, 
     published: dict[tuple[str, str], int | None] = {}
     children: dict[str, list[str]] = {}
     for digest in digests.values():
-        for key, value in _figures(digest).items():
-            assert published.get(key, value) == value, f"{key} differs between digests"
-            published[key] = value
+        for key, figure in _figures(digest).items():
+            assert published.get(key, figure) == figure, f"{key} differs between digests"
+            published[key] = figure
         if digest.scope_marker is None:
             children[digest.unit.id] = [row.unit.id for row in digest.units]
     shown = {unit for unit, _ in published}

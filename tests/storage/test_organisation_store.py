@@ -51,8 +51,9 @@ async def test_a_new_import_replaces_the_old_and_keeps_subscription_choices(
     store = OrganisationStore(database)
     await store.replace_tree(EXAMPLE, "first")
     await store.set_digest_subscription("p001", False)
-    second = await store.set_digest_subscription("p002", False)
-    assert second is None
+    await store.set_digest_subscription("p002", False)
+    before = await store.digest_subscriptions()
+    assert before["p001"] is False and before["p002"] is False
 
     summary = await store.replace_tree(SMALL, "second")
 
