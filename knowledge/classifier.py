@@ -3,6 +3,7 @@ multinomial logistic regression (scikit-learn) from the titles, listed questions
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -55,7 +56,7 @@ class TopicClassifier:
                 if column is not None and share > found.get(column, 0.0):
                     found[column] = share
         if not found:
-            return [0.0] * self._topics
+            return [-math.log(self._topics)] * self._topics
         columns = list(found)
         scores = self._bias + self._weights[:, columns] @ np.array([found[c] for c in columns])
         scores -= scores.max()
