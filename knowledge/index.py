@@ -117,12 +117,13 @@ class KnowledgeBase:
         self._question_topic = [index for index, _ in questions]
         self._question_size = [sum(self._idf[t] for t in terms) for _, terms in questions]
         self._question_postings = bm25([terms for _, terms in questions], self._idf, K1, B)
-        examples = [
+        # The classifier learns from each listed question (analysed above), title and keyword.
+        named = [
             (index, self._analyzer.document_terms(text))
             for index, topic in enumerate(self._topics)
-            for text in (topic.title, *topic.questions, *topic.keywords)
+            for text in (topic.title, *topic.keywords)
         ]
-        self._classifier = TopicClassifier(examples, len(self._topics))
+        self._classifier = TopicClassifier([*questions, *named], len(self._topics))
         question_df = Counter(term for _, terms in questions for term in terms)
         scale = math.log(1 + max(len(questions), 1))
         self._typicality = {t: math.log(1 + n) / scale for t, n in question_df.items()}
