@@ -15,7 +15,6 @@ into knowledge/calibration.py by hand; nothing is written."""
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,7 +27,7 @@ from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score  # 
 
 from bench.qa_accuracy import Case, Outcome, figures, read_cases  # noqa: E402
 from bot.settings import Contacts  # noqa: E402
-from knowledge.calibration import CALIBRATION, Evidence  # noqa: E402
+from knowledge.calibration import CALIBRATION, Evidence, logistic  # noqa: E402
 from knowledge.index import KnowledgeBase  # noqa: E402
 
 TOP1_TARGET = 0.90  # the issue's targets: top-1 accuracy in scope,
@@ -50,10 +49,7 @@ def outcomes(
 ) -> list[Outcome]:
     result: list[Outcome] = []
     for case, best, topic in rows:
-        confidence = 0.0
-        if best is not None:
-            z = bias + sum(w * float(getattr(best, name)) for name, w in weights.items())
-            confidence = 1.0 / (1.0 + math.exp(-z))
+        confidence = logistic(best, weights, bias) if best is not None else 0.0
         answered = topic if confidence >= threshold else None
         result.append(Outcome(case, answered, topic, 0.0, confidence))
     return result

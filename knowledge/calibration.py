@@ -4,6 +4,7 @@ logistic model into the probability that the topic answers the question."""
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 # confidence = logistic(bias + Σ weight × evidence), each evidence in 0..1. Fitted by logistic
@@ -44,7 +45,10 @@ class Evidence:
     @property
     def confidence(self) -> float:
         """Calibrated probability that the question is in scope and this topic answers it."""
-        z = CALIBRATION_BIAS + sum(
-            weight * float(getattr(self, name)) for name, weight in CALIBRATION.items()
-        )
-        return 1.0 / (1.0 + math.exp(-z))
+        return logistic(self, CALIBRATION, CALIBRATION_BIAS)
+
+
+def logistic(evidence: Evidence, weights: Mapping[str, float], bias: float) -> float:
+    """logistic(bias + Σ weight × evidence part), for the shipped weights or a refit's."""
+    z = bias + sum(weight * float(getattr(evidence, name)) for name, weight in weights.items())
+    return 1.0 / (1.0 + math.exp(-z))
