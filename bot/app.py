@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.background import BackgroundScheduler, job_services
 from bot.services import Services, open_services
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.teams import TeamsChannel
 from bot.teams.transport import teams_outbox_sender
 from bot.web_digests import add_digest_routes
@@ -39,8 +39,12 @@ def create_app(
     With `deliver_outbox` the app drains the outbox (Teams rows) while it runs; with
     `run_scheduler` it competes for the scheduler lock (one scheduler per database). By
     default both happen when it opens its own services (every `kompas serve`), not with
-    given ones; KOMPAS_SCHEDULER=off switches the scheduler off.
+    given ones; KOMPAS_SCHEDULER=off switches the scheduler off. Settings that would accept
+    any tenant unasked raise SettingsError.
     """
+    problem = settings.tenant_policy_problem()
+    if problem:
+        raise SettingsError(problem)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_server_errors])
     deliver = services is None if deliver_outbox is None else deliver_outbox
     schedule = (services is None) if run_scheduler is None else run_scheduler

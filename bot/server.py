@@ -40,6 +40,9 @@ def check_serve_options(settings: Settings, host: str, dev: bool) -> None:
             "No Bot Framework credentials (MICROSOFT_APP_ID/MICROSOFT_APP_PASSWORD) are set. "
             "Set them, or start with --dev to run unauthenticated on 127.0.0.1 for development."
         )
+    problem = settings.tenant_policy_problem()
+    if problem:
+        raise UnsafeServeError(problem)
 
 
 def serve(settings: Settings, host: str, port: int, dev: bool) -> None:

@@ -140,6 +140,55 @@ class DeliverySettings:
         )
 
 
+def _seconds(name: str, value: str, default: float, minimum: float = 0.1) -> float:
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise SettingsError(f"{name}={value!r}: expected a number of seconds") from error
+    if not number >= minimum:  # also refuses nan
+        raise SettingsError(f"{name}={value!r}: must be at least {minimum}")
+    return number
+
+
+def _flag(name: str, value: str) -> bool:
+    text = value.lower()
+    if text in {"", "false", "no", "0", "off"}:
+        return False
+    if text in {"true", "yes", "1", "on"}:
+        return True
+    raise SettingsError(f"{name}={value!r}: use true or false")
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """Limits of `kompas serve`'s HTTP server against slow or many clients."""
+
+    header_timeout: float = 15.0  # a request line and headers (and keep-alive idle time)
+    body_timeout: float = 20.0  # the whole body of a POST /api/messages
+    max_connections: int = 1000  # open connections at once (also capped by `ulimit -n`)
+    openid_timeout: float = 5.0  # fetching the Bot Framework signing keys
+
+    @classmethod
+    def parse(cls, get: Callable[[str, str], str]) -> ServerSettings:
+        """Read the KOMPAS_*_TIMEOUT variables and KOMPAS_MAX_CONNECTIONS."""
+        return cls(
+            header_timeout=_seconds(
+                "KOMPAS_HEADER_TIMEOUT", get("KOMPAS_HEADER_TIMEOUT", ""), cls.header_timeout
+            ),
+            body_timeout=_seconds(
+                "KOMPAS_BODY_TIMEOUT", get("KOMPAS_BODY_TIMEOUT", ""), cls.body_timeout
+            ),
+            max_connections=_int(
+                "KOMPAS_MAX_CONNECTIONS", get("KOMPAS_MAX_CONNECTIONS", ""), cls.max_connections, 2
+            ),
+            openid_timeout=_seconds(
+                "KOMPAS_OPENID_TIMEOUT", get("KOMPAS_OPENID_TIMEOUT", ""), cls.openid_timeout
+            ),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything Kompas can be configured with. Build with Settings.from_env()."""
@@ -149,6 +198,8 @@ class Settings:
     app_tenant_id: str = ""
     app_type: str = "MultiTenant"
     allowed_tenants: frozenset[str] = frozenset()
+    # With credentials and no allow-list, start only when this says any tenant is welcome.
+    allow_any_tenant: bool = False
     database_url: str = DEFAULT_DATABASE_URL
     content_dir: Path = PROJECT_ROOT / "content"
     timezone: str = "Europe/Copenhagen"
@@ -162,6 +213,7 @@ class Settings:
     ambassadors: frozenset[str] = frozenset()
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
     min_group: int = DEFAULT_MIN_GROUP
     min_text_group: int = DEFAULT_MIN_TEXT_GROUP
     # Signs the expiring links to digest pages; empty: a generated key kept in the database.
@@ -175,6 +227,23 @@ class Settings:
     def has_credentials(self) -> bool:
         """True when Bot Framework credentials are configured (JWTs are then validated)."""
         return bool(self.app_id)
+
+    def tenant_policy_problem(self) -> str:
+        """Why these settings would accept any tenant unasked, or "" when they do not.
+
+        A multi-tenant bot with credentials answers every Entra ID tenant that installs it;
+        that takes an allow-list or an explicit KOMPAS_ALLOW_ANY_TENANT=true. Dev mode (no
+        credentials, loopback only) is exempt.
+        """
+        if not self.has_credentials or self.allowed_tenants or self.allow_any_tenant:
+            return ""
+        if self.app_type != "MultiTenant":
+            return ""
+        return (
+            "MICROSOFT_APP_TYPE=MultiTenant with credentials accepts every tenant, but "
+            "KOMPAS_ALLOWED_TENANTS is empty. Set KOMPAS_ALLOWED_TENANTS to your tenant id(s), "
+            "or KOMPAS_ALLOW_ANY_TENANT=true if any tenant may really use this bot."
+        )
 
     @classmethod
     def from_env(
@@ -202,6 +271,7 @@ class Settings:
             app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
             app_type=app_type,
             allowed_tenants=_split(get("KOMPAS_ALLOWED_TENANTS")),
+            allow_any_tenant=_flag("KOMPAS_ALLOW_ANY_TENANT", get("KOMPAS_ALLOW_ANY_TENANT")),
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL) or DEFAULT_DATABASE_URL,
             content_dir=Path(content_dir) if content_dir else PROJECT_ROOT / "content",
             timezone=get("KOMPAS_TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",
@@ -217,6 +287,7 @@ class Settings:
             ambassadors=_split(get("KOMPAS_AMBASSADORS")),
             schedule=ScheduleSettings.parse(get),
             delivery=DeliverySettings.parse(get),
+            server=ServerSettings.parse(get),
             min_group=_int(
                 "KOMPAS_MIN_GROUP", get("KOMPAS_MIN_GROUP"), DEFAULT_MIN_GROUP, SMALLEST_MIN_GROUP
             ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.settings import Settings
+from bot.web_exports import ascii_token
 from dialogs.texts import Texts
 from digests.links import TOKEN_PARAMETER, LinkError, link_signer
 from digests.page import DigestPages
@@ -29,6 +31,7 @@ from storage.organisation_store import OrganisationStore
 logger = logging.getLogger(__name__)
 
 CACHED_PAGES = 64
+DIGEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what digests.store generates, with room
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -67,7 +70,10 @@ class DigestWeb:
         services: PageServices = request.app[self._services_key]
         pages = self._pages_for(services)
         digest_id = request.match_info["digest_id"]
-        token = request.query.get(TOKEN_PARAMETER, "")
+        token = ascii_token(request.query.get(TOKEN_PARAMETER, ""))
+        if not DIGEST_ID.fullmatch(digest_id):
+            logger.info("digest page refused: malformed id (%d characters)", len(digest_id))
+            return _html(pages.error("missing"), 404)
         store = DigestStore(services.database)
         now = datetime.now(UTC)
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from storage.database import StorageError
 logger = logging.getLogger(__name__)
 
 EXPORT_FILENAME = "kompas-mine-data.json"
+USER_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only, and below 2**63 (a BIGINT)
 
 
 def add_export_routes(app: web.Application, services_key: web.AppKey[Any]) -> None:
@@ -24,9 +26,10 @@ def add_export_routes(app: web.Application, services_key: web.AppKey[Any]) -> No
     async def download(request: web.Request) -> web.Response:
         services = request.app[services_key]
         user_text = request.match_info["user_id"]
-        token = request.query.get(TOKEN_PARAMETER, "")
-        if not user_text.isdigit():
-            return _refused("Linket er ikke gyldigt.")
+        token = ascii_token(request.query.get(TOKEN_PARAMETER, ""))
+        if not USER_ID.fullmatch(user_text):
+            logger.info("export link refused: malformed user id (%d characters)", len(user_text))
+            return web.Response(status=404, text="Linket findes ikke.", charset="utf-8")
         user_id = int(user_text)
         try:
             signer = await export_signer(services.settings, services.database)
@@ -51,6 +54,12 @@ def add_export_routes(app: web.Application, services_key: web.AppKey[Any]) -> No
         )
 
     app.router.add_get("/exports/{user_id}", download)
+
+
+def ascii_token(token: str) -> str:
+    """The link token, or "" when it holds anything but printable ASCII (never a valid one):
+    "²" is a digit to str.isdigit() but not to int()."""
+    return token if token.isascii() and token.isprintable() else ""
 
 
 def _refused(message: str) -> web.Response:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import json
 import logging
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import TurnContext
@@ -22,6 +25,7 @@ from privacy.redaction import redact_text
 logger = logging.getLogger(__name__)
 
 MAX_LOGGED_ERROR = 300  # characters of a deserialisation error that reach the log
+MAX_JSON_DEPTH = 64  # nesting of arrays and objects; real Teams activities stay far below
 
 JSON_CONTENT_TYPE = "application/json"
 
@@ -62,11 +66,17 @@ class TeamsChannel:
         self._adapter.on_turn_error = self._on_turn_error
         if not settings.has_credentials:
             logger.warning("No MICROSOFT_APP_ID: inbound Teams requests are NOT authenticated")
+            logger.warning("Dev mode: only activities with a loopback serviceUrl are answered")
+        elif settings.allowed_tenants:
+            logger.info("Allowed tenants: %s", ", ".join(sorted(settings.allowed_tenants)))
+        else:
+            logger.warning("Allowed tenants: any (KOMPAS_ALLOWED_TENANTS is empty)")
 
     async def handle(self, request: web.Request) -> web.Response:
         """Handle one inbound Activity; 4xx for bad or unauthorised requests."""
         try:
             activity = await self._read_activity(request)
+            self._check_service_url(activity)
             authentication = await self._authenticate(request, activity)
             self._check_tenant(activity)
         except _RejectedError as rejected:
@@ -86,14 +96,10 @@ class TeamsChannel:
         if request.content_type != JSON_CONTENT_TYPE:
             logger.warning("Rejected /api/messages: content type %r", request.content_type)
             raise _RejectedError(error_response(415, "expected application/json"))
-        try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            logger.warning("Rejected /api/messages: body over %d bytes", request.client_max_size)
-            raise _RejectedError(error_response(413, "body too large")) from None
+        raw = await self._read_body(request)
         try:
             body: Any = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: arrays nested ~1,000 deep
             logger.warning("Rejected /api/messages: body is not JSON (%d bytes)", len(raw))
             raise _RejectedError(error_response(400, "body is not valid JSON")) from None
         problem = _activity_problem(body)
@@ -107,6 +113,37 @@ class TeamsChannel:
                 "Rejected /api/messages: activity does not deserialise: %s", _described(error)
             )
             raise _RejectedError(error_response(400, "malformed activity")) from None
+
+    async def _read_body(self, request: web.Request) -> bytes:
+        """The whole body within KOMPAS_BODY_TIMEOUT; 413 when too large, 408 when too slow."""
+        timeout = self._settings.server.body_timeout
+        try:
+            async with asyncio.timeout(timeout):
+                return await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            logger.warning("Rejected /api/messages: body over %d bytes", request.client_max_size)
+            raise _RejectedError(error_response(413, "body too large")) from None
+        except TimeoutError:
+            logger.info(
+                "Rejected /api/messages from %s: body not sent within %gs", request.remote, timeout
+            )
+            response = error_response(408, "request body timeout")
+            response.force_close()
+            raise _RejectedError(response) from None
+        except ConnectionError:  # the client went away mid-body; nobody to answer
+            logger.info("Client %s disconnected while sending /api/messages", request.remote)
+            raise _RejectedError(error_response(400, "incomplete body")) from None
+
+    def _check_service_url(self, activity: Activity) -> None:
+        """Dev mode only answers loopback service URLs (a token binds it otherwise)."""
+        if self._settings.has_credentials or is_loopback_url(activity.service_url or ""):
+            return
+        logger.warning(
+            "Rejected %s activity in dev mode: serviceUrl %r is not loopback",
+            activity.type,
+            (activity.service_url or "")[:200],
+        )
+        raise _RejectedError(error_response(400, "dev mode answers loopback serviceUrl only"))
 
     async def _authenticate(
         self, request: web.Request, activity: Activity
@@ -169,10 +206,49 @@ def _described(error: Exception) -> str:
     return text if len(text) <= MAX_LOGGED_ERROR else text[: MAX_LOGGED_ERROR - 1] + "…"
 
 
+def is_loopback_url(url: str) -> bool:
+    """True for http(s) URLs on localhost, 127.0.0.0/8 or ::1."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        return False
+    if parts.scheme not in {"http", "https"}:
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def json_depth(value: object) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (without recursion)."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        if depth > MAX_JSON_DEPTH:
+            return depth
+        pending.extend((child, depth) for child in children)
+    return deepest
+
+
 def _activity_problem(body: object) -> str:
     """Why a JSON body is not an inbound Activity, or "" when it looks like one."""
     if not isinstance(body, dict):
         return "body is not a JSON object"
+    if json_depth(body) > MAX_JSON_DEPTH:
+        return f"nested more than {MAX_JSON_DEPTH} levels deep"
     kind = body.get("type")
     if not isinstance(kind, str) or not kind:
         return "missing 'type'"

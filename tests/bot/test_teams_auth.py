@@ -104,6 +104,8 @@ def outbound_token(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def credentials(openid_url: str = "", **overrides: Any) -> Settings:
+    """Settings with credentials; the tenant of the test activities is allowed unless given."""
+    overrides.setdefault("allowed_tenants", frozenset({fx.TENANT_ID}))
     return Settings(
         app_id=fx.APP_ID,
         app_password="not-a-real-secret",
