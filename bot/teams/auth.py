@@ -19,6 +19,7 @@ from botframework.connector.auth import (
 )
 
 from bot.settings import Settings
+from bot.teams.signing_keys import install_signing_keys
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +187,9 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
 
 
 def create_authentication(settings: Settings) -> CachingBotFrameworkAuthentication:
-    """botbuilder's ConfigurationBotFrameworkAuthentication for these settings, cached."""
+    """botbuilder's ConfigurationBotFrameworkAuthentication for these settings, cached; its
+    signing keys are fetched off the event loop within KOMPAS_OPENID_TIMEOUT."""
+    install_signing_keys(settings.openid_metadata_url, settings.server.openid_timeout)
     inner = ConfigurationBotFrameworkAuthentication(BotFrameworkConfig.from_settings(settings))
     return CachingBotFrameworkAuthentication(inner)
 
