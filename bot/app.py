@@ -9,6 +9,7 @@ from contextlib import AsyncExitStack
 from aiohttp import web
 
 from bot.background import BackgroundScheduler, job_services
+from bot.connections import serving
 from bot.services import Services, open_services
 from bot.settings import Settings, SettingsError
 from bot.teams import TeamsChannel
@@ -92,11 +93,18 @@ def _lifecycle(
 
 @web.middleware
 async def _server_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """HTTP errors pass through; anything else is a server fault: logged, then a JSON 500."""
+    """HTTP errors pass through; a client that went away is an INFO line; anything else is a
+    server fault: logged, then a JSON 500. The connection counts as busy meanwhile."""
     try:
-        return await handler(request)
+        with serving(request.protocol):
+            return await handler(request)
     except web.HTTPException:
         raise
+    except ConnectionResetError:
+        logger.info(
+            "Client %s disconnected during %s %s", request.remote, request.method, request.path
+        )
+        return web.Response(status=400)
     except Exception:
         logger.exception("Unhandled error in %s %s", request.method, request.path)
         return web.json_response({"error": "internal server error"}, status=500)
