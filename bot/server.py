@@ -17,9 +17,12 @@ from bot.settings import ServerSettings, Settings
 logger = logging.getLogger(__name__)
 
 SHUTDOWN_TIMEOUT_SECONDS = 30.0
-RESERVED_FILE_DESCRIPTORS = 128  # database, log files, outgoing HTTPS, the listening socket
-LINGERING_SECONDS = 5.0  # reading (and discarding) a body nobody asked for, before closing
 BACKLOG = 128
+# Kept free under the open-file limit: asyncio accepts up to BACKLOG sockets before the guard
+# sees them, closed connections free theirs a moment later, and the database, log files and
+# outgoing HTTPS need some too.
+RESERVED_FILE_DESCRIPTORS = 2 * BACKLOG + 64
+LINGERING_SECONDS = 5.0  # reading (and discarding) a body nobody asked for, before closing
 
 
 class UnsafeServeError(ValueError):
