@@ -14,12 +14,18 @@ from typing import Any
 
 import jwt
 import pytest
-from botframework.connector.auth import MicrosoftAppCredentials
+from botframework.connector.auth import (
+    AuthenticationConstants,
+    JwtTokenExtractor,
+    MicrosoftAppCredentials,
+)
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.app import create_app
 from bot.settings import ServerSettings, Settings
+from bot.teams.auth import create_authentication
+from bot.teams.signing_keys import SigningKeys
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.fakes.bot_connector import FakeBotConnector
@@ -173,3 +179,33 @@ async def test_cached_keys_keep_accepting_valid_tokens_when_the_metadata_server_
         assert await post_with_token(secured, bot_connector.url, token) == 200
     await bot_connector.wait_for(3)
     assert metadata.fetches == 2  # metadata and keys, once
+
+
+def test_the_public_cloud_keys_are_fetched_the_same_way() -> None:
+    """Without the test override, botbuilder's public-cloud URLs get the bounded fetcher too."""
+    settings = Settings(
+        app_id=fx.APP_ID,
+        app_password="not-a-real-secret",
+        allowed_tenants=frozenset({fx.TENANT_ID}),
+    )
+    create_authentication(settings)
+
+    for url in (
+        AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+        AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+    ):
+        keys = JwtTokenExtractor.get_open_id_metadata(url)
+        assert isinstance(keys, SigningKeys) and keys.timeout == settings.server.openid_timeout
+
+
+async def test_a_token_for_one_service_url_cannot_send_the_replies_to_another(
+    secured: RunningApp, metadata: MetadataServer, bot_connector: FakeBotConnector
+) -> None:
+    """With credentials the serviceUrl must be the token's claim (issue 8, item 11)."""
+    async with FakeBotConnector() as elsewhere:
+        token = metadata.token(bot_connector.url)
+
+        assert await post_with_token(secured, elsewhere.url, token) == 401
+        assert await post_with_token(secured, bot_connector.url, token) == 200
+        await bot_connector.wait_for(1)
+        assert elsewhere.requests == []
