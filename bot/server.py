@@ -74,10 +74,13 @@ class GuardedSite(web.BaseSite):
         server = self._runner.server
         if server is None:
             raise RuntimeError("call runner.setup() before starting the site")
-        self.guard = ConnectionGuard(
-            server,
-            connection_limit(self._limits.max_connections),
-            handler_options(self._limits),
+        limit = connection_limit(self._limits.max_connections)
+        self.guard = ConnectionGuard(server, limit, handler_options(self._limits))
+        logger.info(
+            "Limits: %d connections, request headers within %gs, bodies within %gs",
+            limit,
+            self._limits.header_timeout,
+            self._limits.body_timeout,
         )
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
@@ -154,14 +157,7 @@ def serve(settings: Settings, host: str, port: int, dev: bool) -> None:
     if dev and not settings.has_credentials:
         logger.warning("DEV MODE: requests are not authenticated; listening on %s only", host)
     files = raise_open_file_limit()
-    limits = settings.server
-    logger.info(
-        "Limits: %d connections (open files %d), headers within %gs, bodies within %gs",
-        connection_limit(limits.max_connections),
-        files,
-        limits.header_timeout,
-        limits.body_timeout,
-    )
+    logger.info("Open-file limit: %d", files)
     asyncio.run(_serve(settings, host, port))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import resource
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.app import create_app
-from bot.server import GuardedSite, start_server
+from bot.server import RESERVED_FILE_DESCRIPTORS, GuardedSite, connection_limit, start_server
 from bot.settings import ServerSettings, Settings
 from tests.bot.conftest import RecordingRouter, StubServices
 
@@ -141,3 +142,15 @@ async def test_when_every_connection_is_busy_a_new_one_gets_503(
     assert status == 503
     for _, writer in busy:
         writer.close()
+
+
+def test_the_connection_limit_fits_under_the_open_file_limit(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    with caplog.at_level(logging.WARNING):
+        limit = connection_limit(soft)
+
+    assert limit <= soft - RESERVED_FILE_DESCRIPTORS
+    assert "KOMPAS_MAX_CONNECTIONS" in caplog.text and "ulimit -n" in caplog.text
+    assert connection_limit(LIMIT) == LIMIT
