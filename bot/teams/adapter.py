@@ -139,7 +139,7 @@ class TeamsChannel:
         if self._settings.has_credentials or is_loopback_url(activity.service_url or ""):
             return
         logger.warning(
-            "Rejected %s activity in dev mode: serviceUrl %r is not loopback",
+            "Rejected %r activity in dev mode: serviceUrl %r is not loopback",
             activity.type,
             (activity.service_url or "")[:200],
         )
@@ -168,7 +168,7 @@ class TeamsChannel:
         tenant = tenant_id(activity)
         if tenant not in allowed:
             logger.warning(
-                "Rejected %s activity from tenant %r: not in KOMPAS_ALLOWED_TENANTS",
+                "Rejected %r activity from tenant %r: not in KOMPAS_ALLOWED_TENANTS",
                 activity.type,
                 tenant,
             )
@@ -203,6 +203,7 @@ def _described(error: Exception) -> str:
     """An error about a request body, fit for the log: msrest quotes the offending data, so
     personal data is redacted and the text cut short."""
     text = redact_text(f"{type(error).__name__}: {error}")
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates
     return text if len(text) <= MAX_LOGGED_ERROR else text[: MAX_LOGGED_ERROR - 1] + "…"
 
 
@@ -258,4 +259,43 @@ def _activity_problem(body: object) -> str:
     conversation = body.get("conversation")
     if not isinstance(conversation, dict) or not isinstance(conversation.get("id"), str):
         return "missing 'conversation.id'"
+    broken = [name for name, value in _identifiers(body) if not _valid_unicode(value)]
+    if broken:  # replies could not even be addressed (URLs and logs need valid UTF-8)
+        return f"invalid characters in {', '.join(broken)}"
     return ""
+
+
+IDENTIFIER_PATHS = (
+    ("type",),
+    ("id",),
+    ("serviceUrl",),
+    ("channelId",),
+    ("replyToId",),
+    ("conversation", "id"),
+    ("conversation", "tenantId"),
+    ("from", "id"),
+    ("from", "aadObjectId"),
+    ("recipient", "id"),
+    ("channelData", "tenant", "id"),
+)
+
+
+def _identifiers(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """The activity's ids and addresses that are strings, by dotted name."""
+    found = []
+    for path in IDENTIFIER_PATHS:
+        value: Any = body
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            found.append((".".join(path), value))
+    return found
+
+
+def _valid_unicode(text: str) -> bool:
+    """False when the text holds a lone surrogate (JSON allows "\\ud800"; UTF-8 does not)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
