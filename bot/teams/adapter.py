@@ -140,7 +140,7 @@ class TeamsChannel:
     async def on_turn(self, turn_context: TurnContext) -> None:
         """The bot logic of one turn: Activity → Incoming events → router → replies."""
         for incoming in to_incoming(turn_context.activity):
-            replies = await self._router.handle(incoming)
+            replies = _own_conversation(incoming, await self._router.handle(incoming))
             if replies:
                 await turn_context.send_activities([to_activity(reply) for reply in replies])
 
@@ -160,6 +160,22 @@ class TeamsChannel:
             await turn_context.send_activity(to_activity(self._router.apology()))
         except Exception:
             logger.exception("Could not send the apology to conversation %s", conversation)
+
+
+def _own_conversation(incoming: Incoming, replies: list[Reply]) -> list[Reply]:
+    """The replies for the turn's own conversation; others are refused (the router queues
+    replies for other conversations in the outbox, so none should ever arrive here)."""
+    own = []
+    for reply in replies:
+        if reply.conversation_id and reply.conversation_id != incoming.conversation_id:
+            logger.error(
+                "Refused to send a reply for conversation %s inline in conversation %s",
+                reply.conversation_id,
+                incoming.conversation_id,
+            )
+            continue
+        own.append(reply)
+    return own
 
 
 def _described(error: Exception) -> str:
