@@ -16,6 +16,8 @@ from bot.settings import Settings
 from bot.teams.activities import tenant_id, to_incoming
 from bot.teams.auth import create_authentication
 from bot.teams.cards import to_activity
+from bot.teams.replies import ReplyPacer
+from delivery.limits import DeliveryLimits
 from dialogs.messages import Incoming, Reply
 from privacy.redaction import redact_text
 
@@ -54,9 +56,14 @@ class _RejectedError(Exception):
 class TeamsChannel:
     """Bot Framework edge: one POST /api/messages request is one botbuilder turn."""
 
-    def __init__(self, settings: Settings, router: TurnRouter) -> None:
+    def __init__(
+        self, settings: Settings, router: TurnRouter, limits: DeliveryLimits | None = None
+    ) -> None:
         self._settings = settings
         self._router = router
+        # Per-conversation send limits; share them with the process's outbox sender.
+        self.limits = limits or DeliveryLimits(settings.delivery.rate_per_second)
+        self._replies = ReplyPacer(self.limits)
         self._authentication = create_authentication(settings)
         self._adapter = CloudAdapter(self._authentication)
         self._adapter.on_turn_error = self._on_turn_error
@@ -142,7 +149,8 @@ class TeamsChannel:
         for incoming in to_incoming(turn_context.activity):
             replies = _own_conversation(incoming, await self._router.handle(incoming))
             if replies:
-                await turn_context.send_activities([to_activity(reply) for reply in replies])
+                activities = [to_activity(reply) for reply in replies]
+                await self._replies.send(turn_context, incoming.conversation_id, activities)
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         activity = turn_context.activity
@@ -156,8 +164,10 @@ class TeamsChannel:
         )
         if activity.type != ActivityTypes.message:
             return  # nobody asked anything; an apology in a channel would only confuse
-        try:
-            await turn_context.send_activity(to_activity(self._router.apology()))
+        try:  # paced and retried like any reply: the 429 that failed the turn may still hold
+            await self._replies.send(
+                turn_context, conversation or "", [to_activity(self._router.apology())]
+            )
         except Exception:
             logger.exception("Could not send the apology to conversation %s", conversation)
 
