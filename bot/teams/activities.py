@@ -88,14 +88,25 @@ def _message(activity: Activity) -> Incoming:
 
 
 def _members_added(activity: Activity) -> list[Incoming]:
+    """One event per person, in the order named: the bot's own arrival is INSTALLED (by
+    the sender), other members are MEMBER_ADDED, and nobody appears twice (Direct Line
+    names the bot and the person in one update, with the person also as the sender)."""
     bot_id = activity.recipient.id if activity.recipient else None
+    members = [m for m in activity.members_added or [] if m and m.id]
+    people = [m for m in members if m.id != bot_id]
+    installer = activity.from_property
+    if installer is None or not installer.id or installer.id == bot_id:
+        installer = people[0] if people else installer
+    installed = len(people) < len(members)
+    seen: set[str] = {installer.id} if installed and installer and installer.id else set()
     events = []
-    for member in activity.members_added or []:
-        if not member or not member.id:
-            continue
+    for member in members:
         if member.id == bot_id:
-            events.append(_event(activity, IncomingKind.INSTALLED, activity.from_property))
-        else:
+            if installed:
+                events.append(_event(activity, IncomingKind.INSTALLED, installer))
+                installed = False  # named twice: still one installation
+        elif member.id not in seen:
+            seen.add(member.id)
             events.append(_event(activity, IncomingKind.MEMBER_ADDED, member))
     return events
 
