@@ -31,6 +31,8 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "feedback_unknown": {},
     "ambassador_confirm": {"posted": True, "contact": "ai-ambassadoer@kommune.dk"},
     "card_value_invalid": {},
+    "experience_summary": {"nothing": False},
+    "experience_already_sent": {},
     "ambassador_unknown": {},
     "ambassador_post": {"question": "Må jeg bruge AI til at lave en madplan i plejecentret?"},
     "apology": {},

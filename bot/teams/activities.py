@@ -84,7 +84,16 @@ def _message(activity: Activity) -> Incoming:
     value = activity.value if isinstance(activity.value, dict) else None
     is_submit = value is not None and (not text or "verb" in value)
     kind = IncomingKind.SUBMIT if is_submit else IncomingKind.MESSAGE
-    return _event(activity, kind, activity.from_property, text=text, value=value)
+    # Teams names the message whose card was submitted in replyToId (it can be updated).
+    card_message = activity.reply_to_id if is_submit and activity.reply_to_id else None
+    return _event(
+        activity,
+        kind,
+        activity.from_property,
+        text=text,
+        value=value,
+        submitted_message_id=card_message,
+    )
 
 
 def _members_added(activity: Activity) -> list[Incoming]:
@@ -118,6 +127,7 @@ def _event(
     *,
     text: str = "",
     value: dict[str, Any] | None = None,
+    submitted_message_id: str | None = None,
 ) -> Incoming:
     conversation = activity.conversation
     return Incoming(
@@ -129,6 +139,7 @@ def _event(
         value=value,
         reference=conversation_reference(activity),
         service_url=activity.service_url,
+        submitted_message_id=submitted_message_id,
     )
 
 

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.teams.activities import tenant_id, to_incoming
 from bot.teams.auth import create_authentication
 from bot.teams.cards import to_activity
-from bot.teams.replies import ReplyPacer
+from bot.teams.replies import Outbound, ReplyPacer
 from delivery.limits import DeliveryLimits
 from dialogs.messages import Incoming, Reply
 from privacy.redaction import redact_text
@@ -148,9 +148,15 @@ class TeamsChannel:
         """The bot logic of one turn: Activity → Incoming events → router → replies."""
         for incoming in to_incoming(turn_context.activity):
             replies = _own_conversation(incoming, await self._router.handle(incoming))
-            if replies:
-                activities = [to_activity(reply) for reply in replies]
-                await self._replies.send(turn_context, incoming.conversation_id, activities)
+            outbound = [
+                Outbound(to_activity(reply), incoming.submitted_message_id)
+                if reply.updates_submitted_card
+                else Outbound(to_activity(reply))
+                for reply in replies
+                if incoming.submitted_message_id or not reply.updates_submitted_card
+            ]
+            if outbound:
+                await self._replies.send(turn_context, incoming.conversation_id, outbound)
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         activity = turn_context.activity

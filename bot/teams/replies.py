@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
@@ -40,6 +41,14 @@ def _retryable(status: int | None) -> bool:
     return status is not None and (status == 429 or status >= 500)
 
 
+@dataclass(frozen=True)
+class Outbound:
+    """One activity to send, or (with `replaces`) to put in place of an earlier message."""
+
+    activity: Activity
+    replaces: str | None = None
+
+
 class ReplyPacer:
     """Sends replies within the conversation's windows, retrying 429 with Retry-After.
 
@@ -51,12 +60,16 @@ class ReplyPacer:
         self._limits = limits
 
     async def send(
-        self, turn_context: TurnContext, conversation_id: str, activities: Sequence[Activity]
+        self,
+        turn_context: TurnContext,
+        conversation_id: str,
+        activities: Sequence[Activity | Outbound],
     ) -> int:
         """Send the activities in order; how many were delivered (all, unless one failed)."""
         conversation = (CHANNEL, conversation_id)
-        for index, activity in enumerate(activities):
-            if not await self._send_one(turn_context, conversation, activity):
+        for index, item in enumerate(activities):
+            outbound = item if isinstance(item, Outbound) else Outbound(item)
+            if not await self._send_one(turn_context, conversation, outbound):
                 logger.error(
                     "Sent %d of %d replies to conversation %s; reply %d could not be "
                     "delivered after %d attempts and %d replies were not sent",
@@ -71,13 +84,17 @@ class ReplyPacer:
         return len(activities)
 
     async def _send_one(
-        self, turn_context: TurnContext, conversation: tuple[str, str], activity: Activity
+        self, turn_context: TurnContext, conversation: tuple[str, str], outbound: Outbound
     ) -> bool:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             await self._wait_for_turn(conversation)
             self._limits.record(conversation)
             try:
-                await turn_context.send_activity(activity)
+                if outbound.replaces is None:
+                    await turn_context.send_activity(outbound.activity)
+                else:  # PUT /v3/conversations/{id}/activities/{replaces}
+                    outbound.activity.id = outbound.replaces
+                    await turn_context.update_activity(outbound.activity)
                 return True
             except Exception as error:
                 status, after = _status_and_retry_after(error)
