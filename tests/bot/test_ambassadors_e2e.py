@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
 from bot.settings import Contacts, Settings
+from dialogs.messages import Incoming, Reply
 from storage.database import Database
 from storage.models import ConversationReferenceRow, OpenQuestionRow
 from tests.bot import activities as fx
-from tests.bot.conftest import RunningApp, StartApp
+from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.fakes.bot_connector import FakeBotConnector
 
 AMBASSADORS = "19:ambassadoererne0123456789abcdef@thread.tacv2"
@@ -86,3 +89,24 @@ async def test_without_an_ambassadors_conversation_nobody_is_promised_an_answer(
     assert "ai-ambassadoer@kommune.dk" in confirmation.text
     assert await posted_flags(database) == [False]
     assert len(bot_connector.requests) == 2
+
+
+async def test_the_teams_edge_refuses_a_reply_for_another_conversation(
+    start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Defence in depth: should a router ever return one, it is logged, not posted here."""
+
+    class LeakyRouter(RecordingRouter):
+        async def handle(self, incoming: Incoming) -> list[Reply]:
+            await super().handle(incoming)
+            return [Reply(text="til ambassadørerne", conversation_id=AMBASSADORS), Reply(text="ok")]
+
+    settings = Settings()
+    services = StubServices(settings, LeakyRouter())
+    app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    with caplog.at_level(logging.ERROR, logger="bot.teams.adapter"):
+        assert (await app.post_activity(fx.personal_message(bot_connector.url))).status == 200
+
+    [sent] = await bot_connector.wait_for(1)
+    assert sent.text == "ok" and len(bot_connector.requests) == 1
+    assert f"Refused to send a reply for conversation {AMBASSADORS}" in caplog.text
