@@ -68,6 +68,9 @@ class Forwarder:
     async def forward(self, incoming: Incoming, replies: Sequence[Reply]) -> int:
         """Queue the replies (all foreign to `incoming`); how many were newly queued."""
         channel = incoming.person.channel
+        # The rows carry the person whose turn caused them (their words may be in them), so
+        # erasing that person's data removes what is still queued or kept of them.
+        on_behalf_of = await self._store.remember_person(incoming.person)
         messages = []
         for reply in replies:
             target = reply.conversation_id or ""
@@ -96,6 +99,7 @@ class Forwarder:
                     channel=channel,
                     conversation_id=target,
                     reply=replace(reply, conversation_id=None, outbox_key=""),
+                    user_id=on_behalf_of,
                 )
             )
         queued = await self._outbox.enqueue(messages) if messages else 0

@@ -115,6 +115,7 @@ async def test_open_question_is_queued_for_the_ambassadors_conversation_when_con
     [queued] = await Outbox(database).pending_for("teams", "19:ambassadoerer@thread.tacv2")
     [open_question] = await store.list_open_questions()
     assert queued.key == f"ambassadors:question:{open_question.id}"
+    assert queued.user_id == await store.remember_person(MEDARBEJDER)  # erased with the asker
     assert open_question.posted_to_ambassadors
     assert "Hvornår har kantinen åbent?" in queued.payload["card"]["sections"][0]["text"]
 
