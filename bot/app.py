@@ -64,14 +64,16 @@ def _lifecycle(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         services = given if given is not None else await open_services(settings)
-        teams = TeamsChannel(settings, services.router)
+        teams = TeamsChannel(settings, services.router)  # its limits are the sender's too
         app[SERVICES_KEY] = services
         app[TEAMS_KEY] = teams
         try:
             async with AsyncExitStack() as delivery:
                 if deliver:  # on SIGTERM: stop claiming, finish sends in flight, then close
                     sender = await delivery.enter_async_context(
-                        teams_outbox_sender(settings, services.database, services.store)
+                        teams_outbox_sender(
+                            settings, services.database, services.store, limits=teams.limits
+                        )
                     )
                     sender.start()
                     delivery.push_async_callback(sender.stop)

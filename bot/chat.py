@@ -97,7 +97,9 @@ class ChatSession:
         self._buttons = []
         for reply in replies:
             if reply.conversation_id and reply.conversation_id != self.conversation_id:
-                self._stdout.write(f"(sendt til samtalen {reply.conversation_id})\n")
+                # The router queues these in the outbox; one here is a bug, not a message.
+                logger.error("Refused to show a reply for conversation %s", reply.conversation_id)
+                continue
             text, actions = render_reply(reply, first_number=len(self._buttons) + 1)
             inputs = reply.card.inputs if reply.card else ()
             self._buttons.extend((action, inputs) for action in actions)

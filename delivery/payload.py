@@ -38,6 +38,8 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
         "version": PAYLOAD_VERSION,
         "text": reply.text,
         "conversation_id": reply.conversation_id,
+        "outbox_key": reply.outbox_key,
+        "updates_submitted_card": reply.updates_submitted_card,
         "card": None if card is None else _card_to_json(card),
     }
 
@@ -56,6 +58,8 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
             text=_string(data.get("text", "")),
             card=None if card is None else _card_from_json(card),
             conversation_id=_optional_string(data.get("conversation_id")),
+            outbox_key=_string(data.get("outbox_key", "")),
+            updates_submitted_card=_bool(data.get("updates_submitted_card", False)),
         )
     except PayloadError:
         raise

@@ -1,4 +1,4 @@
-"""Passes a question the bot could not answer to the AI-ambassadors."""
+"""Stores a question the bot could not answer for the AI-ambassadors, and posts it if configured."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ from dialogs.base import DialogDeps
 from dialogs.messages import Card, Fact, Incoming, Reply, Section
 
 logger = logging.getLogger(__name__)
+
+
+def ambassadors_post_key(open_question_id: int) -> str:
+    """The outbox key of an open question's post to the ambassadors (posted once)."""
+    return f"ambassadors:question:{open_question_id}"
 
 
 class AskAmbassadorDialog:
@@ -26,8 +31,12 @@ class AskAmbassadorDialog:
         if open_question is None:
             return [Reply(text=texts.render("ambassador_unknown"))]
         logger.info("open question %d created from question %d", open_question.id, question_id)
-        target = self._deps.settings.ambassadors_conversation
-        replies = [Reply(text=texts.render("ambassador_confirm", posted=bool(target)))]
+        settings = self._deps.settings
+        target = settings.ambassadors_conversation
+        confirm = texts.render(
+            "ambassador_confirm", posted=bool(target), contact=settings.contacts.ambassadors.strip()
+        )
+        replies = [Reply(text=confirm)]
         if target:
             card = Card(
                 title=texts.label("ambassador_post", "title"),
@@ -41,5 +50,8 @@ class AskAmbassadorDialog:
                     ),
                 ),
             )
-            replies.append(Reply(card=card, conversation_id=target))
+            # The router queues it in the outbox (the ambassadors' conversation is not this one).
+            key = ambassadors_post_key(open_question.id)
+            replies.append(Reply(card=card, conversation_id=target, outbox_key=key))
+            await self._deps.store.mark_posted_to_ambassadors(open_question.id)
         return replies

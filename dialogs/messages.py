@@ -53,6 +53,9 @@ class Incoming:
     value: dict[str, Any] | None = None  # card submission data; value["verb"] names the action
     reference: dict[str, Any] | None = None  # serialised conversation reference (channel-owned)
     service_url: str | None = None
+    # The channel's id of the message whose card was submitted (Teams: replyToId), so a
+    # reply can replace that card; None when unknown or not a submission.
+    submitted_message_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,4 +137,10 @@ class Reply:
 
     text: str = ""
     card: Card | None = None
-    conversation_id: str | None = None  # deliver to another conversation the bot is in
+    # Deliver to another conversation the bot is in. The router queues such replies in the
+    # durable outbox (never inline) under `outbox_key`, which makes the queueing idempotent.
+    conversation_id: str | None = None
+    outbox_key: str = ""
+    # Replace the card that was submitted (Incoming.submitted_message_id) with this reply,
+    # e.g. a read-only summary, instead of posting a new message.
+    updates_submitted_card: bool = False

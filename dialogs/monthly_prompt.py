@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from dialogs.base import DialogDeps
+from dialogs.card_ids import CARD_ID_KEY, input_id, new_card_id
 from dialogs.messages import Action, Card, Choice, ChoiceInput, Incoming, Reply, Section, TextInput
 from dialogs.texts import Texts
 from experiences.choices import Barrier, Consent, Gain, TaskType
@@ -46,11 +47,11 @@ def month_name(texts: Texts, month: str) -> str:
 
 
 def _choices(
-    texts: Texts, field: Field, *, multiple: bool = False, default: str = ""
+    texts: Texts, field: Field, card_id: str, *, multiple: bool = False, default: str = ""
 ) -> ChoiceInput:
     group, options = CHOICE_GROUPS[field]
     return ChoiceInput(
-        id=field.value,
+        id=input_id(field.value, card_id),
         label=field_label(texts, field),
         choices=tuple(Choice(texts.label(group, option.value), option.value) for option in options),
         multiple=multiple,
@@ -59,9 +60,14 @@ def _choices(
 
 
 def monthly_prompt_card(
-    texts: Texts, campaign_month: str | None, *, reminder: bool = False
+    texts: Texts, campaign_month: str | None, *, reminder: bool = False, card_id: str = ""
 ) -> Card:
-    """The experience card; with a campaign month it is the monthly prompt (or its reminder)."""
+    """The experience card; with a campaign month it is the monthly prompt (or its reminder).
+
+    Each card gets its own id (`card_id`, random unless given): its inputs are named
+    after it and its buttons send it, so it can be submitted once.
+    """
+    card_id = card_id or new_card_id()
     campaign = campaign_month is not None
     intro = texts.render(
         "monthly_prompt",
@@ -69,7 +75,9 @@ def monthly_prompt_card(
         campaign=campaign,
         reminder=reminder and campaign,
     )
-    data = {CAMPAIGN_KEY: campaign_month} if campaign_month else {}
+    data: dict[str, str] = {CARD_ID_KEY: card_id}
+    if campaign_month:
+        data[CAMPAIGN_KEY] = campaign_month
     actions = [Action(texts.label(CARD_LABELS, "send"), SUBMIT_VERB, data)]
     if campaign:
         actions.append(Action(texts.label(CARD_LABELS, "nothing"), NOTHING_VERB, data))
@@ -80,23 +88,23 @@ def monthly_prompt_card(
     )
     inputs = (
         TextInput(
-            id=Field.USED_FOR.value,
+            id=input_id(Field.USED_FOR.value, card_id),
             label=texts.label(CARD_LABELS, "used_for" if campaign else "used_for_adhoc"),
             placeholder=texts.label(CARD_LABELS, "used_for_placeholder"),
             multiline=True,
             max_length=MAX_TEXT_CHARS,
         ),
-        _choices(texts, Field.TASK_TYPE),
-        _choices(texts, Field.GAIN),
-        _choices(texts, Field.BARRIERS, multiple=True),
+        _choices(texts, Field.TASK_TYPE, card_id),
+        _choices(texts, Field.GAIN, card_id),
+        _choices(texts, Field.BARRIERS, card_id, multiple=True),
         TextInput(
-            id=Field.HARD_TEXT.value,
+            id=input_id(Field.HARD_TEXT.value, card_id),
             label=field_label(texts, Field.HARD_TEXT),
             placeholder=texts.label(CARD_LABELS, "hard_text_placeholder"),
             multiline=True,
             max_length=MAX_TEXT_CHARS,
         ),
-        _choices(texts, Field.CONSENT, default=Consent.AGGREGATE_ONLY.value),
+        _choices(texts, Field.CONSENT, card_id, default=Consent.AGGREGATE_ONLY.value),
     )
     return Card(title=title, sections=(Section(text=intro),), actions=tuple(actions), inputs=inputs)
 

@@ -7,15 +7,18 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
+from delivery.outbox import Outbox
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.ask import AskDialog
 from dialogs.ask_ambassador import AskAmbassadorDialog
 from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.feedback import FeedbackDialog
+from dialogs.forwarding import Forwarder, is_foreign
 from dialogs.help import HelpDialog
 from dialogs.messages import Incoming, IncomingKind, Reply
 from dialogs.show_topic import ShowTopicDialog
 from dialogs.small_talk import SmallTalkDialog
+from dialogs.turn_input import has_unstorable_integer, sanitised
 from dialogs.welcome import WelcomeDialog
 
 logger = logging.getLogger(__name__)
@@ -88,6 +91,7 @@ class Router:
     def __init__(self, deps: DialogDeps, extra_routes: Sequence[RouteTable] = ()) -> None:
         self._store = deps.store
         self._texts = deps.texts
+        self._forwarder = Forwarder(Outbox(deps.database), deps.store)
         self._commands = dict(COMMANDS)
         self._verbs = dict(VERBS)
         self._dialogs: dict[str, Dialog] = {
@@ -125,8 +129,25 @@ class Router:
         return self._commands.get(command, "ask")
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        """Handle one incoming event and return the replies to send, in order."""
+        """Handle one incoming event and return the replies for its own conversation, in order.
+
+        Lone surrogates are replaced before anything is stored; a card value with an
+        integer no database can hold gets a polite refusal. Replies a dialog addresses to
+        another conversation are queued in the outbox here (proactive, paced, retried) and
+        never returned, so no channel edge can post them into the wrong conversation.
+        """
+        incoming = sanitised(incoming)
         await self._store.save_reference(incoming)
+        if incoming.value is not None and has_unstorable_integer(incoming.value):
+            logger.warning("card value with an out-of-range number (%s)", incoming.person.channel)
+            return [Reply(text=self._texts.render("card_value_invalid"))]
+        replies = await self._dispatch(incoming)
+        foreign = [reply for reply in replies if is_foreign(reply, incoming)]
+        if foreign:
+            await self._forwarder.forward(incoming, foreign)
+        return [reply for reply in replies if not is_foreign(reply, incoming)]
+
+    async def _dispatch(self, incoming: Incoming) -> list[Reply]:
         name = self.dialog_name(incoming)
         if name is None:
             if incoming.kind == IncomingKind.SUBMIT:

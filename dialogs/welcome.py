@@ -1,21 +1,44 @@
-"""Greets people when Kompas is installed or they join a conversation it is in."""
+"""Greets people when Kompas is installed or they join a conversation it is in (once each)."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
 from dialogs.base import DialogDeps
 from dialogs.messages import ConversationType, Incoming, IncomingKind, Reply
+from storage.handled_keys import HandledKeys
+
+logger = logging.getLogger(__name__)
+
+
+def welcome_key(incoming: Incoming) -> str:
+    """The handled key of one person's welcome in one conversation (ids hashed)."""
+    person = incoming.person
+    names = "\0".join((person.channel, incoming.conversation_id, person.user_id))
+    return f"welcome:{hashlib.sha256(names.encode()).hexdigest()[:40]}"
 
 
 class WelcomeDialog:
-    """The welcome message: what Kompas is and how to ask."""
+    """The welcome message: what Kompas is and how to ask; one per person per conversation.
+
+    Channels announce an installation in several shapes (Teams: conversationUpdate and
+    installationUpdate; Direct Line: one update naming both the bot and the person), and
+    may repeat them, so the welcome is claimed once in the database.
+    """
 
     def __init__(self, deps: DialogDeps) -> None:
         self._deps = deps
+        self._handled = HandledKeys(deps.database)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         personal = incoming.conversation_type == ConversationType.PERSONAL
         if incoming.kind == IncomingKind.MEMBER_ADDED and not personal:
             return []  # a new member of a team channel: no broadcast to everyone
+        user_id = await self._deps.store.remember_person(incoming.person)
+        if not await self._handled.claim(welcome_key(incoming), user_id):
+            logger.debug("welcome already given in this conversation")
+            return []
         text = self._deps.texts.render(
             "welcome",
             name=incoming.person.first_name,

@@ -11,6 +11,7 @@ from storage import (
     models_organisation,
     models_outbox,
     models_pilots,
+    models_turns,
 )
 from storage.models import Base
 
@@ -21,6 +22,7 @@ MODEL_MODULES = (
     models_pilots,
     models_organisation,
     models_digests,
+    models_turns,
 )
 
 

@@ -160,6 +160,61 @@ class Store:
             }
             await connection.execute(self._upsert_reference_statement, parameters)
 
+    async def ensure_reference(
+        self,
+        channel: str,
+        conversation_id: str,
+        conversation_type: ConversationType,
+        service_url: str | None,
+        tenant_id: str | None,
+        reference: dict[str, Any],
+    ) -> bool:
+        """Store a reference to a conversation nobody has written from yet (no person).
+
+        Nothing changes when an active reference to it exists. True when one was stored.
+        """
+        row = ConversationReferenceRow
+        known = select(row.id).where(
+            row.channel == channel, row.conversation_id == conversation_id, row.active.is_(True)
+        )
+        now = utcnow()
+        statement = (
+            self._insert(row)
+            .values(
+                user_id=None,
+                user_key="",
+                channel=channel,
+                conversation_id=conversation_id,
+                conversation_type=conversation_type.value,
+                service_url=service_url,
+                tenant_id=tenant_id,
+                reference=reference,
+                active=True,
+                created_at=now,
+                updated_at=now,
+            )
+            .on_conflict_do_update(
+                index_elements=[row.channel, row.conversation_id, row.user_key],
+                set_={row.active: True, row.updated_at: now},
+            )
+            .returning(row.id)
+        )
+        async with self._database.transaction() as connection:
+            if (await connection.execute(known.limit(1))).first() is not None:
+                return False
+            await connection.execute(statement)
+        return True
+
+    async def mark_posted_to_ambassadors(self, open_question_id: int) -> None:
+        """Record that the open question was queued for the ambassadors' conversation."""
+        statement = (
+            update(OpenQuestionRow)
+            .where(OpenQuestionRow.id == open_question_id)
+            .values(posted_to_ambassadors=True)
+        )
+        async with self._database.transaction() as connection:
+            await connection.execute(statement)
+
     async def record_question(
         self,
         person: Person,

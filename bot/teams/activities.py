@@ -84,18 +84,38 @@ def _message(activity: Activity) -> Incoming:
     value = activity.value if isinstance(activity.value, dict) else None
     is_submit = value is not None and (not text or "verb" in value)
     kind = IncomingKind.SUBMIT if is_submit else IncomingKind.MESSAGE
-    return _event(activity, kind, activity.from_property, text=text, value=value)
+    # Teams names the message whose card was submitted in replyToId (it can be updated).
+    card_message = activity.reply_to_id if is_submit and activity.reply_to_id else None
+    return _event(
+        activity,
+        kind,
+        activity.from_property,
+        text=text,
+        value=value,
+        submitted_message_id=card_message,
+    )
 
 
 def _members_added(activity: Activity) -> list[Incoming]:
+    """One event per person, in the order named: the bot's own arrival is INSTALLED (by
+    the sender), other members are MEMBER_ADDED, and nobody appears twice (Direct Line
+    names the bot and the person in one update, with the person also as the sender)."""
     bot_id = activity.recipient.id if activity.recipient else None
+    members = [m for m in activity.members_added or [] if m and m.id]
+    people = [m for m in members if m.id != bot_id]
+    installer = activity.from_property
+    if installer is None or not installer.id or installer.id == bot_id:
+        installer = people[0] if people else installer
+    installed = len(people) < len(members)
+    seen: set[str] = {installer.id} if installed and installer and installer.id else set()
     events = []
-    for member in activity.members_added or []:
-        if not member or not member.id:
-            continue
+    for member in members:
         if member.id == bot_id:
-            events.append(_event(activity, IncomingKind.INSTALLED, activity.from_property))
-        else:
+            if installed:
+                events.append(_event(activity, IncomingKind.INSTALLED, installer))
+                installed = False  # named twice: still one installation
+        elif member.id not in seen:
+            seen.add(member.id)
             events.append(_event(activity, IncomingKind.MEMBER_ADDED, member))
     return events
 
@@ -107,6 +127,7 @@ def _event(
     *,
     text: str = "",
     value: dict[str, Any] | None = None,
+    submitted_message_id: str | None = None,
 ) -> Incoming:
     conversation = activity.conversation
     return Incoming(
@@ -118,6 +139,7 @@ def _event(
         value=value,
         reference=conversation_reference(activity),
         service_url=activity.service_url,
+        submitted_message_id=submitted_message_id,
     )
 
 

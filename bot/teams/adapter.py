@@ -19,6 +19,8 @@ from bot.settings import Settings
 from bot.teams.activities import tenant_id, to_incoming
 from bot.teams.auth import create_authentication
 from bot.teams.cards import to_activity
+from bot.teams.replies import Outbound, ReplyPacer
+from delivery.limits import DeliveryLimits
 from dialogs.messages import Incoming, Reply
 from privacy.redaction import redact_text
 
@@ -58,9 +60,14 @@ class _RejectedError(Exception):
 class TeamsChannel:
     """Bot Framework edge: one POST /api/messages request is one botbuilder turn."""
 
-    def __init__(self, settings: Settings, router: TurnRouter) -> None:
+    def __init__(
+        self, settings: Settings, router: TurnRouter, limits: DeliveryLimits | None = None
+    ) -> None:
         self._settings = settings
         self._router = router
+        # Per-conversation send limits; share them with the process's outbox sender.
+        self.limits = limits or DeliveryLimits(settings.delivery.rate_per_second)
+        self._replies = ReplyPacer(self.limits)
         self._authentication = create_authentication(settings)
         self._adapter = CloudAdapter(self._authentication)
         self._adapter.on_turn_error = self._on_turn_error
@@ -177,9 +184,16 @@ class TeamsChannel:
     async def on_turn(self, turn_context: TurnContext) -> None:
         """The bot logic of one turn: Activity → Incoming events → router → replies."""
         for incoming in to_incoming(turn_context.activity):
-            replies = await self._router.handle(incoming)
-            if replies:
-                await turn_context.send_activities([to_activity(reply) for reply in replies])
+            replies = _own_conversation(incoming, await self._router.handle(incoming))
+            outbound = [
+                Outbound(to_activity(reply), incoming.submitted_message_id)
+                if reply.updates_submitted_card
+                else Outbound(to_activity(reply))
+                for reply in replies
+                if incoming.submitted_message_id or not reply.updates_submitted_card
+            ]
+            if outbound:
+                await self._replies.send(turn_context, incoming.conversation_id, outbound)
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         activity = turn_context.activity
@@ -193,10 +207,28 @@ class TeamsChannel:
         )
         if activity.type != ActivityTypes.message:
             return  # nobody asked anything; an apology in a channel would only confuse
-        try:
-            await turn_context.send_activity(to_activity(self._router.apology()))
+        try:  # paced and retried like any reply: the 429 that failed the turn may still hold
+            await self._replies.send(
+                turn_context, conversation or "", [to_activity(self._router.apology())]
+            )
         except Exception:
             logger.exception("Could not send the apology to conversation %s", conversation)
+
+
+def _own_conversation(incoming: Incoming, replies: list[Reply]) -> list[Reply]:
+    """The replies for the turn's own conversation; others are refused (the router queues
+    replies for other conversations in the outbox, so none should ever arrive here)."""
+    own = []
+    for reply in replies:
+        if reply.conversation_id and reply.conversation_id != incoming.conversation_id:
+            logger.error(
+                "Refused to send a reply for conversation %s inline in conversation %s",
+                reply.conversation_id,
+                incoming.conversation_id,
+            )
+            continue
+        own.append(reply)
+    return own
 
 
 def _described(error: Exception) -> str:

@@ -22,6 +22,7 @@ from botframework.connector.auth import (
 
 from bot.settings import Settings
 from bot.teams.cards import to_activity
+from delivery.limits import DeliveryLimits
 from delivery.outbox import Outbox
 from delivery.sender import OutboxSender
 from delivery.transport import Destination, SendOutcome, retry_after_seconds
@@ -187,11 +188,18 @@ async def teams_outbox_sender(
     store: Store,
     *,
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+    limits: DeliveryLimits | None = None,
 ) -> AsyncIterator[OutboxSender]:
-    """An OutboxSender for the "teams" rows (not started); its HTTP session closes on exit."""
+    """An OutboxSender for the "teams" rows (not started); its HTTP session closes on exit.
+
+    Pass the Teams channel's `limits` so replies in turns and proactive sends to one
+    conversation are paced together.
+    """
     transport = TeamsTransport(settings, timeout_seconds=timeout_seconds)
     outbox = Outbox(database, lease_seconds=settings.delivery.lease_seconds)
     try:
-        yield OutboxSender(outbox, {CHANNEL: transport}, settings.delivery, store=store)
+        yield OutboxSender(
+            outbox, {CHANNEL: transport}, settings.delivery, store=store, limits=limits
+        )
     finally:
         await transport.close()

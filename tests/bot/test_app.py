@@ -227,13 +227,29 @@ async def test_failed_apology_is_logged_not_raised(
 
     bot_connector.respond_with(FakeResponse(status=403), FakeResponse(status=403))
     settings = Settings()
+    services = StubServices(settings, RecordingRouter(fail=True))
+    app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    with caplog.at_level(logging.ERROR):
+        response = await app.post_activity(fx.personal_message(bot_connector.url))
+    assert response.status == 200
+    assert [r.status for r in bot_connector.requests] == [403]  # 403 is not retried
+    assert "Sent 0 of 1 replies" in caplog.text
+
+
+async def test_a_reply_the_connector_refuses_is_logged_with_counts(
+    start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
+) -> None:
+    from tests.fakes.bot_connector import FakeResponse
+
+    bot_connector.respond_with(FakeResponse(status=403))
+    settings = Settings()
     services = StubServices(settings, RecordingRouter())
     app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
     with caplog.at_level(logging.ERROR):
         response = await app.post_activity(fx.personal_message(bot_connector.url))
     assert response.status == 200
-    assert [r.status for r in bot_connector.requests] == [403, 403]
-    assert "Could not send the apology" in caplog.text
+    assert [r.status for r in bot_connector.requests] == [403]
+    assert "Sent 0 of 1 replies" in caplog.text
 
 
 async def test_unexpected_server_fault_is_a_logged_500(

@@ -154,3 +154,23 @@ def test_chat_walks_through_a_monthly_prompt_sent_by_the_trigger(tmp_path: Path)
     assert chat.returncode == 0, chat.stderr
     assert "AI-erfaringer" in chat.stdout and "[2] Intet at dele denne måned" in chat.stdout
     assert "Tak, fordi du delte din erfaring" in chat.stdout
+
+
+def test_chat_question_for_the_ambassadors_is_delivered_in_their_terminal(tmp_path: Path) -> None:
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'chat.db'}",
+        "KOMPAS_AMBASSADORS_CONVERSATION": "cli:anne",
+    }
+    question = "Hvornår har kantinen åbent?\n"
+    first = kompas("chat", "--user", "bo", stdin=question + "/quit\n", env=env)
+    [button] = [line for line in first.stdout.splitlines() if "Spørg en AI-ambassadør" in line]
+    number = button.split("[", 1)[1].split("]", 1)[0]
+
+    asked = kompas("chat", "--user", "bo", stdin=f"{question}{number}\n/quit\n", env=env)
+    ambassador = kompas("chat", "--user", "anne", stdin="/quit\n", env=env)
+
+    assert asked.returncode == 0, asked.stderr
+    assert "uden dit navn" in asked.stdout
+    assert "Nyt spørgsmål til AI-ambassadørerne" not in asked.stdout  # not in the asker's chat
+    assert "Nyt spørgsmål til AI-ambassadørerne" in ambassador.stdout
+    assert "Hvornår har kantinen åbent?" in ambassador.stdout

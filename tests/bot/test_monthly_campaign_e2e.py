@@ -66,11 +66,12 @@ async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redact
     prompts = [r for r in delivered[len(PEOPLE) :] if r.cards]
     assert sorted(conversation_of(p) for p in prompts) == sorted(f"a:{u}" for u, _ in PEOPLE)
     [card] = prompts[0].cards
-    assert {element.get("id") for element in card["body"]} >= {"used_for"}
     [send] = [a for a in card["actions"] if a["data"]["verb"] == "experience_submit"]
+    used_for = f"used_for_{send['data']['card']}"  # input ids are unique per card
+    assert used_for in {element.get("id") for element in card["body"]}
 
     anne = conversation_of(prompts[0]).removeprefix("a:")
-    value = {**send["data"], "used_for": "Referat til borger 010190-1234 via Copilot"}
+    value = {**send["data"], used_for: "Referat til borger 010190-1234 via Copilot"}
     assert (await kompas.post_activity(answered_by(bot_connector.url, anne, value))).status == 200
     replies = await bot_connector.wait_for(2 * len(PEOPLE) + 2, timeout=30)
 
@@ -81,5 +82,8 @@ async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redact
         datetime(2026, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC)
     )
     assert [s.used_for for s in shared] == ["Referat til borger [CPR-nummer fjernet] via Copilot"]
-    # Nobody got a second prompt: exactly one card per person after the welcomes.
-    assert len([r for r in bot_connector.requests if r.cards]) == len(PEOPLE)
+    # Nobody got a second prompt: exactly one card per person after the welcomes (the
+    # answered card was replaced by its summary, an update, not a new message).
+    assert len([r for r in bot_connector.activities if r.cards]) == len(PEOPLE)
+    [summary] = bot_connector.updates
+    assert summary.conversation_id == f"a:{anne}"

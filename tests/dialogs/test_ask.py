@@ -6,8 +6,11 @@ import logging
 
 import pytest
 
+from bot.settings import Contacts
+from delivery.outbox import Outbox
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.router import Router
+from storage.database import Database
 from storage.store import Store
 from tests.dialogs.conftest import MakeRouter
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message, press
@@ -74,24 +77,47 @@ async def test_asking_an_ambassador_stores_an_open_question_once(
     first = await router.handle(press(ask))
     again = await router.handle(press(ask))
 
-    assert "sendt videre" in first[0].text
-    assert "sendt videre" in again[0].text
+    # Nobody is notified without an ambassadors' conversation: no promise of an answer.
+    for replies in (first, again):
+        assert "gemt dit spørgsmål" in replies[0].text
+        assert "sendt videre" not in replies[0].text
+        assert "Du får svar" not in replies[0].text
+        assert "kontakt en AI-ambassadør" in replies[0].text
     open_questions = await store.list_open_questions()
     assert [q.text for q in open_questions] == ["Hvornår har kantinen åbent?"]
+    assert not open_questions[0].posted_to_ambassadors
 
 
-async def test_open_question_is_posted_to_the_ambassadors_conversation_when_configured(
+async def test_the_confirmation_names_the_ambassadors_contact_when_configured(
     make_router: MakeRouter,
 ) -> None:
-    router = make_router(ambassadors_conversation="19:ambassadoerer@thread.tacv2")
+    router = make_router(contacts=Contacts(ambassadors="ai-ambassadoer@kommune.dk"))
     unknown = await router.handle(message("Hvornår har kantinen åbent?"))
 
     replies = await router.handle(press(unknown[-1].card.actions[-1]))  # type: ignore[union-attr]
 
-    posted = [reply for reply in replies if reply.conversation_id]
-    assert len(posted) == 1
-    assert posted[0].conversation_id == "19:ambassadoerer@thread.tacv2"
-    assert "Hvornår har kantinen åbent?" in posted[0].card.sections[0].text  # type: ignore[union-attr]
+    assert "kontakt AI-ambassadørerne: ai-ambassadoer@kommune.dk." in replies[0].text
+
+
+async def test_open_question_is_queued_for_the_ambassadors_conversation_when_configured(
+    make_router: MakeRouter, database: Database, store: Store
+) -> None:
+    router = make_router(ambassadors_conversation="19:ambassadoerer@thread.tacv2")
+    unknown = await router.handle(message("Hvornår har kantinen åbent?"))
+    ask = unknown[-1].card.actions[-1]  # type: ignore[union-attr]
+
+    replies = await router.handle(press(ask))
+    await router.handle(press(ask))  # pressed twice: queued once
+
+    # The router queues the post in the outbox; only the confirmation comes back.
+    assert [reply.conversation_id for reply in replies] == [None]
+    assert "uden dit navn" in replies[0].text and "Du får svar" not in replies[0].text
+    [queued] = await Outbox(database).pending_for("teams", "19:ambassadoerer@thread.tacv2")
+    [open_question] = await store.list_open_questions()
+    assert queued.key == f"ambassadors:question:{open_question.id}"
+    assert queued.user_id == await store.remember_person(MEDARBEJDER)  # erased with the asker
+    assert open_question.posted_to_ambassadors
+    assert "Hvornår har kantinen åbent?" in queued.payload["card"]["sections"][0]["text"]
 
 
 async def test_someone_else_cannot_forward_my_question(router: Router, store: Store) -> None:

@@ -18,9 +18,9 @@ def texts() -> Texts:
 
 
 def test_the_monthly_card_asks_the_five_questions_with_their_choices(texts: Texts) -> None:
-    card = monthly_prompt_card(texts, "2026-12")
+    card = monthly_prompt_card(texts, "2026-12", card_id="c0ffee00")
 
-    inputs = {card_input.id: card_input for card_input in card.inputs}
+    inputs = {card_input.id.removesuffix("_c0ffee00"): card_input for card_input in card.inputs}
     assert list(inputs) == ["used_for", "task_type", "gain", "barriers", "hard_text", "consent"]
     assert isinstance(inputs["used_for"], TextInput) and not inputs["used_for"].required
     assert isinstance(inputs["hard_text"], TextInput) and not inputs["hard_text"].required
@@ -64,7 +64,7 @@ def test_the_monthly_card_asks_the_five_questions_with_their_choices(texts: Text
 
 
 def test_the_monthly_card_text_comes_from_the_templates(texts: Texts) -> None:
-    card = monthly_prompt_card(texts, "2026-12")
+    card = monthly_prompt_card(texts, "2026-12", card_id="c0ffee00")
 
     assert card.title == "AI-erfaringer for december 2026"
     assert card.sections[0].text == texts.render(
@@ -73,8 +73,8 @@ def test_the_monthly_card_text_comes_from_the_templates(texts: Texts) -> None:
     assert "under to minutter" in card.sections[0].text
     assert "også dem, hvor det ikke virkede" in card.sections[0].text
     assert [(a.title, a.verb, a.data) for a in card.actions] == [
-        ("Send", SUBMIT_VERB, {"campaign": "2026-12"}),
-        ("Intet at dele denne måned", NOTHING_VERB, {"campaign": "2026-12"}),
+        ("Send", SUBMIT_VERB, {"campaign": "2026-12", "card": "c0ffee00"}),
+        ("Intet at dele denne måned", NOTHING_VERB, {"campaign": "2026-12", "card": "c0ffee00"}),
     ]
 
 
@@ -92,5 +92,10 @@ async def test_anyone_can_ask_for_the_card_any_time(router: Router, command: str
     card = replies[0].card
     assert card is not None
     assert card.title == "Del en AI-erfaring"
-    assert [card_input.id for card_input in card.inputs][:2] == ["used_for", "task_type"]
-    assert [(a.title, a.verb, a.data) for a in card.actions] == [("Send", SUBMIT_VERB, {})]
+    [send] = card.actions
+    card_id = send.data["card"]
+    assert [(send.title, send.verb, send.data) for send in card.actions] == [
+        ("Send", SUBMIT_VERB, {"card": card_id})
+    ]
+    ids = [card_input.id for card_input in card.inputs]
+    assert ids[:2] == [f"used_for_{card_id}", f"task_type_{card_id}"]

@@ -72,7 +72,13 @@ async def test_a_submitted_card_is_stored_redacted_and_confirmed(
         )
     )
 
-    assert replies[0].text.startswith("🔒 Jeg har fjernet et CPR-nummer og et telefonnummer")
+    summary = replies[0]
+    assert summary.updates_submitted_card and summary.card is not None
+    assert not summary.card.inputs and not summary.card.actions
+    facts = {fact.label: fact.value for fact in summary.card.facts}
+    assert facts["Brugt til"] == "Svar til borger med CPR [CPR-nummer fjernet]"
+    assert facts["Brug af din erfaring"] == "I må citere mig anonymt"
+    assert replies[1].text.startswith("🔒 Jeg har fjernet et CPR-nummer og et telefonnummer")
     assert "Tak, fordi du delte din erfaring" in replies[-1].text
     assert "citeret, men uden dit navn" in replies[-1].text
     [stored] = await _experiences(database)
@@ -92,9 +98,10 @@ async def test_answering_the_same_month_again_updates_the_answer(
     router: Router, texts: Texts, december: str, database: Database
 ) -> None:
     card = monthly_prompt_card(texts, december)
+    reminder = monthly_prompt_card(texts, december, reminder=True)
 
     await router.handle(submit(card, used_for="Referat", task_type="moedereferater"))
-    replies = await router.handle(submit(card, used_for="Referat og dagsorden", gain="tid"))
+    replies = await router.handle(submit(reminder, used_for="Referat og dagsorden", gain="tid"))
 
     assert "opdateret dit svar" in replies[-1].text
     [stored] = await _experiences(database)
@@ -165,7 +172,8 @@ async def test_nothing_to_share_counts_as_an_answer(
 
     replies = await router.handle(submit(card, button=1))
 
-    assert "det tæller også" in replies[0].text
+    assert replies[0].updates_submitted_card
+    assert "det tæller også" in replies[-1].text
     async with database.session() as session:
         [answer] = (await session.execute(select(CampaignRecipientRow))).scalars().all()
     assert answer.answer_kind == "nothing" and answer.answered_at is not None
@@ -176,10 +184,11 @@ async def test_an_experience_shared_any_time_has_no_campaign(
     router: Router, database: Database
 ) -> None:
     card = (await router.handle(message("del erfaring")))[0].card
-    assert card is not None
+    another = (await router.handle(message("del erfaring")))[0].card
+    assert card is not None and another is not None
 
     first = await router.handle(submit(card, used_for="Oversatte en vejledning til engelsk"))
-    await router.handle(submit(card, used_for="Lavede en tjekliste", task_type="andet"))
+    await router.handle(submit(another, used_for="Lavede en tjekliste", task_type="andet"))
 
     assert "Tak, fordi du delte din erfaring" in first[-1].text
     stored = await _experiences(database)
@@ -187,3 +196,40 @@ async def test_an_experience_shared_any_time_has_no_campaign(
         (None, "Oversatte en vejledning til engelsk"),
         (None, "Lavede en tjekliste"),
     ]
+
+
+async def test_a_card_submitted_twice_is_stored_once_and_the_second_gets_a_note(
+    router: Router, texts: Texts, december: str, database: Database
+) -> None:
+    card = monthly_prompt_card(texts, december)
+
+    await router.handle(submit(card, used_for="Referat", consent="citat_med_navn"))
+    again = await router.handle(submit(card, used_for="Referat", consent="kun_samlet"))
+    nothing = await router.handle(submit(card, button=1))
+
+    for replies in (again, nothing):
+        assert [reply.text for reply in replies] == [
+            "Det kort har du allerede sendt, så jeg har ikke gemt noget nyt. "
+            "Vil du dele mere, så skriv **del erfaring**."
+        ]
+    [stored] = await _experiences(database)
+    assert stored.consent == "citat_med_navn"
+
+
+async def test_two_cards_never_share_an_input_id(texts: Texts, december: str) -> None:
+    first, second = monthly_prompt_card(texts, december), monthly_prompt_card(texts, december)
+
+    assert not {i.id for i in first.inputs} & {i.id for i in second.inputs}
+    assert first.actions[0].data["card"] != second.actions[0].data["card"]
+
+
+async def test_an_invalid_submission_leaves_the_card_usable(
+    router: Router, texts: Texts, december: str, database: Database
+) -> None:
+    card = monthly_prompt_card(texts, december)
+
+    await router.handle(submit(card, used_for="Brev", gain="penge"))
+    replies = await router.handle(submit(card, used_for="Brev", gain="tid"))
+
+    assert "Tak, fordi du delte din erfaring" in replies[-1].text
+    assert len(await _experiences(database)) == 1

@@ -113,7 +113,8 @@ async def test_the_prompt_is_the_danish_card_and_waits_for_working_hours(
     assert card.title == "AI-erfaringer for december 2026"
     assert "også dem, hvor det ikke virkede" in card.sections[0].text
     assert [a.title for a in card.actions] == ["Send", "Intet at dele denne måned"]
-    assert all(a.data == {"campaign": "2026-12"} for a in card.actions)
+    assert all(a.data["campaign"] == "2026-12" for a in card.actions)
+    assert len({a.data["card"] for a in card.actions}) == 1  # both buttons name this card
 
 
 async def test_a_prompt_started_in_working_hours_may_go_at_once(

@@ -87,6 +87,7 @@ class ReceivedRequest:
     headers: dict[str, str]
     status: int
     answered_at: float = 0.0  # time.monotonic() when the fake answered
+    updated_activity_id: str | None = None  # PUT …/activities/{id}: the message replaced
 
     @property
     def activity(self) -> dict[str, Any]:
@@ -141,8 +142,30 @@ class FakeBotConnector:
 
     @property
     def activities(self) -> list[ReceivedRequest]:
-        """Activities successfully sent to or replied in a conversation."""
-        return [r for r in self.requests if r.ok and r.conversation_id is not None]
+        """Activities successfully sent to or replied in a conversation (not updates)."""
+        return [
+            r
+            for r in self.requests
+            if r.ok and r.conversation_id is not None and r.updated_activity_id is None
+        ]
+
+    @property
+    def updates(self) -> list[ReceivedRequest]:
+        """Successful updates of earlier messages (PUT …/activities/{activityId})."""
+        return [r for r in self.requests if r.ok and r.updated_activity_id is not None]
+
+    async def wait_for_updates(self, count: int, timeout: float = 5.0) -> list[ReceivedRequest]:
+        """Wait until at least `count` messages were updated; return every update."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(
+                    self._changed.wait_for(lambda: len(self.updates) >= count), timeout
+                )
+            except TimeoutError:
+                raise AssertionError(
+                    f"expected {count} updates within {timeout}s, got {len(self.updates)}"
+                ) from None
+        return self.updates
 
     @property
     def created_conversations(self) -> list[ReceivedRequest]:
@@ -210,6 +233,9 @@ class FakeBotConnector:
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", self._send
         )
+        app.router.add_put(
+            "/v3/conversations/{conversation_id}/activities/{activity_id}", self._update
+        )
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, 0).start()
@@ -250,6 +276,18 @@ class FakeBotConnector:
         await self._record(request, conversation_id, reply_to, body, programmed.status)
         return self._answer(programmed, {"id": new_id})
 
+    async def _update(self, request: web.Request) -> web.Response:
+        """PUT: replace an earlier message (Teams answers with the message's id)."""
+        conversation_id = request.match_info["conversation_id"]
+        activity_id = request.match_info["activity_id"]
+        own_queue = self._queues.get(conversation_id)
+        preset = own_queue.popleft() if own_queue else self._pop_programmed()
+        programmed, body = await self._next(request, preset)
+        await self._record(
+            request, conversation_id, None, body, programmed.status, updated=activity_id
+        )
+        return self._answer(programmed, {"id": activity_id})
+
     async def _create_conversation(self, request: web.Request) -> web.Response:
         programmed, body = await self._next(request, self._pop_programmed())
         number = next(self._ids)
@@ -281,6 +319,8 @@ class FakeBotConnector:
         reply_to: str | None,
         body: dict[str, Any],
         status: int,
+        *,
+        updated: str | None = None,
     ) -> None:
         received = ReceivedRequest(
             method=request.method,
@@ -291,10 +331,11 @@ class FakeBotConnector:
             headers=dict(request.headers),
             status=status,
             answered_at=time.monotonic(),
+            updated_activity_id=updated,
         )
         async with self._changed:
             self.requests.append(received)
-            if received.ok and conversation_id is not None:
+            if received.ok and conversation_id is not None and updated is None:
                 self._delivered += 1
             self._changed.notify_all()
 
