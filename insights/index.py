@@ -22,6 +22,7 @@ from insights.anonymity import (
     ProtectedTable,
     TableSpec,
     fold,
+    hide_small_groups,
     protect,
 )
 from insights.records import (
@@ -352,7 +353,11 @@ class InsightsIndex:
         distinct = {n: np.array([len(s) for s in people[n]], dtype=np.int64) for n in nodes}
         for n in nodes:  # a rating sum rests on its raters
             distinct[n][PILOTS.index("rating_sum")] = distinct[n][PILOTS.index("raters")]
-        return protect(layout, PILOTS, values, self.rules, people=distinct)
+        # Every figure of a pilot (or unit) describes its respondents, zeros included: a row
+        # answered by 1..m−1 people is hidden whole, with complementary suppression.
+        respondents = {n: frozenset(people[n][0]) for n in nodes}
+        hidden_rows = hide_small_groups(nodes, layout.children, respondents, self.rules)
+        return protect(layout, PILOTS, values, self.rules, people=distinct, hidden_rows=hidden_rows)
 
     # -- text -----------------------------------------------------------------------------
 
