@@ -155,13 +155,15 @@ class DigestBuilder:
         if unit_id not in tables.asked_anyone:
             return self.rules.no_data("Ingen blev spurgt i denne måned (fx en ny enhed)")
         into = tables.layout.folded_into.get(unit_id)
-        if into is not None:
+        if into is not None and into in self.tree.units:
             return self.rules.folded(self.tree.units[into].name)
         return self.rules.small()
 
     def _cell(self, table: ProtectedTable, tables: MonthTables, unit_id: str, column: str) -> Count:
         if not tables.layout.shown(unit_id):
             return self._marker(tables, unit_id)
+        if column not in table.spec.columns:  # an answer option added since the month
+            return self.rules.no_data()
         value = table.cell(unit_id, column)
         return self.rules.small() if value is None else value
 
