@@ -18,7 +18,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from insights.anonymity import ProtectedTable
+from insights.anonymity import AnonymityRules, Layout, ProtectedTable, fold
 from insights.digest import (
     Count,
     CrossUnitPattern,
@@ -91,6 +91,7 @@ class DigestBuilder:
         self.texts = texts
         self.labels = labels or {}
         self.trend_months = trend_months
+        self._text_layouts: dict[str, Layout] = {}
 
     # -- public ---------------------------------------------------------------------------
 
@@ -302,11 +303,42 @@ class DigestBuilder:
             found.append(Theme(theme.words, across_units=len(rows) >= 2))
         return tuple(found)
 
+    def text_layout(self, month: str) -> Layout:
+        """Units shown for free text in `month`: rule 1 (folding) over the month's writers.
+
+        Every writer belongs to exactly one *text cell*: the shown unit whose rest holds
+        them (their own unit, or the shown unit it is folded into). Each text cell that has
+        writers has at least min_text_group of them.
+        """
+        found = self._text_layouts.get(month)
+        if found is None:
+            direct: dict[str, int] = {}
+            for unit in self.index.writers(month).values():
+                direct[unit] = direct.get(unit, 0) + 1
+            population = {
+                unit_id: sum(direct.get(u, 0) for u in self.tree.subtree(unit_id))
+                for unit_id in self.tree.units
+            }
+            text_rules = AnonymityRules(self.rules.min_text_group, self.rules.min_text_group)
+            found = fold(self.tree.roots, self.tree.children, population, text_rules)
+            self._text_layouts[month] = found
+        return found
+
+    def _text_cell(self, layout: Layout, unit: str) -> str | None:
+        """The text cell of a writer in `unit` (None above the top shown unit)."""
+        return unit if layout.shown(unit) else layout.folded_into.get(unit)
+
     def _quotes(self, now: MonthTables, unit_id: str) -> tuple[Quote, ...] | Suppressed:
+        """Quotes whose author's text cell lies in `unit_id` (rule in insights.anonymity)."""
         if len(self._writers_in(now.month, unit_id)) < self.rules.min_text_group:
             return self.rules.few_texts()
+        layout = self.text_layout(now.month)
+        if not layout.shown(unit_id):
+            return self.rules.few_quotes()
         below = self.tree.subtree(unit_id)
-        candidates = [q for q in self.index.quotes(now.month) if q.unit in below]
+        candidates = [
+            q for q in self.index.quotes(now.month) if self._text_cell(layout, q.unit) in below
+        ]
         candidates.sort(key=lambda q: (q.source != "pilot", q.person_key, q.text))
         chosen: list[Quote] = []
         quoted: set[str] = set()

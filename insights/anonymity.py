@@ -27,6 +27,17 @@ Months are protected separately, and each month's figures come only from that mo
 records (attributed to the unit the person was in that month), so a month's figure is the
 same in every digest that shows it; a trend value is shown only when both months are.
 Free text (themes, quotes, question lists) needs t people; see insights/text.py.
+
+5. Quotes across digests. A leader who compares digests learns where a quote's author is:
+   inside every scope that shows it, outside every scope whose (complete) list leaves it
+   out. So quotes are placed by folding (rule 1) over the month's *writers* with t in
+   place of m: every writer falls in exactly one *text cell*, the shown unit whose rest
+   holds them, and a text cell with writers has at least t of them. A quote is shown in a
+   digest only when its author's text cell lies inside the digest's unit, and a digest
+   whose unit is not a shown text unit shows no quotes at all. Then every scope showing
+   the quote contains the whole text cell, and every scope with a list that leaves it out
+   (a shown text unit not containing the cell) contains none of the cell's rest: whatever
+   digests are compared, all t+ writers of the author's text cell stay possible authors.
 """
 
 from __future__ import annotations
@@ -88,6 +99,13 @@ class AnonymityRules:
         return Suppressed(
             SuppressionKind.FEW_TEXTS,
             f"Vises ikke: færre end {self.min_text_group} personer har skrevet noget",
+        )
+
+    def few_quotes(self) -> Suppressed:
+        return Suppressed(
+            SuppressionKind.FEW_TEXTS,
+            f"Citater vises kun for enheder, hvor mindst {self.min_text_group} personer har "
+            "skrevet noget, og som ikke er talt med under en større enhed",
         )
 
     def no_data(self, reason: str = "Ingen data for måneden") -> Suppressed:
