@@ -42,6 +42,7 @@ from insights.index import (
     CATEGORIES,
     NOT_ANSWERED,
     NOTHING,
+    PARTICIPATION_TABLE,
     PILOT_PREFIX,
     SHARED,
     InsightsIndex,
@@ -160,19 +161,25 @@ class DigestBuilder:
             return self.rules.folded(self.tree.units[into].name)
         return self.rules.small()
 
-    def _cell(self, table: ProtectedTable, tables: MonthTables, unit_id: str, column: str) -> Count:
+    def _cell(
+        self, table: ProtectedTable, tables: MonthTables, unit_id: str, column: str, name: str
+    ) -> Count:
         if not tables.layout.shown(unit_id):
             return self._marker(tables, unit_id)
         if column not in table.spec.columns:  # an answer option added since the month
             return self.rules.no_data()
         value = table.cell(unit_id, column)
-        return self.rules.small() if value is None else value
+        if value is not None:
+            return value
+        if (unit_id, column) in tables.change_hidden.get(name, frozenset()):
+            return self.rules.changed()
+        return self.rules.small()
 
     def _participation(self, tables: MonthTables, unit_id: str) -> Participation:
         table = tables.participation
 
         def cell(column: str) -> Count:
-            return self._cell(table, tables, unit_id, column)
+            return self._cell(table, tables, unit_id, column, PARTICIPATION_TABLE)
 
         return Participation(
             month=tables.month,
@@ -194,7 +201,8 @@ class DigestBuilder:
                 key,
                 self._label(category, key),
                 tuple(
-                    (t.month, self._cell(t.categories[category], t, unit_id, key)) for t in tables
+                    (t.month, self._cell(t.categories[category], t, unit_id, key, category))
+                    for t in tables
                 ),
             )
             for key in self.index.category_keys[category]
@@ -387,6 +395,15 @@ class DigestBuilder:
             notes.append(marker.reason)
         elif unit_id not in now.asked_anyone:
             notes.append("Ingen blev spurgt om AI-erfaringer i denne måned.")
+        scope = {unit_id, *self.tree.children(unit_id)}
+        if marker is None and any(
+            unit in scope for cells in now.change_hidden.values() for unit, _ in cells
+        ):
+            notes.append(
+                "Nogle tal vises ikke denne måned: siden en tidligere måned er kun få personer "
+                "kommet til, gået fra eller begyndt at svare, og forskellen ville vise netop "
+                "deres svar."
+            )
         folded = [c for c in self.tree.children(unit_id) if not now.layout.shown(c)]
         if folded and marker is None:
             notes.append(

@@ -101,6 +101,13 @@ class AnonymityRules:
             f"Vises ikke: færre end {self.min_text_group} personer har skrevet noget",
         )
 
+    def changed(self) -> Suppressed:
+        return Suppressed(
+            SuppressionKind.CHANGED,
+            "Vises ikke: siden en tidligere måned er kun få personer kommet til, gået fra "
+            "eller begyndt at svare, så forskellen ville vise netop deres svar",
+        )
+
     def few_quotes(self) -> Suppressed:
         return Suppressed(
             SuppressionKind.FEW_TEXTS,
@@ -227,6 +234,7 @@ class _Protector:
         rules: AnonymityRules,
         people: IntArray | None,
         hidden_rows: Collection[str] = (),
+        hidden_cells: Collection[tuple[str, str]] = (),
     ) -> None:
         self.spec = spec
         self.rules = rules
@@ -253,6 +261,9 @@ class _Protector:
         for unit_id in hidden_rows:
             if unit_id in self.row:
                 self.hidden[self.row[unit_id]] = True
+        for unit_id, column in hidden_cells:
+            if unit_id in self.row and column in spec.columns:
+                self.hidden[self.row[unit_id], spec.index(column)] = True
 
     def run(self) -> BoolArray:
         for _ in range(MAX_ROUNDS):
@@ -412,13 +423,15 @@ def protect(
     rules: AnonymityRules,
     people: Mapping[str, IntArray] | None = None,
     hidden_rows: Collection[str] = (),
+    hidden_cells: Collection[tuple[str, str]] = (),
 ) -> ProtectedTable:
     """Rules 2–4 for one table, given each unit's subtree totals (one value per column).
 
     Returns the totals of the shown units with the cells that must be hidden. `people`,
     when given, holds the distinct people behind each total (pilots, where one person may
     count in two pilots); otherwise the totals are head counts. `hidden_rows`: units whose
-    every cell is hidden from the start (zeros too), e.g. a pilot answered by too few.
+    every cell is hidden from the start (zeros too), e.g. a pilot answered by too few;
+    `hidden_cells`: (unit, column) hidden from the start (difference protection).
     """
     width = len(spec.columns)
     if not layout.order:
@@ -432,7 +445,9 @@ def protect(
     people_values = (
         None if people is None else np.stack([people[u] for u in layout.order]).astype(np.int64)
     )
-    hidden = _Protector(layout, spec, values, rest, rules, people_values, hidden_rows).run()
+    hidden = _Protector(
+        layout, spec, values, rest, rules, people_values, hidden_rows, hidden_cells
+    ).run()
     return ProtectedTable(spec, layout.order, values, hidden)
 
 

@@ -25,6 +25,17 @@ from insights.anonymity import (
     hide_small_groups,
     protect,
 )
+from insights.changes import (
+    ANSWERED_FLAG,
+    ASKED_FLAG,
+    SHARED_FLAG,
+    Compared,
+    MonthMembers,
+    cells_to_hide,
+    members_of,
+    new_salt,
+    unit_sets,
+)
 from insights.records import (
     AnswerRecord,
     Consent,
@@ -69,6 +80,17 @@ PILOTS = TableSpec(
 )
 CATEGORIES = ("task_types", "gains", "barriers")
 PILOT_PREFIX = "pilot:"
+PARTICIPATION_TABLE = "participation"
+# The people behind each participation figure (a category figure rests on the sharers).
+PARTICIPATION_BASES = {
+    ASKED: ASKED_FLAG,
+    ANSWERED: ASKED_FLAG,
+    NOT_ANSWERED: ASKED_FLAG,
+    SHARED: ANSWERED_FLAG,
+    NOTHING: ANSWERED_FLAG,
+}
+COMPARED_MONTHS = 5  # earlier months a change is protected against (the trend's months)
+MAX_CHANGE_ROUNDS = 1_000  # each round hides at least one more cell
 
 
 class _PersonMonth:
@@ -120,6 +142,10 @@ class MonthTables:
     pilots: ProtectedTable  # rows: units with pilots, and "pilot:<id>" rows
     pilot_records: Mapping[str, PilotRecord]
     asked_anyone: frozenset[str]  # units where someone (there or below) was asked
+    # Who was behind the figures (pseudonymised), to protect later months' changes.
+    members: MonthMembers | None = None
+    # Cells withheld because the change since an earlier month rests on too few people.
+    change_hidden: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -297,13 +323,69 @@ class InsightsIndex:
         layout = fold(self.tree.roots, self.tree.children, subtree_population, self.rules)
         participation_totals = self._subtree(participation)
         asked_totals = {u: v[:1] for u, v in participation_totals.items()}
-        protected = protect(layout, PARTICIPATION, participation_totals, self.rules)
-        protected_categories = {
-            c: protect(
-                layout, TableSpec(self.category_keys[c]), self._subtree(categories[c]), self.rules
+        category_totals = {c: self._subtree(categories[c]) for c in CATEGORIES}
+        flags = [
+            (
+                key,
+                person.unit,
+                (ASKED_FLAG if person.asked else 0)
+                | (ANSWERED_FLAG if person.asked and person.answered else 0)
+                | (SHARED_FLAG if person.labels is not None else 0),
             )
-            for c in CATEGORIES
-        }
+            for key, person in data.people.items()
+            if person.asked or person.answered
+        ]
+        earlier = [
+            (before, unit_sets(members_of(before.members.salt, layout, flags), layout),
+             unit_sets(before.members, before.layout))
+            for before in self._earlier(month)
+            if before.members is not None
+        ]  # fmt: skip
+        hide: dict[str, set[tuple[str, str]]] = {PARTICIPATION_TABLE: set()}
+        hide.update({c: set() for c in CATEGORIES})
+        for _ in range(MAX_CHANGE_ROUNDS):
+            protected = protect(
+                layout,
+                PARTICIPATION,
+                participation_totals,
+                self.rules,
+                hidden_cells=hide[PARTICIPATION_TABLE],
+            )
+            protected_categories = {
+                c: protect(
+                    layout,
+                    TableSpec(self.category_keys[c]),
+                    category_totals[c],
+                    self.rules,
+                    hidden_cells=hide[c],
+                )
+                for c in CATEGORIES
+            }
+            more = False
+            for before, sets_now, sets_before in earlier:
+                compared = [
+                    Compared(
+                        PARTICIPATION_TABLE, protected, before.participation, PARTICIPATION_BASES
+                    )
+                ] + [
+                    Compared(
+                        c,
+                        protected_categories[c],
+                        before.categories[c],
+                        dict.fromkeys(self.category_keys[c], SHARED_FLAG),
+                    )
+                    for c in CATEGORIES
+                    if c in before.categories
+                ]
+                found = cells_to_hide(
+                    layout, before.layout, sets_now, sets_before, compared, self.rules.min_group
+                )
+                for name, cells in found.items():
+                    if not cells <= hide[name]:
+                        hide[name] |= cells
+                        more = True
+            if not more:
+                break
         pilots = self._protect_pilots(data.pilots)
         logger.debug("protected %s: %d units shown", month, len(layout.order))
         return MonthTables(
@@ -316,7 +398,20 @@ class InsightsIndex:
             asked_anyone=frozenset(
                 unit_id for unit_id, totals in asked_totals.items() if totals[0] > 0
             ),
+            members=members_of(new_salt(), layout, flags),
+            change_hidden={name: frozenset(cells) for name, cells in hide.items() if cells},
         )
+
+    def _earlier(self, month: str) -> list[MonthTables]:
+        """The protected tables of the months before `month` that a trend shows with it."""
+        year, number = (int(part) for part in month.split("-"))
+        found = []
+        for _ in range(COMPARED_MONTHS):
+            year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+            earlier = f"{year:04d}-{number:02d}"
+            if earlier in self._tables or earlier in self._months:
+                found.append(self.tables(earlier))
+        return found
 
     def _protect_pilots(self, pilots: Sequence[PilotRecord]) -> ProtectedTable:
         """Pilots are rows below their unit; a unit's figures add up its pilots' exactly."""

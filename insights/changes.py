@@ -1,0 +1,158 @@
+"""Difference protection: no change between two months rests on 1..m−1 people.
+
+A month's figure and an earlier month's figure of the same unit and column can be
+subtracted by anyone who kept both digests. When the people behind the two figures differ
+by 1..m−1 people (someone joined, left, moved or answered for the first time), the
+difference is those few people's answer. Where that would happen the new month's figure is
+withheld (an earlier figure is already published and frozen), and complementary
+suppression follows as for any hidden cell. The same holds for what subtraction reveals
+below a unit (the unit minus its shown children): its people in the two months must not
+differ by 1..m−1 either, else one more child is hidden.
+
+The people behind each figure are kept with the month's tables as keyed hashes (a random
+key per month), never as ids: token → (the shown unit the person is counted in, flags).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from insights.anonymity import Layout, ProtectedTable
+
+logger = logging.getLogger(__name__)
+
+ASKED_FLAG = 1  # asked in the month
+ANSWERED_FLAG = 2  # asked and answered
+SHARED_FLAG = 4  # answered with something to share (counted in task types, gains, barriers)
+FLAGS = (ASKED_FLAG, ANSWERED_FLAG, SHARED_FLAG)
+TOKEN_HEX = 16
+
+
+def new_salt() -> str:
+    """A random key for one month's tokens."""
+    return secrets.token_hex(16)
+
+
+def token(salt: str, person_key: str) -> str:
+    """A person's pseudonym in one month's stored members (HMAC-SHA256, shortened)."""
+    mac = hmac.new(salt.encode(), person_key.encode(), hashlib.sha256)
+    return mac.hexdigest()[:TOKEN_HEX]
+
+
+@dataclass(frozen=True)
+class MonthMembers:
+    """Who was behind a month's figures, pseudonymised with the month's own key."""
+
+    salt: str
+    cells: Mapping[str, tuple[str, int]] = field(default_factory=dict)  # token → (unit, flags)
+
+
+def cell_of(layout: Layout, unit: str) -> str | None:
+    """The shown unit a person of `unit` is counted in (None under a hidden root)."""
+    return unit if layout.shown(unit) else layout.folded_into.get(unit)
+
+
+def members_of(salt: str, layout: Layout, people: Iterable[tuple[str, str, int]]) -> MonthMembers:
+    """MonthMembers of (person key, unit, flags), counted in `layout`'s shown units."""
+    cells = {}
+    for person_key, unit, flags in people:
+        shown = cell_of(layout, unit)
+        if shown is not None and flags:
+            cells[token(salt, person_key)] = (shown, flags)
+    return MonthMembers(salt, cells)
+
+
+def unit_sets(members: MonthMembers, layout: Layout) -> dict[tuple[str, int], set[str]]:
+    """(shown unit, flag) → tokens of the people in the unit and below with that flag."""
+    parent = {kid: unit for unit, kids in layout.children.items() for kid in kids}
+    found: dict[tuple[str, int], set[str]] = {}
+    for person, (cell, flags) in members.cells.items():
+        unit: str | None = cell
+        while unit is not None:
+            for flag in FLAGS:
+                if flags & flag:
+                    found.setdefault((unit, flag), set()).add(person)
+            unit = parent.get(unit)
+    return found
+
+
+@dataclass(frozen=True)
+class Compared:
+    """One table of the new month and the same table of an earlier month."""
+
+    name: str
+    now: ProtectedTable
+    before: ProtectedTable
+    bases: Mapping[str, int]  # column → the flag of the people behind it
+
+
+def _shown(table: ProtectedTable, row: Mapping[str, int], unit: str, column: str) -> bool:
+    if unit not in row or column not in table.spec.columns:
+        return False
+    return not bool(table.hidden[row[unit], table.spec.index(column)])
+
+
+def cells_to_hide(
+    layout_now: Layout,
+    layout_before: Layout,
+    sets_now: Mapping[tuple[str, int], set[str]],
+    sets_before: Mapping[tuple[str, int], set[str]],
+    tables: Sequence[Compared],
+    min_group: int,
+) -> dict[str, set[tuple[str, str]]]:
+    """Cells of the new month to withhold so no change rests on 1..m−1 people.
+
+    `sets_now` must be keyed with the earlier month's salt (tokens comparable).
+    """
+    empty: set[str] = set()
+
+    def small(a: set[str], b: set[str]) -> bool:
+        differ = len(a ^ b)
+        return 0 < differ < min_group
+
+    found: dict[str, set[tuple[str, str]]] = {}
+    both = [u for u in layout_now.order if layout_before.shown(u)]
+    for compared in tables:
+        row_now = {u: i for i, u in enumerate(compared.now.units)}
+        row_before = {u: i for i, u in enumerate(compared.before.units)}
+        hide = found.setdefault(compared.name, set())
+        for column, flag in compared.bases.items():
+            for unit in both:
+                if not (
+                    _shown(compared.now, row_now, unit, column)
+                    and _shown(compared.before, row_before, unit, column)
+                ):
+                    continue
+                now = sets_now.get((unit, flag), empty)
+                before = sets_before.get((unit, flag), empty)
+                if small(now, before):
+                    hide.add((unit, column))
+                    continue
+                kids_now = [
+                    k
+                    for k in layout_now.children.get(unit, ())
+                    if _shown(compared.now, row_now, k, column)
+                ]
+                kids_before = [
+                    k
+                    for k in layout_before.children.get(unit, ())
+                    if _shown(compared.before, row_before, k, column)
+                ]
+                rest_now = now.difference(*(sets_now.get((k, flag), empty) for k in kids_now))
+                rest_before = before.difference(
+                    *(sets_before.get((k, flag), empty) for k in kids_before)
+                )
+                if small(rest_now, rest_before):
+                    if kids_now:
+                        smallest = min(
+                            kids_now, key=lambda k: (len(sets_now.get((k, flag), empty)), k)
+                        )
+                        hide.add((smallest, column))
+                    else:
+                        hide.add((unit, column))
+    return found
