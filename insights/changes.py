@@ -16,7 +16,6 @@ key per month), never as ids: token → (the shown unit the person is counted in
 from __future__ import annotations
 
 import hashlib
-import hmac
 import logging
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -39,9 +38,10 @@ def new_salt() -> str:
 
 
 def token(salt: str, person_key: str) -> str:
-    """A person's pseudonym in one month's stored members (HMAC-SHA256, shortened)."""
-    mac = hmac.new(salt.encode(), person_key.encode(), hashlib.sha256)
-    return mac.hexdigest()[:TOKEN_HEX]
+    """A person's pseudonym in one month's stored members (keyed BLAKE2b, 64 bits)."""
+    return hashlib.blake2b(
+        person_key.encode(), key=salt.encode()[:64], digest_size=TOKEN_HEX // 2
+    ).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,16 @@ def members_of(salt: str, layout: Layout, people: Iterable[tuple[str, str, int]]
 def unit_sets(members: MonthMembers, layout: Layout) -> dict[tuple[str, int], set[str]]:
     """(shown unit, flag) → tokens of the people in the unit and below with that flag."""
     parent = {kid: unit for unit, kids in layout.children.items() for kid in kids}
-    found: dict[tuple[str, int], set[str]] = {}
+    by_cell: dict[tuple[str, int], set[str]] = {}
     for person, (cell, flags) in members.cells.items():
+        for flag in FLAGS:
+            if flags & flag:
+                by_cell.setdefault((cell, flag), set()).add(person)
+    found: dict[tuple[str, int], set[str]] = {}
+    for (cell, flag), people in by_cell.items():
         unit: str | None = cell
         while unit is not None:
-            for flag in FLAGS:
-                if flags & flag:
-                    found.setdefault((unit, flag), set()).add(person)
+            found.setdefault((unit, flag), set()).update(people)
             unit = parent.get(unit)
     return found
 
@@ -112,8 +115,28 @@ def cells_to_hide(
     empty: set[str] = set()
 
     def small(a: set[str], b: set[str]) -> bool:
-        differ = len(a ^ b)
-        return 0 < differ < min_group
+        if abs(len(a) - len(b)) >= min_group or a == b:
+            return False
+        return len(a ^ b) < min_group
+
+    def rest(
+        cache: dict[tuple[str, int, tuple[str, ...]], set[str]],
+        sets: Mapping[tuple[str, int], set[str]],
+        unit: str,
+        flag: int,
+        kids: tuple[str, ...],
+    ) -> set[str]:
+        key = (unit, flag, kids)
+        if key not in cache:
+            cache[key] = sets.get((unit, flag), empty).difference(
+                *(sets.get((k, flag), empty) for k in kids)
+            )
+        return cache[key]
+
+    rests_now: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
+    rests_before: dict[tuple[str, int, tuple[str, ...]], set[str]] = {}
+    direct: dict[tuple[str, int], bool] = {}
+    verdicts: dict[tuple[str, int, tuple[str, ...], tuple[str, ...]], bool] = {}
 
     found: dict[str, set[tuple[str, str]]] = {}
     both = [u for u in layout_now.order if layout_before.shown(u)]
@@ -128,26 +151,31 @@ def cells_to_hide(
                     and _shown(compared.before, row_before, unit, column)
                 ):
                     continue
-                now = sets_now.get((unit, flag), empty)
-                before = sets_before.get((unit, flag), empty)
-                if small(now, before):
+                if (unit, flag) not in direct:
+                    direct[unit, flag] = small(
+                        sets_now.get((unit, flag), empty), sets_before.get((unit, flag), empty)
+                    )
+                if direct[unit, flag]:
                     hide.add((unit, column))
                     continue
-                kids_now = [
+                kids_now = tuple(
                     k
                     for k in layout_now.children.get(unit, ())
                     if _shown(compared.now, row_now, k, column)
-                ]
-                kids_before = [
+                )
+                kids_before = tuple(
                     k
                     for k in layout_before.children.get(unit, ())
                     if _shown(compared.before, row_before, k, column)
-                ]
-                rest_now = now.difference(*(sets_now.get((k, flag), empty) for k in kids_now))
-                rest_before = before.difference(
-                    *(sets_before.get((k, flag), empty) for k in kids_before)
                 )
-                if small(rest_now, rest_before):
+                verdict_key = (unit, flag, kids_now, kids_before)
+                verdict = verdicts.get(verdict_key)
+                if verdict is None:
+                    verdict = verdicts[verdict_key] = small(
+                        rest(rests_now, sets_now, unit, flag, kids_now),
+                        rest(rests_before, sets_before, unit, flag, kids_before),
+                    )
+                if verdict:
                     if kids_now:
                         smallest = min(
                             kids_now, key=lambda k: (len(sets_now.get((k, flag), empty)), k)
