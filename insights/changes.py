@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from insights.anonymity import Layout, ProtectedTable
+from insights.anonymity import AnonymityRules, IntArray, Layout, ProtectedTable, TableSpec, protect
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,7 @@ ANSWERED_FLAG = 2  # asked and answered
 SHARED_FLAG = 4  # answered with something to share (counted in task types, gains, barriers)
 FLAGS = (ASKED_FLAG, ANSWERED_FLAG, SHARED_FLAG)
 TOKEN_HEX = 16
+MAX_CHANGE_ROUNDS = 1_000  # each round hides at least one more cell
 
 
 def new_salt() -> str:
@@ -184,3 +185,64 @@ def cells_to_hide(
                     else:
                         hide.add((unit, column))
     return found
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier month as published: its layout, its members and its tables by name."""
+
+    layout: Layout
+    members: MonthMembers
+    tables: Mapping[str, ProtectedTable]
+
+
+@dataclass(frozen=True)
+class TableInput:
+    """One table of the new month to protect: spec, subtree totals, the people per column."""
+
+    spec: TableSpec
+    totals: Mapping[str, IntArray]
+    bases: Mapping[str, int]  # column → flag
+
+
+def protect_against_earlier(
+    layout: Layout,
+    tables: Mapping[str, TableInput],
+    people: Sequence[tuple[str, str, int]],
+    earlier: Sequence[Earlier],
+    rules: AnonymityRules,
+) -> tuple[dict[str, ProtectedTable], dict[str, frozenset[tuple[str, str]]]]:
+    """Protect the new month's tables (rules 2–4) and against every earlier month's.
+
+    `people`: (person key, unit, flags) of the new month. Returns the protected tables and,
+    by table, the cells withheld because of a change (what the page explains).
+    """
+    prepared = [
+        (before, unit_sets(members_of(before.members.salt, layout, people), layout),
+         unit_sets(before.members, before.layout))
+        for before in earlier
+    ]  # fmt: skip
+    hide: dict[str, set[tuple[str, str]]] = {name: set() for name in tables}
+    protected: dict[str, ProtectedTable] = {}
+    for _ in range(MAX_CHANGE_ROUNDS):
+        protected = {
+            name: protect(layout, table.spec, table.totals, rules, hidden_cells=hide[name])
+            for name, table in tables.items()
+        }
+        more = False
+        for before, sets_now, sets_before in prepared:
+            compared = [
+                Compared(name, protected[name], before.tables[name], table.bases)
+                for name, table in tables.items()
+                if name in before.tables
+            ]
+            found = cells_to_hide(
+                layout, before.layout, sets_now, sets_before, compared, rules.min_group
+            )
+            for name, cells in found.items():
+                if not cells <= hide[name]:
+                    hide[name] |= cells
+                    more = True
+        if not more:
+            break
+    return protected, {name: frozenset(cells) for name, cells in hide.items() if cells}

@@ -29,12 +29,12 @@ from insights.changes import (
     ANSWERED_FLAG,
     ASKED_FLAG,
     SHARED_FLAG,
-    Compared,
+    Earlier,
     MonthMembers,
-    cells_to_hide,
+    TableInput,
     members_of,
     new_salt,
-    unit_sets,
+    protect_against_earlier,
 )
 from insights.records import (
     AnswerRecord,
@@ -90,7 +90,6 @@ PARTICIPATION_BASES = {
     NOTHING: ANSWERED_FLAG,
 }
 COMPARED_MONTHS = 5  # earlier months a change is protected against (the trend's months)
-MAX_CHANGE_ROUNDS = 1_000  # each round hides at least one more cell
 
 
 class _PersonMonth:
@@ -336,56 +335,32 @@ class InsightsIndex:
             if person.asked or person.answered
         ]
         earlier = [
-            (before, unit_sets(members_of(before.members.salt, layout, flags), layout),
-             unit_sets(before.members, before.layout))
+            Earlier(
+                before.layout,
+                before.members,
+                {PARTICIPATION_TABLE: before.participation, **before.categories},
+            )
             for before in self._earlier(month)
             if before.members is not None
-        ]  # fmt: skip
-        hide: dict[str, set[tuple[str, str]]] = {PARTICIPATION_TABLE: set()}
-        hide.update({c: set() for c in CATEGORIES})
-        for _ in range(MAX_CHANGE_ROUNDS):
-            protected = protect(
-                layout,
-                PARTICIPATION,
-                participation_totals,
-                self.rules,
-                hidden_cells=hide[PARTICIPATION_TABLE],
+        ]
+        inputs = {
+            PARTICIPATION_TABLE: TableInput(
+                PARTICIPATION, participation_totals, PARTICIPATION_BASES
             )
-            protected_categories = {
-                c: protect(
-                    layout,
+        }
+        inputs.update(
+            {
+                c: TableInput(
                     TableSpec(self.category_keys[c]),
                     category_totals[c],
-                    self.rules,
-                    hidden_cells=hide[c],
+                    dict.fromkeys(self.category_keys[c], SHARED_FLAG),
                 )
                 for c in CATEGORIES
             }
-            more = False
-            for before, sets_now, sets_before in earlier:
-                compared = [
-                    Compared(
-                        PARTICIPATION_TABLE, protected, before.participation, PARTICIPATION_BASES
-                    )
-                ] + [
-                    Compared(
-                        c,
-                        protected_categories[c],
-                        before.categories[c],
-                        dict.fromkeys(self.category_keys[c], SHARED_FLAG),
-                    )
-                    for c in CATEGORIES
-                    if c in before.categories
-                ]
-                found = cells_to_hide(
-                    layout, before.layout, sets_now, sets_before, compared, self.rules.min_group
-                )
-                for name, cells in found.items():
-                    if not cells <= hide[name]:
-                        hide[name] |= cells
-                        more = True
-            if not more:
-                break
+        )
+        tables, change_hidden = protect_against_earlier(layout, inputs, flags, earlier, self.rules)
+        protected = tables[PARTICIPATION_TABLE]
+        protected_categories = {c: tables[c] for c in CATEGORIES}
         pilots = self._protect_pilots(data.pilots)
         logger.debug("protected %s: %d units shown", month, len(layout.order))
         return MonthTables(
@@ -399,7 +374,7 @@ class InsightsIndex:
                 unit_id for unit_id, totals in asked_totals.items() if totals[0] > 0
             ),
             members=members_of(new_salt(), layout, flags),
-            change_hidden={name: frozenset(cells) for name, cells in hide.items() if cells},
+            change_hidden=change_hidden,
         )
 
     def _earlier(self, month: str) -> list[MonthTables]:
