@@ -11,6 +11,7 @@ from insights.digest import Digest, Series, Suppressed
 
 CARD_TEMPLATE = "digest_card"
 TITLE_TEMPLATE = "digest_card_title"
+WITHHELD = "Vises ikke:"  # how insights.anonymity's reasons begin
 
 
 class CardTexts(Protocol):
@@ -32,6 +33,13 @@ def _top(series: Sequence[Series]) -> str:
     return max(shown)[1] if shown else ""
 
 
+def _why(value: object) -> str:
+    """Why a figure is withheld, without the reason's own "Vises ikke:" (the card says it)."""
+    if not isinstance(value, Suppressed):
+        return ""
+    return value.reason.removeprefix(WITHHELD).strip()
+
+
 def card_context(
     texts: CardTexts, digest: Digest, url: str, expires: datetime, tz: tzinfo
 ) -> dict[str, Any]:
@@ -43,8 +51,8 @@ def card_context(
     current = digest.current
     asked = current.asked if isinstance(current.asked, int) else None
     answered = current.answered if isinstance(current.answered, int) else None
-    asked_hidden = current.asked.reason if isinstance(current.asked, Suppressed) else ""
-    answered_hidden = current.answered.reason if isinstance(current.answered, Suppressed) else ""
+    asked_hidden = _why(current.asked)
+    answered_hidden = _why(current.answered)
     pilots = digest.pilots
     pilot_text = ""
     if pilots.active or pilots.finished:
