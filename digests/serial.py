@@ -214,6 +214,7 @@ def tables_to_json(tables: MonthTables) -> dict[str, Any]:
             name: sorted([unit, column] for unit, column in cells)
             for name, cells in tables.change_hidden.items()
         },
+        "pilot_members": {node: sorted(t) for node, t in tables.pilot_members.items()},
     }
 
 
@@ -240,6 +241,10 @@ def tables_from_json(data: Mapping[str, Any]) -> MonthTables:
             change_hidden={
                 str(name): frozenset((str(u), str(c)) for u, c in cells)
                 for name, cells in (data.get("change_hidden") or {}).items()
+            },
+            pilot_members={
+                str(node): frozenset(str(t) for t in tokens)
+                for node, tokens in (data.get("pilot_members") or {}).items()
             },
         )
     except (KeyError, TypeError, ValueError) as error:

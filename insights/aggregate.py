@@ -44,6 +44,7 @@ from insights.index import (
     NOTHING,
     PARTICIPATION_TABLE,
     PILOT_PREFIX,
+    PILOTS_TABLE,
     SHARED,
     InsightsIndex,
     MonthTables,
@@ -236,7 +237,6 @@ class DigestBuilder:
         return tuple(found[:MAX_CROSS_UNIT])
 
     def _pilots(self, now: MonthTables, unit_id: str) -> PilotSection:
-        table = now.pilots
         below = self.tree.subtree(unit_id)
         records = [p for p in now.pilot_records.values() if p.unit_id in below]
         summaries = tuple(
@@ -245,25 +245,29 @@ class DigestBuilder:
                 title=p.title,
                 status=p.status.value,
                 unit=self._ref(p.unit_id),
-                figures=self._pilot_figures(table, PILOT_PREFIX + p.pilot_id),
+                figures=self._pilot_figures(now, PILOT_PREFIX + p.pilot_id),
             )
             for p in records
         )
         return PilotSection(
             active=sum(1 for p in records if p.status is PilotStatus.ACTIVE),
             finished=sum(1 for p in records if p.status is PilotStatus.FINISHED),
-            total=self._pilot_figures(table, unit_id),
+            total=self._pilot_figures(now, unit_id),
             pilots=summaries,
         )
 
-    def _pilot_figures(self, table: ProtectedTable, node: str) -> PilotFigures:
+    def _pilot_figures(self, now: MonthTables, node: str) -> PilotFigures:
+        table = now.pilots
+        changed = now.change_hidden.get(PILOTS_TABLE, frozenset())
         if node not in table.units:
             none = self.rules.no_data("Ingen pilotforsøg med svar i denne måned")
             return PilotFigures(none, none, none, none, none, none, none, none)
 
         def cell(column: str) -> Count:
             value = table.cell(node, column)
-            return self.rules.small() if value is None else value
+            if value is not None:
+                return value
+            return self.rules.changed() if (node, column) in changed else self.rules.small()
 
         raters, total = cell("raters"), cell("rating_sum")
         if isinstance(raters, int) and isinstance(total, int) and raters > 0:
@@ -395,7 +399,11 @@ class DigestBuilder:
             notes.append(marker.reason)
         elif unit_id not in now.asked_anyone:
             notes.append("Ingen blev spurgt om AI-erfaringer i denne måned.")
+        below = self.tree.subtree(unit_id)
         scope = {unit_id, *self.tree.children(unit_id)}
+        scope |= {
+            PILOT_PREFIX + p.pilot_id for p in now.pilot_records.values() if p.unit_id in below
+        }
         if marker is None and any(
             unit in scope for cells in now.change_hidden.values() for unit, _ in cells
         ):

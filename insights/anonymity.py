@@ -456,6 +456,7 @@ def hide_small_groups(
     children: Mapping[str, Sequence[str]],
     members: Mapping[str, frozenset[str]],
     rules: AnonymityRules,
+    initial: Collection[str] = (),
 ) -> set[str]:
     """Rows that must be hidden whole because the group behind them is too small.
 
@@ -463,10 +464,11 @@ def hide_small_groups(
     respondents). A row is hidden when its group has 1..m−1 people; a shown row's hidden
     children together (what subtracting the shown children reveals) must hold 0 or at least
     m distinct people, else the smallest shown child is hidden too (or, with none left, the
-    row itself); a hidden row hides the rows below it. `order` lists parents first.
+    row itself); a hidden row hides the rows below it. `order` lists parents first;
+    `initial` rows are hidden from the start (difference protection).
     """
     m = rules.min_group
-    hidden = {row for row in order if 0 < len(members[row]) < m}
+    hidden = {row for row in order if 0 < len(members[row]) < m} | set(initial)
     changed = True
     while changed:
         changed = False

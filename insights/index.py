@@ -35,6 +35,7 @@ from insights.changes import (
     members_of,
     new_salt,
     protect_against_earlier,
+    token,
 )
 from insights.records import (
     AnswerRecord,
@@ -81,6 +82,7 @@ PILOTS = TableSpec(
 CATEGORIES = ("task_types", "gains", "barriers")
 PILOT_PREFIX = "pilot:"
 PARTICIPATION_TABLE = "participation"
+PILOTS_TABLE = "pilots"
 # The people behind each participation figure (a category figure rests on the sharers).
 PARTICIPATION_BASES = {
     ASKED: ASKED_FLAG,
@@ -145,6 +147,8 @@ class MonthTables:
     members: MonthMembers | None = None
     # Cells withheld because the change since an earlier month rests on too few people.
     change_hidden: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    # The respondents of each pilot row (tokens under the members' key), for the same check.
+    pilot_members: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -361,7 +365,15 @@ class InsightsIndex:
         tables, change_hidden = protect_against_earlier(layout, inputs, flags, earlier, self.rules)
         protected = tables[PARTICIPATION_TABLE]
         protected_categories = {c: tables[c] for c in CATEGORIES}
-        pilots = self._protect_pilots(data.pilots)
+        salt = new_salt()
+        pilots, pilot_members, pilots_changed = self._protect_pilots(
+            data.pilots, salt, self._earlier(month)
+        )
+        if pilots_changed:
+            change_hidden = {
+                **change_hidden,
+                PILOTS_TABLE: frozenset((n, c) for n in pilots_changed for c in PILOT_COLUMNS),
+            }
         logger.debug("protected %s: %d units shown", month, len(layout.order))
         return MonthTables(
             month=month,
@@ -373,7 +385,8 @@ class InsightsIndex:
             asked_anyone=frozenset(
                 unit_id for unit_id, totals in asked_totals.items() if totals[0] > 0
             ),
-            members=members_of(new_salt(), layout, flags),
+            members=members_of(salt, layout, flags),
+            pilot_members=pilot_members,
             change_hidden=change_hidden,
         )
 
@@ -388,8 +401,15 @@ class InsightsIndex:
                 found.append(self.tables(earlier))
         return found
 
-    def _protect_pilots(self, pilots: Sequence[PilotRecord]) -> ProtectedTable:
-        """Pilots are rows below their unit; a unit's figures add up its pilots' exactly."""
+    def _protect_pilots(
+        self, pilots: Sequence[PilotRecord], salt: str, earlier: Sequence[MonthTables]
+    ) -> tuple[ProtectedTable, dict[str, frozenset[str]], frozenset[str]]:
+        """Pilots are rows below their unit; a unit's figures add up its pilots' exactly.
+
+        Returns the protected table, each row's respondents as tokens under `salt`, and the
+        rows withheld because their respondents differ from an earlier month's published
+        figures of the same row by 1..m−1 people (difference protection).
+        """
         width = len(PILOT_COLUMNS)
         values: dict[str, IntArray] = {}
         people: dict[str, list[set[str]]] = {}
@@ -426,8 +446,25 @@ class InsightsIndex:
         # Every figure of a pilot (or unit) describes its respondents, zeros included: a row
         # answered by 1..m−1 people is hidden whole, with complementary suppression.
         respondents = {n: frozenset(people[n][0]) for n in nodes}
-        hidden_rows = hide_small_groups(nodes, layout.children, respondents, self.rules)
-        return protect(layout, PILOTS, values, self.rules, people=distinct, hidden_rows=hidden_rows)
+        changed = set()
+        for before in earlier:
+            if before.members is None:
+                continue
+            for node in nodes:
+                tokens = before.pilot_members.get(node)
+                if tokens is None or before.pilots.cell(node, "respondents") is None:
+                    continue
+                now = {token(before.members.salt, person) for person in respondents[node]}
+                if 0 < len(now ^ tokens) < self.rules.min_group:
+                    changed.add(node)
+        hidden_rows = hide_small_groups(
+            nodes, layout.children, respondents, self.rules, initial=changed
+        )
+        protected = protect(
+            layout, PILOTS, values, self.rules, people=distinct, hidden_rows=hidden_rows
+        )
+        members = {n: frozenset(token(salt, person) for person in respondents[n]) for n in nodes}
+        return protected, members, frozenset(changed)
 
     # -- text -----------------------------------------------------------------------------
 

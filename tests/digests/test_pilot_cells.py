@@ -70,3 +70,29 @@ def test_a_four_person_pilot_shows_no_figure_not_even_a_zero(
     assert len(shown) == 2 and not any(re.search(r"\d", line) for line in shown), shown
     card = digest_card(texts, digest, "http://127.0.0.1:3978/digests/x?t=1.y", NOW, UTC)
     assert "Pilotforsøg" in card.sections[0].text
+
+
+def test_a_pilot_answered_by_one_more_person_does_not_show_their_answer(
+    pages: DigestPages,
+) -> None:
+    tree = OrgTree.build(
+        [Unit("t", "Team T", UnitKind.TEAM)],
+        [OrgPerson(f"p{n}", f"Navn {n}", "t") for n in range(12)],
+    )
+    october = {f"p{n}": Decision.CONTINUE for n in range(6)}
+    november = {**october, "p6": Decision.STOP}
+    pilots = [
+        PilotRecord("1", "2026-09", "t", "Seks", decisions=october),
+        PilotRecord("1", MONTH, "t", "Seks", decisions=november),
+    ]
+    prompts = [PromptRecord(f"p{n}", m) for n in range(12) for m in ("2026-09", MONTH)]
+    index = InsightsIndex(tree, AnonymityRules(5, 10), prompts, pilots=pilots)
+    builder = DigestBuilder(index)
+
+    assert builder.digest("t", "2026-09").pilots.pilots[0].figures.continue_ == 6
+    digest = builder.digest("t", MONTH)
+
+    figures = digest.pilots.pilots[0].figures
+    assert _shown(figures) == []  # stop 0 → 1 would be p6's decision
+    assert isinstance(figures.stop, Suppressed) and figures.stop.kind.value == "changed"
+    assert "forskellen ville vise netop deres svar" in pages.render(digest, now=NOW)
