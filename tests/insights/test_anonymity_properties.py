@@ -339,7 +339,8 @@ def two_months(draw: st.DrawFn) -> TwoMonths:
     targets = [i for i in range(size) if i not in below]
     later_parents[moved_unit] = draw(st.sampled_from(targets))
     leaves = [i for i in range(1, size) if i not in set(later_parents)]
-    closed = draw(st.sampled_from(leaves)) if leaves and draw(st.booleans()) else None
+    close = bool(leaves) and draw(st.booleans())
+    closed: int | None = draw(st.sampled_from(leaves)) if close else None
 
     def tree(parent_of: list[int | None], placed: dict[str, int]) -> OrgTree:
         units = [
@@ -400,7 +401,8 @@ def two_months(draw: st.DrawFn) -> TwoMonths:
 def _sets(world: TwoMonths, month: str, tree: OrgTree) -> dict[str, dict[str, set[str]]]:
     """unit → base → the people behind its figures in `month` (attributed as then)."""
     unit_of: dict[str, str] = {}
-    for record in [*world.prompts, *world.answers]:
+    records: list[PromptRecord | AnswerRecord] = [*world.prompts, *world.answers]
+    for record in records:
         if record.month == month:
             unit_of.setdefault(record.person_key, record.unit_id or "")
     asked = {p.person_key for p in world.prompts if p.month == month}
