@@ -431,7 +431,7 @@ def _published(
     return figures, children
 
 
-@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(two_months())
 def test_no_change_or_quote_across_months_and_digests_rests_on_too_few(world: TwoMonths) -> None:
     m, t = world.rules.min_group, world.rules.min_text_group
@@ -451,10 +451,17 @@ def test_no_change_or_quote_across_months_and_digests_rests_on_too_few(world: Tw
     later_builder = DigestBuilder(later_index, trend_months=2)
     later = {u: later_builder.digest(u, MONTHS[1]) for u in second.units}
 
-    # The past is frozen: every figure of the first month reads the same in both months.
+    # The past is frozen: every figure of the first month reads the same in both months
+    # (a withheld one may say why in other words, e.g. after its parent unit was closed).
+    def numbers(participation: Any) -> list[int | None]:
+        return [
+            value if isinstance(value, int) else None
+            for value in (getattr(participation, column) for column in COLUMNS)
+        ]
+
     for unit_id, digest in later.items():
         if unit_id in earlier:
-            assert digest.participation[0] == earlier[unit_id].participation[-1]
+            assert numbers(digest.participation[0]) == numbers(earlier[unit_id].participation[-1])
     # No change rests on 1..m−1 people: not between the same figure of the two months, nor
     # between what subtracting the shown units below reveals.
     before, kids_before = _published(earlier)
