@@ -1,4 +1,4 @@
-"""`kompas digest …`: write a unit's digest page (HTML or PDF), or run the monthly digest now."""
+"""`kompas digest …`: write a unit's digest page, run the monthly digest now, or revoke links."""
 
 from __future__ import annotations
 
@@ -41,15 +41,22 @@ def register(commands: Any) -> None:
     """Add the `digest` command to the CLI."""
     digest = commands.add_parser(
         "digest",
-        help="write a unit's digest page (HTML/PDF), or run the monthly digest now",
+        help="write a digest page (HTML/PDF), run the monthly digest now, or revoke links",
         description=(
             "With --unit: write the unit's digest page for --month (default: the newest "
             "month with stored digests, else last month) to --out. With --run: compute and "
             "store every digest of --month, queue the subscribed leaders' cards and print "
-            "the links."
+            "the links. `revoke ID`: revoke every link to one digest."
         ),
     )
-    what = digest.add_mutually_exclusive_group(required=True)
+    digest.add_argument(
+        "action",
+        nargs="?",
+        choices=("revoke",),
+        help="revoke ID: every link to that digest stops working (the page answers 410)",
+    )
+    digest.add_argument("digest_id", nargs="?", metavar="ID", help="the digest id (from its link)")
+    what = digest.add_mutually_exclusive_group()
     what.add_argument("--unit", help="unit id from the organisation tree (see `kompas org show`)")
     what.add_argument(
         "--run", action="store_true", help="run the monthly digest job for --month now"
@@ -65,6 +72,15 @@ def register(commands: Any) -> None:
 def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Write a page (exit 0), or run the job; 1 on problems the operator can fix, 2 on errors."""
     try:
+        if args.action == "revoke":
+            if not args.digest_id:
+                raise DigestCommandError("revoke needs the digest id: kompas digest revoke ID")
+            print(asyncio.run(_revoke(settings, args.digest_id)))
+            return 0
+        if args.digest_id:
+            raise DigestCommandError(f"unknown command {args.digest_id!r}; did you mean revoke?")
+        if not args.run and args.unit is None:
+            raise DigestCommandError("one of --unit U, --run or revoke ID is needed")
         if args.run:
             lines = asyncio.run(_run_job(settings, args.month))
             for line in lines:
@@ -139,6 +155,26 @@ async def _write(settings: Settings, unit_id: str, month: str | None, out: Path,
     out.write_text(html, encoding="utf-8")
     source = "stored" if stored else "computed now"
     return f"digest of {unit_id} for {month} ({source}) written to {out}"
+
+
+async def _revoke(settings: Settings, digest_id: str) -> str:
+    from digests.store import DigestStore
+
+    digest_id = digest_id.strip().split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    opened = await _open(settings)
+    try:
+        store = DigestStore(opened.database)
+        if await store.revoked(digest_id):
+            return f"the links to digest {digest_id} were already revoked"
+        new_id = await store.revoke(digest_id)
+    finally:
+        await opened.database.dispose()
+    if new_id is None:
+        raise DigestCommandError(f"no stored digest has the id {digest_id!r}")
+    return (
+        f"digest {digest_id}: every link to it is revoked (the page answers 410). The digest "
+        "is kept under a new id; its leader gets a new link by writing `digest` in chat."
+    )
 
 
 async def _run_job(settings: Settings, month: str | None) -> list[str]:

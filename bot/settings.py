@@ -16,6 +16,8 @@ DEFAULT_DATABASE_URL = "sqlite:///data/kompas.db"
 DEFAULT_MIN_GROUP = 5
 SMALLEST_MIN_GROUP = 3  # below this no figure is anonymous in any useful sense
 DEFAULT_MIN_TEXT_GROUP = 10
+# Until well after the next month's digest day (digest days of two months can be ~40 days apart).
+DEFAULT_DIGEST_LINK_DAYS = 45
 
 
 class SettingsError(ValueError):
@@ -218,6 +220,8 @@ class Settings:
     min_text_group: int = DEFAULT_MIN_TEXT_GROUP
     # Signs the expiring links to digest pages; empty: a generated key kept in the database.
     link_secret: str = ""
+    # How long a digest link opens its page (anyone holding the link can open it meanwhile).
+    digest_link_days: int = DEFAULT_DIGEST_LINK_DAYS
 
     def is_ambassador(self, *identities: str | None) -> bool:
         """True when any of a person's ids is configured as an AI-ambassador."""
@@ -298,6 +302,12 @@ class Settings:
                 SMALLEST_MIN_GROUP,
             ),
             link_secret=get("KOMPAS_LINK_SECRET"),
+            digest_link_days=_int(
+                "KOMPAS_DIGEST_LINK_DAYS",
+                get("KOMPAS_DIGEST_LINK_DAYS"),
+                DEFAULT_DIGEST_LINK_DAYS,
+                1,
+            ),
         )
         if settings.min_text_group < settings.min_group:
             raise SettingsError(

@@ -1,9 +1,10 @@
 """GET /digests/<id>?t=<token>: the leaders' digest page, opened only by a signed, expiring link.
 
-A missing, tampered or expired token gets 403 with a short Danish page, a digest that no
-longer exists 404, a database that does not answer 503; the page itself is rendered from
-the stored digest (no raw answers are read). Responses are never cached and forbid
-scripts, frames and outside resources (Content-Security-Policy).
+A missing, tampered or expired token gets 403 with a short Danish page, a revoked link
+(`kompas digest revoke ID`) 410, a digest that no longer exists 404, a database that does
+not answer 503; the page itself is rendered from the stored digest (no raw answers are
+read). Responses are never cached and forbid scripts, frames and outside resources
+(Content-Security-Policy).
 """
 
 from __future__ import annotations
@@ -87,7 +88,8 @@ class DigestWeb:
             logger.error("digest page: %s", error)
             return _html(pages.error("unavailable"), 503)
         if stored is None:
-            return _html(pages.error("missing"), 404)
+            revoked = await _revoked(store, digest_id)
+            return _html(pages.error("revoked" if revoked else "missing"), 410 if revoked else 404)
         key = (stored.id, expires.date().isoformat())
         body = self._cache.get(key)
         if body is None:
@@ -128,6 +130,13 @@ class DigestWeb:
                 now=made,
                 tz=ZoneInfo(services.settings.timezone),
             )
+
+
+async def _revoked(store: DigestStore, digest_id: str) -> bool:
+    try:
+        return await store.revoked(digest_id)
+    except StorageError:
+        return False
 
 
 def _html(body: str, status: int) -> web.Response:

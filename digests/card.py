@@ -11,6 +11,7 @@ from insights.digest import Digest, Series, Suppressed
 
 CARD_TEMPLATE = "digest_card"
 TITLE_TEMPLATE = "digest_card_title"
+WITHHELD = "Vises ikke:"  # how insights.anonymity's reasons begin
 
 
 class CardTexts(Protocol):
@@ -32,14 +33,26 @@ def _top(series: Sequence[Series]) -> str:
     return max(shown)[1] if shown else ""
 
 
+def _why(value: object) -> str:
+    """Why a figure is withheld, without the reason's own "Vises ikke:" (the card says it)."""
+    if not isinstance(value, Suppressed):
+        return ""
+    return value.reason.removeprefix(WITHHELD).strip()
+
+
 def card_context(
     texts: CardTexts, digest: Digest, url: str, expires: datetime, tz: tzinfo
 ) -> dict[str, Any]:
-    """What the card template shows; only shown figures, never a withheld one."""
+    """What the card template shows; only shown figures, never a withheld one.
+
+    The card tells the page's story: "asked" is shown whenever the page shows it, also
+    when "answered" is withheld (then the card says why, as the page does).
+    """
     current = digest.current
-    asked = current.asked if isinstance(current.asked, int) else 0
+    asked = current.asked if isinstance(current.asked, int) else None
     answered = current.answered if isinstance(current.answered, int) else None
-    hidden = current.asked.reason if isinstance(current.asked, Suppressed) else ""
+    asked_hidden = _why(current.asked)
+    answered_hidden = _why(current.answered)
     pilots = digest.pilots
     pilot_text = ""
     if pilots.active or pilots.finished:
@@ -48,10 +61,11 @@ def card_context(
         "month_name": month_name(texts, digest.month),
         "unit": digest.unit.name,
         "scope_note": digest.scope_marker.reason if digest.scope_marker else "",
-        "asked": asked if answered is not None else 0,
-        "answered": answered if answered is not None else 0,
+        "asked": asked or 0,
+        "answered": answered,
         "rate": round(100 * answered / asked) if asked and answered is not None else None,
-        "participation_hidden": hidden,
+        "participation_hidden": asked_hidden,
+        "answered_hidden": answered_hidden,
         "top_task": _top(digest.task_types),
         "top_gain": _top(digest.gains),
         "top_barrier": _top(digest.barriers),

@@ -4,7 +4,8 @@ The token binds the digest id and the expiry time with HMAC-SHA256 under a secre
 KOMPAS_LINK_SECRET when set, else a key generated once and kept in the database (so the
 server, `kompas chat` and `kompas demo seed` sign alike), and only when the database
 cannot be reached a random key for this process (links then die on restart). Anyone
-holding a valid link can open that one digest until it expires; nothing else opens it.
+holding a valid link can open that one digest until it expires (KOMPAS_DIGEST_LINK_DAYS)
+or an admin revokes it (`kompas digest revoke ID`); nothing else opens it.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from storage.database import StorageError
 
 logger = logging.getLogger(__name__)
 
-LINK_LIFETIME = timedelta(days=45)  # until well after the next month's digest
+LINK_LIFETIME = timedelta(days=45)  # KOMPAS_DIGEST_LINK_DAYS overrides it (link_signer)
 DEV_BASE_URL = "http://127.0.0.1:3978"
 TOKEN_PARAMETER = "t"
 MIN_SECRET_LENGTH = 16
@@ -123,17 +124,18 @@ def _warn_generated_key() -> None:
 async def link_signer(settings: Settings, store: DigestStore) -> LinkSigner:
     """The signer for this installation (see the module docstring for where the key is)."""
     base = base_url(settings)
+    lifetime = timedelta(days=settings.digest_link_days)
     if settings.link_secret:
         if len(settings.link_secret) < MIN_SECRET_LENGTH:
             logger.warning(
                 "KOMPAS_LINK_SECRET is shorter than %d characters; use a long random value",
                 MIN_SECRET_LENGTH,
             )
-        return LinkSigner(settings.link_secret.encode(), base)
+        return LinkSigner(settings.link_secret.encode(), base, lifetime)
     try:
         key = await store.link_key()
     except StorageError as error:
         logger.error("cannot read the digest link key: %s", error)
-        return LinkSigner(_process_secret(), base)
+        return LinkSigner(_process_secret(), base, lifetime)
     _warn_generated_key()
-    return LinkSigner(key.encode(), base)
+    return LinkSigner(key.encode(), base, lifetime)

@@ -13,6 +13,7 @@ import numpy as np
 
 from insights import digest as digest_module
 from insights.anonymity import Layout, ProtectedTable, TableSpec
+from insights.changes import MonthMembers
 from insights.digest import Digest, Suppressed, SuppressionKind
 from insights.index import MonthTables
 from insights.records import PilotRecord, PilotStatus
@@ -173,11 +174,23 @@ def _layout_from_json(data: Mapping[str, Any]) -> Layout:
     )
 
 
+def _members_from_json(data: Any) -> MonthMembers | None:
+    """Tables stored before Kompas kept the members have none (no change check against them)."""
+    if data is None:
+        return None
+    return MonthMembers(
+        str(data["salt"]),
+        {str(t): (str(unit), int(flags)) for t, (unit, flags) in data["cells"].items()},
+    )
+
+
 def tables_to_json(tables: MonthTables) -> dict[str, Any]:
     """A month's protected tables as JSON.
 
     Pilots keep only id, title, unit and status: who answered what stays out of storage
-    (the digest reads a pilot's figures from the protected pilot table).
+    (the digest reads a pilot's figures from the protected pilot table). The members are
+    pseudonyms (a keyed hash per month) with the shown unit each person is counted in and
+    whether they were asked, answered, shared: what difference protection compares.
     """
     return {
         "version": TABLES_VERSION,
@@ -191,6 +204,17 @@ def tables_to_json(tables: MonthTables) -> dict[str, Any]:
             for p in tables.pilot_records.values()
         ],
         "asked_anyone": sorted(tables.asked_anyone),
+        "members": None
+        if tables.members is None
+        else {
+            "salt": tables.members.salt,
+            "cells": {t: [unit, flags] for t, (unit, flags) in tables.members.cells.items()},
+        },
+        "change_hidden": {
+            name: sorted([unit, column] for unit, column in cells)
+            for name, cells in tables.change_hidden.items()
+        },
+        "pilot_members": {node: sorted(t) for node, t in tables.pilot_members.items()},
     }
 
 
@@ -213,6 +237,15 @@ def tables_from_json(data: Mapping[str, Any]) -> MonthTables:
                 for p in data["pilot_records"]
             },
             asked_anyone=frozenset(data["asked_anyone"]),
+            members=_members_from_json(data.get("members")),
+            change_hidden={
+                str(name): frozenset((str(u), str(c)) for u, c in cells)
+                for name, cells in (data.get("change_hidden") or {}).items()
+            },
+            pilot_members={
+                str(node): frozenset(str(t) for t in tokens)
+                for node, tokens in (data.get("pilot_members") or {}).items()
+            },
         )
     except (KeyError, TypeError, ValueError) as error:
         raise SerialError(f"malformed month tables: {type(error).__name__}: {error}") from error

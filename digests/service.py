@@ -71,7 +71,7 @@ def digest_units(tree: OrgTree) -> list[str]:
 
 
 def fits(tables: MonthTables, tree: OrgTree, category_keys: Mapping[str, Sequence[str]]) -> bool:
-    """True when stored tables can be reused with this tree and these answer options."""
+    """True when stored tables name only today's units and every answer option."""
     named = set(tables.layout.order) | set(tables.layout.folded_into)
     named |= set(tables.layout.folded_into.values()) | set(tables.participation.units)
     named |= {u for u in tables.pilots.units if not u.startswith(PILOT_PREFIX)}
@@ -109,21 +109,28 @@ class DigestService:
         self.labels = option_labels(texts)
 
     async def _stored_tables(self, tree: OrgTree, months: Sequence[str]) -> dict[str, MonthTables]:
+        """Stored tables of `months`, always reused: published figures are never recomputed.
+
+        Tables made for an earlier organisation tree (units since closed, answer options
+        since added) are kept as they are; the digest shows what it can of them, and a unit
+        that did not exist then has no figures for that month.
+        """
         found: dict[str, MonthTables] = {}
         for stored_month, payload in (await self.store.tables(months)).items():
             try:
                 tables = tables_from_json(payload)
             except SerialError as error:
-                logger.warning(
+                logger.error(
                     "stored tables of %s unreadable (%s); recomputing", stored_month, error
                 )
                 continue
-            if fits(tables, tree, CATEGORY_KEYS):
-                found[stored_month] = tables
-            else:
+            if not fits(tables, tree, CATEGORY_KEYS):
                 logger.info(
-                    "stored tables of %s do not fit today's tree; recomputing", stored_month
+                    "stored tables of %s were made for an earlier organisation tree; "
+                    "showing them as published",
+                    stored_month,
                 )
+            found[stored_month] = tables
         return found
 
     async def _index(
@@ -161,9 +168,7 @@ class DigestService:
             tree, [m for m in months if m not in stored or m == month], narrow
         )
         if any(set(index.category_keys[c]) - set(CATEGORY_KEYS[c]) for c in CATEGORY_KEYS):
-            logger.warning("answers with unknown options in %s; not reusing stored tables", month)
-            stored = {}
-            index = await self._index(tree, months)
+            logger.warning("answers with unknown options in %s; stored months lack them", month)
         for tables in stored.values():
             index.seed(tables)
         return DigestBuilder(index, self._texts, self.labels), set(stored)

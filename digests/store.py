@@ -10,14 +10,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from digests.serial import digest_from_json
 from insights.digest import Digest
 from storage.database import Database
 from storage.models import ConversationReferenceRow, utcnow
-from storage.models_digests import DigestLinkKeyRow, DigestMonthTablesRow, DigestRow
+from storage.models_digests import (
+    DigestLinkKeyRow,
+    DigestMonthTablesRow,
+    DigestRevocationRow,
+    DigestRow,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -148,6 +153,37 @@ class DigestStore:
                 )
             ).one_or_none()
         return None if row is None else _stored(row)
+
+    async def revoke(self, digest_id: str) -> str | None:
+        """Revoke every link to a digest: it moves to a new id; returns that id, or None.
+
+        Links carry the digest id, so links made before stop working (the old id is kept
+        as revoked); a leader who asks for the digest again gets a link to the new id.
+        """
+        new_id = new_digest_id()
+        async with self._database.transaction() as connection:
+            moved = await connection.execute(
+                update(DigestRow).where(DigestRow.id == digest_id).values(id=new_id)
+            )
+            if moved.rowcount != 1:
+                return None
+            await connection.execute(
+                self._insert(DigestRevocationRow)
+                .values(digest_id=digest_id, revoked_at=utcnow())
+                .on_conflict_do_nothing(index_elements=[DigestRevocationRow.digest_id])
+            )
+        logger.info("digest links revoked (the digest has a new id)")
+        return new_id
+
+    async def revoked(self, digest_id: str) -> bool:
+        """True when the links to `digest_id` were revoked."""
+        async with self._database.transaction() as connection:
+            found = await connection.execute(
+                select(DigestRevocationRow.digest_id).where(
+                    DigestRevocationRow.digest_id == digest_id
+                )
+            )
+            return found.first() is not None
 
     async def latest_month(self) -> str | None:
         """The newest month any digest was stored for, or None."""

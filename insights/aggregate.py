@@ -18,7 +18,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from insights.anonymity import ProtectedTable
+from insights.anonymity import AnonymityRules, Layout, ProtectedTable, fold
 from insights.digest import (
     Count,
     CrossUnitPattern,
@@ -42,7 +42,9 @@ from insights.index import (
     CATEGORIES,
     NOT_ANSWERED,
     NOTHING,
+    PARTICIPATION_TABLE,
     PILOT_PREFIX,
+    PILOTS_TABLE,
     SHARED,
     InsightsIndex,
     MonthTables,
@@ -91,6 +93,7 @@ class DigestBuilder:
         self.texts = texts
         self.labels = labels or {}
         self.trend_months = trend_months
+        self._text_layouts: dict[str, Layout] = {}
 
     # -- public ---------------------------------------------------------------------------
 
@@ -155,21 +158,29 @@ class DigestBuilder:
         if unit_id not in tables.asked_anyone:
             return self.rules.no_data("Ingen blev spurgt i denne måned (fx en ny enhed)")
         into = tables.layout.folded_into.get(unit_id)
-        if into is not None:
+        if into is not None and into in self.tree.units:
             return self.rules.folded(self.tree.units[into].name)
         return self.rules.small()
 
-    def _cell(self, table: ProtectedTable, tables: MonthTables, unit_id: str, column: str) -> Count:
+    def _cell(
+        self, table: ProtectedTable, tables: MonthTables, unit_id: str, column: str, name: str
+    ) -> Count:
         if not tables.layout.shown(unit_id):
             return self._marker(tables, unit_id)
+        if column not in table.spec.columns:  # an answer option added since the month
+            return self.rules.no_data()
         value = table.cell(unit_id, column)
-        return self.rules.small() if value is None else value
+        if value is not None:
+            return value
+        if (unit_id, column) in tables.change_hidden.get(name, frozenset()):
+            return self.rules.changed()
+        return self.rules.small()
 
     def _participation(self, tables: MonthTables, unit_id: str) -> Participation:
         table = tables.participation
 
         def cell(column: str) -> Count:
-            return self._cell(table, tables, unit_id, column)
+            return self._cell(table, tables, unit_id, column, PARTICIPATION_TABLE)
 
         return Participation(
             month=tables.month,
@@ -191,7 +202,8 @@ class DigestBuilder:
                 key,
                 self._label(category, key),
                 tuple(
-                    (t.month, self._cell(t.categories[category], t, unit_id, key)) for t in tables
+                    (t.month, self._cell(t.categories[category], t, unit_id, key, category))
+                    for t in tables
                 ),
             )
             for key in self.index.category_keys[category]
@@ -225,7 +237,6 @@ class DigestBuilder:
         return tuple(found[:MAX_CROSS_UNIT])
 
     def _pilots(self, now: MonthTables, unit_id: str) -> PilotSection:
-        table = now.pilots
         below = self.tree.subtree(unit_id)
         records = [p for p in now.pilot_records.values() if p.unit_id in below]
         summaries = tuple(
@@ -234,25 +245,29 @@ class DigestBuilder:
                 title=p.title,
                 status=p.status.value,
                 unit=self._ref(p.unit_id),
-                figures=self._pilot_figures(table, PILOT_PREFIX + p.pilot_id),
+                figures=self._pilot_figures(now, PILOT_PREFIX + p.pilot_id),
             )
             for p in records
         )
         return PilotSection(
             active=sum(1 for p in records if p.status is PilotStatus.ACTIVE),
             finished=sum(1 for p in records if p.status is PilotStatus.FINISHED),
-            total=self._pilot_figures(table, unit_id),
+            total=self._pilot_figures(now, unit_id),
             pilots=summaries,
         )
 
-    def _pilot_figures(self, table: ProtectedTable, node: str) -> PilotFigures:
+    def _pilot_figures(self, now: MonthTables, node: str) -> PilotFigures:
+        table = now.pilots
+        changed = now.change_hidden.get(PILOTS_TABLE, frozenset())
         if node not in table.units:
             none = self.rules.no_data("Ingen pilotforsøg med svar i denne måned")
             return PilotFigures(none, none, none, none, none, none, none, none)
 
         def cell(column: str) -> Count:
             value = table.cell(node, column)
-            return self.rules.small() if value is None else value
+            if value is not None:
+                return value
+            return self.rules.changed() if (node, column) in changed else self.rules.small()
 
         raters, total = cell("raters"), cell("rating_sum")
         if isinstance(raters, int) and isinstance(total, int) and raters > 0:
@@ -300,11 +315,42 @@ class DigestBuilder:
             found.append(Theme(theme.words, across_units=len(rows) >= 2))
         return tuple(found)
 
+    def text_layout(self, month: str) -> Layout:
+        """Units shown for free text in `month`: rule 1 (folding) over the month's writers.
+
+        Every writer belongs to exactly one *text cell*: the shown unit whose rest holds
+        them (their own unit, or the shown unit it is folded into). Each text cell that has
+        writers has at least min_text_group of them.
+        """
+        found = self._text_layouts.get(month)
+        if found is None:
+            direct: dict[str, int] = {}
+            for unit in self.index.writers(month).values():
+                direct[unit] = direct.get(unit, 0) + 1
+            population = {
+                unit_id: sum(direct.get(u, 0) for u in self.tree.subtree(unit_id))
+                for unit_id in self.tree.units
+            }
+            text_rules = AnonymityRules(self.rules.min_text_group, self.rules.min_text_group)
+            found = fold(self.tree.roots, self.tree.children, population, text_rules)
+            self._text_layouts[month] = found
+        return found
+
+    def _text_cell(self, layout: Layout, unit: str) -> str | None:
+        """The text cell of a writer in `unit` (None above the top shown unit)."""
+        return unit if layout.shown(unit) else layout.folded_into.get(unit)
+
     def _quotes(self, now: MonthTables, unit_id: str) -> tuple[Quote, ...] | Suppressed:
+        """Quotes whose author's text cell lies in `unit_id` (rule in insights.anonymity)."""
         if len(self._writers_in(now.month, unit_id)) < self.rules.min_text_group:
             return self.rules.few_texts()
+        layout = self.text_layout(now.month)
+        if not layout.shown(unit_id):
+            return self.rules.few_quotes()
         below = self.tree.subtree(unit_id)
-        candidates = [q for q in self.index.quotes(now.month) if q.unit in below]
+        candidates = [
+            q for q in self.index.quotes(now.month) if self._text_cell(layout, q.unit) in below
+        ]
         candidates.sort(key=lambda q: (q.source != "pilot", q.person_key, q.text))
         chosen: list[Quote] = []
         quoted: set[str] = set()
@@ -353,6 +399,19 @@ class DigestBuilder:
             notes.append(marker.reason)
         elif unit_id not in now.asked_anyone:
             notes.append("Ingen blev spurgt om AI-erfaringer i denne måned.")
+        below = self.tree.subtree(unit_id)
+        scope = {unit_id, *self.tree.children(unit_id)}
+        scope |= {
+            PILOT_PREFIX + p.pilot_id for p in now.pilot_records.values() if p.unit_id in below
+        }
+        if marker is None and any(
+            unit in scope for cells in now.change_hidden.values() for unit, _ in cells
+        ):
+            notes.append(
+                "Nogle tal vises ikke denne måned: siden en tidligere måned er kun få personer "
+                "kommet til, gået fra eller begyndt at svare, og forskellen ville vise netop "
+                "deres svar."
+            )
         folded = [c for c in self.tree.children(unit_id) if not now.layout.shown(c)]
         if folded and marker is None:
             notes.append(

@@ -13,6 +13,10 @@ Rules (min_group = m, default 5, never below 3; min_text_group = t, default 10):
    people, else the smallest shown sibling is hidden too; the same for every published
    partition (asked = shared + "intet at dele" + not answered, within a unit). A hidden
    cell hides the same cell in every unit below it, so it can't be added up from below.
+   Pilot figures: every figure of a pilot (or of a unit's pilots together) describes the
+   people who answered it, zeros included ("fortsæt 0" of 4 people is about those 4): a
+   pilot or unit answered by 1..m−1 people is hidden whole, and what subtracting shown
+   pilots from their unit reveals must rest on 0 or at least m people (hide_small_groups).
 4. Audit. For tables with partitions (several equations per cell) a linear-algebra audit
    checks that no hidden cell or rest of 1..m−1 people is determined by all published
    figures together; where one is, one more cell is hidden, until none is.
@@ -23,12 +27,23 @@ Months are protected separately, and each month's figures come only from that mo
 records (attributed to the unit the person was in that month), so a month's figure is the
 same in every digest that shows it; a trend value is shown only when both months are.
 Free text (themes, quotes, question lists) needs t people; see insights/text.py.
+
+5. Quotes across digests. A leader who compares digests learns where a quote's author is:
+   inside every scope that shows it, outside every scope whose (complete) list leaves it
+   out. So quotes are placed by folding (rule 1) over the month's *writers* with t in
+   place of m: every writer falls in exactly one *text cell*, the shown unit whose rest
+   holds them, and a text cell with writers has at least t of them. A quote is shown in a
+   digest only when its author's text cell lies inside the digest's unit, and a digest
+   whose unit is not a shown text unit shows no quotes at all. Then every scope showing
+   the quote contains the whole text cell, and every scope with a list that leaves it out
+   (a shown text unit not containing the cell) contains none of the cell's rest: whatever
+   digests are compared, all t+ writers of the author's text cell stay possible authors.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -84,6 +99,20 @@ class AnonymityRules:
         return Suppressed(
             SuppressionKind.FEW_TEXTS,
             f"Vises ikke: færre end {self.min_text_group} personer har skrevet noget",
+        )
+
+    def changed(self) -> Suppressed:
+        return Suppressed(
+            SuppressionKind.CHANGED,
+            "Vises ikke: siden en tidligere måned er kun få personer kommet til, gået fra "
+            "eller begyndt at svare, så forskellen ville vise netop deres svar",
+        )
+
+    def few_quotes(self) -> Suppressed:
+        return Suppressed(
+            SuppressionKind.FEW_TEXTS,
+            f"Citater vises kun for enheder, hvor mindst {self.min_text_group} personer har "
+            "skrevet noget, og som ikke er talt med under en større enhed",
         )
 
     def no_data(self, reason: str = "Ingen data for måneden") -> Suppressed:
@@ -204,6 +233,8 @@ class _Protector:
         rest: IntArray,
         rules: AnonymityRules,
         people: IntArray | None,
+        hidden_rows: Collection[str] = (),
+        hidden_cells: Collection[tuple[str, str]] = (),
     ) -> None:
         self.spec = spec
         self.rules = rules
@@ -227,6 +258,12 @@ class _Protector:
         ]
         self.groups = [[spec.index(c) for c in group] for group in spec.groups]
         self.hidden: BoolArray = (self.people > 0) & (self.people < self.m)
+        for unit_id in hidden_rows:
+            if unit_id in self.row:
+                self.hidden[self.row[unit_id]] = True
+        for unit_id, column in hidden_cells:
+            if unit_id in self.row and column in spec.columns:
+                self.hidden[self.row[unit_id], spec.index(column)] = True
 
     def run(self) -> BoolArray:
         for _ in range(MAX_ROUNDS):
@@ -385,12 +422,16 @@ def protect(
     totals: Mapping[str, IntArray],
     rules: AnonymityRules,
     people: Mapping[str, IntArray] | None = None,
+    hidden_rows: Collection[str] = (),
+    hidden_cells: Collection[tuple[str, str]] = (),
 ) -> ProtectedTable:
     """Rules 2–4 for one table, given each unit's subtree totals (one value per column).
 
     Returns the totals of the shown units with the cells that must be hidden. `people`,
     when given, holds the distinct people behind each total (pilots, where one person may
-    count in two pilots); otherwise the totals are head counts.
+    count in two pilots); otherwise the totals are head counts. `hidden_rows`: units whose
+    every cell is hidden from the start (zeros too), e.g. a pilot answered by too few;
+    `hidden_cells`: (unit, column) hidden from the start (difference protection).
     """
     width = len(spec.columns)
     if not layout.order:
@@ -404,5 +445,43 @@ def protect(
     people_values = (
         None if people is None else np.stack([people[u] for u in layout.order]).astype(np.int64)
     )
-    hidden = _Protector(layout, spec, values, rest, rules, people_values).run()
+    hidden = _Protector(
+        layout, spec, values, rest, rules, people_values, hidden_rows, hidden_cells
+    ).run()
     return ProtectedTable(spec, layout.order, values, hidden)
+
+
+def hide_small_groups(
+    order: Sequence[str],
+    children: Mapping[str, Sequence[str]],
+    members: Mapping[str, frozenset[str]],
+    rules: AnonymityRules,
+    initial: Collection[str] = (),
+) -> set[str]:
+    """Rows that must be hidden whole because the group behind them is too small.
+
+    Every figure of a row (zeros included) describes the row's group (a pilot's
+    respondents). A row is hidden when its group has 1..m−1 people; a shown row's hidden
+    children together (what subtracting the shown children reveals) must hold 0 or at least
+    m distinct people, else the smallest shown child is hidden too (or, with none left, the
+    row itself); a hidden row hides the rows below it. `order` lists parents first;
+    `initial` rows are hidden from the start (difference protection).
+    """
+    m = rules.min_group
+    hidden = {row for row in order if 0 < len(members[row]) < m} | set(initial)
+    changed = True
+    while changed:
+        changed = False
+        for row in order:
+            kids = children.get(row, ())
+            if row in hidden:
+                below = [kid for kid in kids if kid not in hidden]
+                hidden.update(below)
+                changed |= bool(below)
+                continue
+            exposed = frozenset().union(*(members[kid] for kid in kids if kid in hidden))
+            if 0 < len(exposed) < m:
+                shown = [kid for kid in kids if kid not in hidden and members[kid]]
+                hidden.add(min(shown, key=lambda k: (len(members[k]), k)) if shown else row)
+                changed = True
+    return hidden

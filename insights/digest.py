@@ -19,6 +19,7 @@ class SuppressionKind(StrEnum):
     FEW_TEXTS = "few_texts"  # too few people wrote free text
     NO_DATA = "no_data"  # nobody was asked, or there is nothing to show
     NOT_COMPARABLE = "not_comparable"  # a change between months where one month is withheld
+    CHANGED = "changed"  # the change since an earlier month would rest on too few people
 
 
 @dataclass(frozen=True)

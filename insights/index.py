@@ -22,7 +22,20 @@ from insights.anonymity import (
     ProtectedTable,
     TableSpec,
     fold,
+    hide_small_groups,
     protect,
+)
+from insights.changes import (
+    ANSWERED_FLAG,
+    ASKED_FLAG,
+    SHARED_FLAG,
+    Earlier,
+    MonthMembers,
+    TableInput,
+    members_of,
+    new_salt,
+    protect_against_earlier,
+    token,
 )
 from insights.records import (
     AnswerRecord,
@@ -68,6 +81,17 @@ PILOTS = TableSpec(
 )
 CATEGORIES = ("task_types", "gains", "barriers")
 PILOT_PREFIX = "pilot:"
+PARTICIPATION_TABLE = "participation"
+PILOTS_TABLE = "pilots"
+# The people behind each participation figure (a category figure rests on the sharers).
+PARTICIPATION_BASES = {
+    ASKED: ASKED_FLAG,
+    ANSWERED: ASKED_FLAG,
+    NOT_ANSWERED: ASKED_FLAG,
+    SHARED: ANSWERED_FLAG,
+    NOTHING: ANSWERED_FLAG,
+}
+COMPARED_MONTHS = 5  # earlier months a change is protected against (the trend's months)
 
 
 class _PersonMonth:
@@ -119,6 +143,12 @@ class MonthTables:
     pilots: ProtectedTable  # rows: units with pilots, and "pilot:<id>" rows
     pilot_records: Mapping[str, PilotRecord]
     asked_anyone: frozenset[str]  # units where someone (there or below) was asked
+    # Who was behind the figures (pseudonymised), to protect later months' changes.
+    members: MonthMembers | None = None
+    # Cells withheld because the change since an earlier month rests on too few people.
+    change_hidden: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    # The respondents of each pilot row (tokens under the members' key), for the same check.
+    pilot_members: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -296,14 +326,54 @@ class InsightsIndex:
         layout = fold(self.tree.roots, self.tree.children, subtree_population, self.rules)
         participation_totals = self._subtree(participation)
         asked_totals = {u: v[:1] for u, v in participation_totals.items()}
-        protected = protect(layout, PARTICIPATION, participation_totals, self.rules)
-        protected_categories = {
-            c: protect(
-                layout, TableSpec(self.category_keys[c]), self._subtree(categories[c]), self.rules
+        category_totals = {c: self._subtree(categories[c]) for c in CATEGORIES}
+        flags = [
+            (
+                key,
+                person.unit,
+                (ASKED_FLAG if person.asked else 0)
+                | (ANSWERED_FLAG if person.asked and person.answered else 0)
+                | (SHARED_FLAG if person.labels is not None else 0),
             )
-            for c in CATEGORIES
+            for key, person in data.people.items()
+            if person.asked or person.answered
+        ]
+        earlier = [
+            Earlier(
+                before.layout,
+                before.members,
+                {PARTICIPATION_TABLE: before.participation, **before.categories},
+            )
+            for before in self._earlier(month)
+            if before.members is not None
+        ]
+        inputs = {
+            PARTICIPATION_TABLE: TableInput(
+                PARTICIPATION, participation_totals, PARTICIPATION_BASES
+            )
         }
-        pilots = self._protect_pilots(data.pilots)
+        inputs.update(
+            {
+                c: TableInput(
+                    TableSpec(self.category_keys[c]),
+                    category_totals[c],
+                    dict.fromkeys(self.category_keys[c], SHARED_FLAG),
+                )
+                for c in CATEGORIES
+            }
+        )
+        tables, change_hidden = protect_against_earlier(layout, inputs, flags, earlier, self.rules)
+        protected = tables[PARTICIPATION_TABLE]
+        protected_categories = {c: tables[c] for c in CATEGORIES}
+        salt = new_salt()
+        pilots, pilot_members, pilots_changed = self._protect_pilots(
+            data.pilots, salt, self._earlier(month)
+        )
+        if pilots_changed:
+            change_hidden = {
+                **change_hidden,
+                PILOTS_TABLE: frozenset((n, c) for n in pilots_changed for c in PILOT_COLUMNS),
+            }
         logger.debug("protected %s: %d units shown", month, len(layout.order))
         return MonthTables(
             month=month,
@@ -315,10 +385,31 @@ class InsightsIndex:
             asked_anyone=frozenset(
                 unit_id for unit_id, totals in asked_totals.items() if totals[0] > 0
             ),
+            members=members_of(salt, layout, flags),
+            pilot_members=pilot_members,
+            change_hidden=change_hidden,
         )
 
-    def _protect_pilots(self, pilots: Sequence[PilotRecord]) -> ProtectedTable:
-        """Pilots are rows below their unit; a unit's figures add up its pilots' exactly."""
+    def _earlier(self, month: str) -> list[MonthTables]:
+        """The protected tables of the months before `month` that a trend shows with it."""
+        year, number = (int(part) for part in month.split("-"))
+        found = []
+        for _ in range(COMPARED_MONTHS):
+            year, number = (year - 1, 12) if number == 1 else (year, number - 1)
+            earlier = f"{year:04d}-{number:02d}"
+            if earlier in self._tables or earlier in self._months:
+                found.append(self.tables(earlier))
+        return found
+
+    def _protect_pilots(
+        self, pilots: Sequence[PilotRecord], salt: str, earlier: Sequence[MonthTables]
+    ) -> tuple[ProtectedTable, dict[str, frozenset[str]], frozenset[str]]:
+        """Pilots are rows below their unit; a unit's figures add up its pilots' exactly.
+
+        Returns the protected table, each row's respondents as tokens under `salt`, and the
+        rows withheld because their respondents differ from an earlier month's published
+        figures of the same row by 1..m−1 people (difference protection).
+        """
         width = len(PILOT_COLUMNS)
         values: dict[str, IntArray] = {}
         people: dict[str, list[set[str]]] = {}
@@ -352,7 +443,28 @@ class InsightsIndex:
         distinct = {n: np.array([len(s) for s in people[n]], dtype=np.int64) for n in nodes}
         for n in nodes:  # a rating sum rests on its raters
             distinct[n][PILOTS.index("rating_sum")] = distinct[n][PILOTS.index("raters")]
-        return protect(layout, PILOTS, values, self.rules, people=distinct)
+        # Every figure of a pilot (or unit) describes its respondents, zeros included: a row
+        # answered by 1..m−1 people is hidden whole, with complementary suppression.
+        respondents = {n: frozenset(people[n][0]) for n in nodes}
+        changed = set()
+        for before in earlier:
+            if before.members is None:
+                continue
+            for node in nodes:
+                tokens = before.pilot_members.get(node)
+                if tokens is None or before.pilots.cell(node, "respondents") is None:
+                    continue
+                now = {token(before.members.salt, person) for person in respondents[node]}
+                if 0 < len(now ^ tokens) < self.rules.min_group:
+                    changed.add(node)
+        hidden_rows = hide_small_groups(
+            nodes, layout.children, respondents, self.rules, initial=changed
+        )
+        protected = protect(
+            layout, PILOTS, values, self.rules, people=distinct, hidden_rows=hidden_rows
+        )
+        members = {n: frozenset(token(salt, person) for person in respondents[n]) for n in nodes}
+        return protected, members, frozenset(changed)
 
     # -- text -----------------------------------------------------------------------------
 

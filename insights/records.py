@@ -75,8 +75,8 @@ class PilotRecord:
     """What a pilot's participants answered in `month` (responses given that month only).
 
     `ratings`, `decisions` and `recommendations` are by participant, so every count is of
-    distinct people. Figures are per month, never cumulative, so two months' digests cannot
-    be subtracted to find one person's answer.
+    distinct people. Figures are per month, never cumulative; where two months' respondents
+    differ by too few people, the later month's figures are withheld (insights.changes).
     """
 
     pilot_id: str

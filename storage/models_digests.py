@@ -1,4 +1,4 @@
-"""Tables for leaders' digests: stored digests, protected month tables and the link key."""
+"""Tables for leaders' digests: stored digests, month tables, the link key, revoked links."""
 
 from __future__ import annotations
 
@@ -58,3 +58,16 @@ class DigestLinkKeyRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     secret: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DigestRevocationRow(Base):
+    """A digest id whose links an admin revoked (`kompas digest revoke ID`).
+
+    The digest itself lives on under a new random id (a fresh link opens it); the old id
+    is kept here so its links get a "revoked" page (410) instead of "not found".
+    """
+
+    __tablename__ = "digest_revocations"
+
+    digest_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -22,12 +22,14 @@ NOW = datetime(2026, 3, 1, tzinfo=UTC)
 # sign, rates a %, averages a comma, so a bare whole number is a number of people).
 _COUNTS = re.compile(r'<(?:td class="n"|div class="tile"><b)>(\d+)<')
 _CARD_COUNTS = re.compile(r"\*\*(\d+) af (\d+)\*\*")
+_CARD_ASKED = re.compile(r"\*\*(\d+)\*\* blev spurgt")
 
 
 def _check(world: World, html: str, card: str) -> None:
     m = world.rules.min_group
     counts = [int(n) for n in _COUNTS.findall(html)]
     counts += [int(n) for pair in _CARD_COUNTS.findall(card) for n in pair]
+    counts += [int(n) for n in _CARD_ASKED.findall(card)]
     assert all(n == 0 or n >= m for n in counts), counts
     month = [a for a in world.answers if a.month == MONTHS[-1] and a.text]
     named = {a.author_name for a in month if a.consent is Consent.QUOTE_NAMED}

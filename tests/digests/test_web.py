@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -10,8 +11,10 @@ from bot.settings import Settings
 from dialogs.texts import Texts
 from digests.links import link_signer
 from digests.service import DigestService
+from digests.store import Audience
 from storage.database import Database
 from tests.bot.conftest import RunningApp, StartApp
+from tests.bot.test_cli import kompas
 from tests.digests.support import MONTH, seed_world
 
 
@@ -100,3 +103,47 @@ async def test_a_signed_link_to_a_digest_that_is_gone_gets_404(
     status, body, _ = await _get(running, signer.path("gone", datetime.now(UTC)))
 
     assert status == 404 and "findes ikke længere" in body
+
+
+async def test_an_admin_revokes_a_digests_links_and_the_page_answers_410(
+    start_app: StartApp, database: Database, texts: Texts, settings: Settings, database_url: str
+) -> None:
+    running, ids = await _served(start_app, database, texts, settings)
+    store = DigestService(database, texts, settings).store
+    signer = await link_signer(settings, store)
+    now = datetime.now(UTC)
+    leaked = signer.path(ids["a"], now)
+    assert (await _get(running, leaked))[0] == 200
+
+    revoked = await asyncio.to_thread(
+        kompas, "digest", "revoke", ids["a"], env={"DATABASE_URL": database_url}, timeout=120
+    )
+
+    assert revoked.returncode == 0, revoked.stderr
+    assert "revoked" in revoked.stdout
+    status, body, _ = await _get(running, leaked)
+    assert status == 410
+    assert 'lang="da"' in body and "Linket er trukket tilbage" in body
+    assert "Center A" not in body
+    again = await store.find("a", MONTH, Audience.LEADER)
+    assert again is not None and again.id != ids["a"]  # the leader's next link opens it
+    assert (await _get(running, signer.path(again.id, now)))[0] == 200
+    unknown = await asyncio.to_thread(
+        kompas, "digest", "revoke", "nope", env={"DATABASE_URL": database_url}, timeout=120
+    )
+    assert unknown.returncode == 1 and "no stored digest" in unknown.stderr
+
+
+async def test_the_link_lifetime_is_a_setting(
+    start_app: StartApp, database: Database, texts: Texts, settings: Settings
+) -> None:
+    short = settings.with_overrides(digest_link_days=7)
+    running, ids = await _served(start_app, database, texts, short)
+    signer = await link_signer(short, DigestService(database, texts, short).store)
+    issued = datetime.now(UTC) - timedelta(days=8)
+
+    status, body, _ = await _get(running, signer.path(ids["a"], issued))
+
+    assert signer.lifetime == timedelta(days=7)
+    assert status == 403 and "Linket er udløbet" in body
+    assert Settings.from_env({"KOMPAS_DIGEST_LINK_DAYS": "14"}).digest_link_days == 14

@@ -27,6 +27,7 @@ from insights.digest import Digest, Series, Suppressed
 from insights.index import InsightsIndex
 from insights.records import AnswerRecord, Consent, PromptRecord
 from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
+from tests.insights.attacks import possible_authors
 
 MONTHS = ("2026-01", "2026-02")
 COLUMNS = ("asked", "answered", "not_answered", "shared", "nothing_to_share")
@@ -302,3 +303,192 @@ def test_no_figure_is_small_or_recoverable_and_months_agree(world: World) -> Non
         for series in digest.task_types + digest.barriers:
             if isinstance(series.change, int):
                 assert all(isinstance(value, int) for _, value in series.points[-2:])
+
+
+# -- two consecutive months: joining, leaving, moving and a reorganisation -----------------
+
+BASES = {
+    "asked": "asked",
+    "answered": "asked",
+    "not_answered": "asked",
+    "shared": "answered",
+    "nothing_to_share": "answered",
+}
+
+
+@dataclass(frozen=True)
+class TwoMonths:
+    trees: tuple[OrgTree, OrgTree]  # the organisation in the first and in the second month
+    prompts: list[PromptRecord]
+    answers: list[AnswerRecord]
+    rules: AnonymityRules
+
+
+@st.composite
+def two_months(draw: st.DrawFn) -> TwoMonths:
+    size = draw(st.integers(2, 25))
+    parents: list[int | None] = [None] + [draw(st.integers(0, i - 1)) for i in range(1, size)]
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    # The reorganisation: one unit moves under another, one leaf unit is closed.
+    moved_unit = draw(st.integers(1, size - 1))
+    later_parents = list(parents)
+    below = {moved_unit}
+    for i in range(size):
+        if parents[i] in below:
+            below.add(i)
+    targets = [i for i in range(size) if i not in below]
+    later_parents[moved_unit] = draw(st.sampled_from(targets))
+    leaves = [i for i in range(1, size) if i not in set(later_parents)]
+    close = bool(leaves) and draw(st.booleans())
+    closed: int | None = draw(st.sampled_from(leaves)) if close else None
+
+    def tree(parent_of: list[int | None], placed: dict[str, int]) -> OrgTree:
+        units = [
+            Unit(f"u{i}", f"Enhed {i}", UnitKind.UNIT, None if p is None else f"u{p}")
+            for i, p in enumerate(parent_of)
+            if i != (closed if parent_of is later_parents else None)
+        ]
+        people = [OrgPerson(p, f"Navn {p[1:]}", f"u{u}") for p, u in placed.items()]
+        return OrgTree.build(units, people)
+
+    count = draw(st.integers(0, 120))
+    weights = np.array(draw(st.lists(st.sampled_from([0, 1, 2, 8]), min_size=size, max_size=size)))
+    weights = weights + (weights.sum() == 0)
+    first = {
+        f"p{n}": int(u) for n, u in enumerate(rng.choice(size, count, p=weights / weights.sum()))
+    }
+    second = {}
+    for person, unit in first.items():
+        roll = rng.random()
+        if roll < 0.08:
+            continue  # left
+        if roll < 0.16:
+            unit = int(rng.integers(0, size))  # moved
+        if unit == closed:
+            unit = later_parents[unit] or 0  # the closed unit's people go to its parent
+        second[person] = unit
+    for n in range(count, count + draw(st.integers(0, 8))):  # joined
+        unit = int(rng.integers(0, size))
+        second[f"p{n}"] = later_parents[unit] or 0 if unit == closed else unit
+    prompts, answers = [], []
+    for month, placed in zip(MONTHS, (first, second), strict=True):
+        for person, unit in placed.items():
+            if rng.random() < 0.9:
+                prompts.append(PromptRecord(person, month, f"u{unit}"))
+            if rng.random() < 0.65:
+                answers.append(
+                    AnswerRecord(
+                        person,
+                        month,
+                        nothing_to_share=rng.random() < 0.2,
+                        task_types=tuple(
+                            str(t) for t in rng.choice(["a", "b"], rng.integers(0, 2))
+                        ),
+                        # one text per person and month, so a shown quote names its author
+                        text=f"{rng.choice(TEXTS)} ({person}, {month})"
+                        if rng.random() < 0.6
+                        else "",
+                        consent=Consent(str(rng.choice([c.value for c in Consent]))),
+                        author_name=f"Navn {person[1:]}",
+                        unit_id=f"u{unit}",
+                    )
+                )
+    m = draw(st.integers(3, 5))
+    rules = AnonymityRules(m, draw(st.integers(max(m, 6), 10)))
+    return TwoMonths((tree(parents, first), tree(later_parents, second)), prompts, answers, rules)
+
+
+def _sets(world: TwoMonths, month: str, tree: OrgTree) -> dict[str, dict[str, set[str]]]:
+    """unit → base → the people behind its figures in `month` (attributed as then)."""
+    unit_of: dict[str, str] = {}
+    records: list[PromptRecord | AnswerRecord] = [*world.prompts, *world.answers]
+    for record in records:
+        if record.month == month:
+            unit_of.setdefault(record.person_key, record.unit_id or "")
+    asked = {p.person_key for p in world.prompts if p.month == month}
+    answered = asked & {a.person_key for a in world.answers if a.month == month}
+    sharers = {a.person_key for a in world.answers if a.month == month and not a.nothing_to_share}
+    found = {}
+    for unit_id in tree.units:
+        here = {p for p, u in unit_of.items() if u in tree.subtree(unit_id)}
+        found[unit_id] = {
+            "asked": here & asked,
+            "answered": here & answered,
+            "shared": here & sharers,
+        }
+    return found
+
+
+def _published(
+    digests: dict[str, Digest],
+) -> tuple[dict[tuple[str, str], int], dict[str, list[str]]]:
+    figures: dict[tuple[str, str], int] = {}
+    children: dict[str, list[str]] = {}
+    for digest in digests.values():
+        figures.update({k: v for k, v in _figures(digest).items() if v is not None})
+        if digest.scope_marker is None:
+            children[digest.unit.id] = [row.unit.id for row in digest.units]
+    return figures, children
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(two_months())
+def test_no_change_or_quote_across_months_and_digests_rests_on_too_few(world: TwoMonths) -> None:
+    m, t = world.rules.min_group, world.rules.min_text_group
+    first, second = world.trees
+
+    def records(month: str) -> tuple[list[PromptRecord], list[AnswerRecord]]:
+        return (
+            [p for p in world.prompts if p.month == month],
+            [a for a in world.answers if a.month == month],
+        )
+
+    earlier_index = InsightsIndex(first, world.rules, *records(MONTHS[0]))
+    earlier_builder = DigestBuilder(earlier_index, trend_months=2)
+    earlier = {u: earlier_builder.digest(u, MONTHS[0]) for u in first.units}
+    later_index = InsightsIndex(second, world.rules, *records(MONTHS[1]))
+    later_index.seed(earlier_index.tables(MONTHS[0]))  # published, so frozen
+    later_builder = DigestBuilder(later_index, trend_months=2)
+    later = {u: later_builder.digest(u, MONTHS[1]) for u in second.units}
+
+    # The past is frozen: every figure of the first month reads the same in both months
+    # (a withheld one may say why in other words, e.g. after its parent unit was closed).
+    def numbers(participation: Any) -> list[int | None]:
+        return [
+            value if isinstance(value, int) else None
+            for value in (getattr(participation, column) for column in COLUMNS)
+        ]
+
+    for unit_id, digest in later.items():
+        if unit_id in earlier:
+            assert numbers(digest.participation[0]) == numbers(earlier[unit_id].participation[-1])
+    # No change rests on 1..m−1 people: not between the same figure of the two months, nor
+    # between what subtracting the shown units below reveals.
+    before, kids_before = _published(earlier)
+    now, kids_now = _published(later)
+    sets_before, sets_now = _sets(world, MONTHS[0], first), _sets(world, MONTHS[1], second)
+    for unit, column in now:
+        if (unit, column) not in before:
+            continue
+        base = BASES.get(column, "shared")
+        a, b = sets_before[unit][base], sets_now[unit][base]
+        assert len(a ^ b) == 0 or len(a ^ b) >= m, f"{unit}/{column} changed by {len(a ^ b)}"
+        rest_a = a.difference(
+            *(sets_before[k][base] for k in kids_before.get(unit, []) if (k, column) in before)
+        )
+        rest_b = b.difference(
+            *(sets_now[k][base] for k in kids_now.get(unit, []) if (k, column) in now)
+        )
+        differ = len(rest_a ^ rest_b)
+        assert differ == 0 or differ >= m, f"below {unit}/{column} changed by {differ}"
+    # Within the month, no hidden figure can be worked out (as for one month).
+    _audit(_as_world(world, second), later, _truth(_as_world(world, second), MONTHS[1]))
+    # Quotes: every digest of the month together leaves at least t possible authors.
+    writers = dict(later_index.writers(MONTHS[1]))
+    shown = {q.text for d in later.values() if isinstance(d.quotes, tuple) for q in d.quotes}
+    for text in shown:
+        assert len(possible_authors(second, writers, later.values(), text)) >= t, text
+
+
+def _as_world(world: TwoMonths, tree: OrgTree) -> World:
+    return World(tree, world.prompts, world.answers, world.rules, {})
