@@ -89,6 +89,7 @@ class PilotCreateDialog:
                     label("pilot_create", "title_placeholder"),
                     required=True,
                     max_length=MAX_SHORT_TEXT,
+                    error_message=label("required_inputs", "pilot_title"),
                 ),
                 TextInput(
                     "unit",
@@ -149,6 +150,7 @@ class PilotCreateDialog:
                     multiline=True,
                     required=True,
                     max_length=MAX_TEXT,
+                    error_message=label("required_inputs", "pilot_success"),
                 ),
             ),
             actions=(Action(label("pilot_create", "submit"), CREATE_VERB),),

@@ -56,6 +56,7 @@ class PilotNoteDialog:
                     tuple(Choice(pilot.title, str(pilot.id)) for pilot in pilots),
                     required=True,
                     default=str(pilots[0].id),
+                    error_message=label("required_inputs", "note_pilot"),
                 ),
                 TextInput(
                     "text",
@@ -64,6 +65,7 @@ class PilotNoteDialog:
                     multiline=True,
                     required=True,
                     max_length=MAX_NOTE,
+                    error_message=label("required_inputs", "note_text"),
                 ),
             ),
             actions=(Action(label("pilot_note", "submit"), NOTE_VERB),),
