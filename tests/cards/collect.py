@@ -91,10 +91,10 @@ class Conversation:
 
 
 async def start_kompas(
-    start_app: StartApp, connector: FakeBotConnector, database_url: str
+    start_app: StartApp, connector: FakeBotConnector, database_url: str, **overrides: Any
 ) -> Conversation:
     """The real app delivering its outbox, with Mette's personal chat installed."""
-    settings = settings_for(database_url)
+    settings = settings_for(database_url, **overrides)
     kompas = await start_app(create_app(settings, deliver_outbox=True, run_scheduler=False))
     chat = Conversation(kompas, connector)
     await chat.post(fx.bot_added(connector.url))  # the welcome
@@ -137,11 +137,7 @@ async def _scheduled_cards(
     chat: Conversation, database: Database, settings: Settings, texts: Texts
 ) -> None:
     """The monthly prompt, a pilot check-in and a final reflection, sent by the real jobs."""
-    campaign = CampaignService(
-        ExperienceStore(database), Outbox(database), texts, settings, clock=lambda: JOB_MORNING
-    )
-    assert await campaign.start_monthly_campaign(JOB_DAY) >= 1
-    chat.keep("monthly prompt", await chat.expect(1))
+    chat.keep("monthly prompt", await monthly_prompt(chat, database, settings, texts))
 
     store = Store(database)
     await store.save_reference(
@@ -162,3 +158,14 @@ async def _scheduled_cards(
     [reflection] = [c for c in cards if "pilot_reflection" in str(c.get("actions"))]
     chat.cards["pilot check-in"] = checkin
     chat.cards["pilot reflection"] = reflection
+
+
+async def monthly_prompt(
+    chat: Conversation, database: Database, settings: Settings, texts: Texts
+) -> list[dict[str, Any]]:
+    """The campaign job queues the month's prompt; the app delivers it to Mette."""
+    campaign = CampaignService(
+        ExperienceStore(database), Outbox(database), texts, settings, clock=lambda: JOB_MORNING
+    )
+    assert await campaign.start_monthly_campaign(JOB_DAY) >= 1
+    return await chat.expect(1)
