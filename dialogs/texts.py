@@ -107,6 +107,8 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "my_data_deleted": {"total": 12},
     "my_data_delete_cancelled": {},
     "pilot_not_ambassador": {"action": "create"},
+    "pilot_not_owner": {"title": "AI til mødereferater", "owner": "Anne Holm", "change": "pause"},
+    "pilot_already_created": {"title": "AI til mødereferater", "start": "23.11.2026"},
     "pilot_create_intro": {"default_start": "23.11.2026"},
     "pilot_created": {
         "title": "AI til mødereferater",

@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy import ScalarSelect, Select, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialogs.messages import ConversationType, Person
-from storage.database import Database, NotFoundError
+from storage.database import Database, NotFoundError, StorageError
 from storage.models import ConversationReferenceRow, UserRow, utcnow
 from storage.models_pilots import (
     PilotCheckinRow,
@@ -55,6 +56,10 @@ _PERSON_COLUMNS = (
     UserRow.aad_object_id,
     UserRow.tenant_id,
 )
+
+
+class PilotCardUsedError(StorageError):
+    """The creation card was submitted before: a pilot with its card id exists already."""
 
 
 def _user_id_of(person: Person) -> ScalarSelect[int]:
@@ -157,9 +162,38 @@ class PilotStore:
     # --- pilots -------------------------------------------------------------------------
 
     async def create_pilot(
-        self, owner: Person, new: NewPilot, participant_ids: Iterable[int]
+        self,
+        owner: Person,
+        new: NewPilot,
+        participant_ids: Iterable[int],
+        card_id: str | None = None,
     ) -> Pilot:
-        """Store a pilot owned by `owner` (a known user) with its participants."""
+        """Store a pilot owned by `owner` (a known user) with its participants.
+
+        `card_id` is the creation card's id: PilotCardUsedError when a pilot has it already
+        (the unique index decides, so two submissions at the same moment create one pilot).
+        """
+        try:
+            return await self._create_pilot(owner, new, participant_ids, card_id)
+        except StorageError as error:
+            duplicate = card_id is not None and isinstance(error.__cause__, IntegrityError)
+            if duplicate and await self.pilot_for_card(card_id or "") is not None:
+                raise PilotCardUsedError(f"card {card_id} was used already") from error
+            raise
+
+    async def pilot_for_card(self, card_id: str) -> Pilot | None:
+        """The pilot created from the card with this id, or None."""
+        async with self._database.transaction() as connection:
+            row = (
+                (await connection.execute(_pilots().where(PilotRow.card_id == card_id)))
+                .mappings()
+                .one_or_none()
+            )
+        return None if row is None else pilot_from_row(row)
+
+    async def _create_pilot(
+        self, owner: Person, new: NewPilot, participant_ids: Iterable[int], card_id: str | None
+    ) -> Pilot:
         now = utcnow()
         async with self._database.transaction() as connection:
             owner_id = (await connection.execute(select(_user_id_of(owner)))).scalar()
@@ -180,6 +214,7 @@ class PilotStore:
                     end_date=new.end_date,
                     status=PilotState.ACTIVE.value,
                     ended_early=False,
+                    card_id=card_id,
                     created_at=now,
                     updated_at=now,
                 )

@@ -77,12 +77,12 @@ class Conversation:
         return await self.post(fx.personal_message(self.connector.url, text), replies)
 
     async def press(
-        self, card: dict[str, Any], button: str, /, replies: int = 1, **inputs: Any
+        self, card: dict[str, Any], button: str, /, **inputs: Any
     ) -> list[dict[str, Any]]:
-        """Press the Action.Submit titled `button` (prefix), with `inputs` typed in."""
+        """Press the Action.Submit titled `button` (prefix), with `inputs` typed in; one reply."""
         [action] = [a for a in card["actions"] if a["title"].startswith(button)]
         value = {**copy.deepcopy(action["data"]), **inputs}
-        return await self.post(fx.card_submit(self.connector.url, value), replies)
+        return await self.post(fx.card_submit(self.connector.url, value))
 
     def keep(self, name: str, cards: list[dict[str, Any]]) -> dict[str, Any]:
         assert cards, f"no card for {name}"
