@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
 from dialogs.texts import Texts
 from storage.database import Database
 from tests.bot.conftest import StartApp
 from tests.cards.collect import METTE, monthly_prompt, settings_for, start_kompas
+from tests.cards.test_renderer import adaptivecards_bundle, render
 from tests.fakes.bot_connector import FakeBotConnector
 
 EMPTY_CONTACT_SHOWN = "(kontaktoplysning er ikke udfyldt endnu – spørg din leder)"
@@ -27,6 +29,28 @@ async def test_nothing_to_share_does_not_submit_what_was_typed(
     assert actions["experience_nothing"]["title"] == "Intet at dele denne måned"
     assert actions["experience_nothing"]["associatedInputs"] == "none"
     assert "associatedInputs" not in actions["experience_submit"]  # Send submits the inputs
+
+
+async def test_in_the_renderer_nothing_to_share_posts_no_typed_text(
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    adaptivecards_bundle()
+    chat = await start_kompas(start_app, bot_connector, database_url)
+    settings = settings_for(database_url)
+    [card] = await monthly_prompt(
+        chat, database, settings, Texts(PROJECT_ROOT / "content" / "templates", settings)
+    )
+
+    # Microsoft's SDK types into every field and presses each button, as Web Chat would.
+    seen = await render({"monthly prompt": card}, tmp_path)
+
+    submits = seen["monthly prompt"]["submits"]
+    assert submits["Intet at dele denne måned"] == ["campaign", "verb"]
+    assert {"used_for", "hard_text"} <= set(submits["Send"])
 
 
 async def test_the_card_after_thumbs_down_has_a_title(
