@@ -109,6 +109,7 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "pilot_not_ambassador": {"action": "create"},
     "pilot_not_owner": {"title": "AI til mødereferater", "owner": "Anne Holm", "change": "pause"},
     "pilot_already_created": {"title": "AI til mødereferater", "start": "23.11.2026"},
+    "pilot_note_already_saved": {"title": "AI til mødereferater"},
     "pilot_create_intro": {"default_start": "23.11.2026"},
     "pilot_created": {
         "title": "AI til mødereferater",

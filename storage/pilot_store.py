@@ -454,8 +454,30 @@ class PilotStore:
 
     # --- ambassador notes ---------------------------------------------------------------
 
-    async def add_note(self, pilot_id: int, author: Person, text: str) -> PilotNote:
-        """Store an ambassador's free reflection (`text` already redacted)."""
+    async def add_note(
+        self, pilot_id: int, author: Person, text: str, card_id: str | None = None
+    ) -> PilotNote:
+        """Store an ambassador's free reflection (`text` already redacted).
+
+        PilotCardUsedError when the note card with `card_id` was stored before.
+        """
+        try:
+            return await self._add_note(pilot_id, author, text, card_id)
+        except StorageError as error:
+            duplicate = card_id is not None and isinstance(error.__cause__, IntegrityError)
+            if duplicate and await self.note_card_used(card_id or ""):
+                raise PilotCardUsedError(f"card {card_id} was used already") from error
+            raise
+
+    async def note_card_used(self, card_id: str) -> bool:
+        """True when a note was stored from the card with this id."""
+        query = select(PilotNoteRow.id).where(PilotNoteRow.card_id == card_id)
+        async with self._database.transaction() as connection:
+            return (await connection.execute(query)).first() is not None
+
+    async def _add_note(
+        self, pilot_id: int, author: Person, text: str, card_id: str | None
+    ) -> PilotNote:
         now = utcnow()
         async with self._database.transaction() as connection:
             author_id = (await connection.execute(select(_user_id_of(author)))).scalar()
@@ -465,7 +487,13 @@ class PilotStore:
                 raise NotFoundError(f"pilot {pilot_id} does not exist")
             statement = (
                 insert(PilotNoteRow)
-                .values(pilot_id=pilot_id, author_id=author_id, text=text, created_at=now)
+                .values(
+                    pilot_id=pilot_id,
+                    author_id=author_id,
+                    text=text,
+                    card_id=card_id,
+                    created_at=now,
+                )
                 .returning(PilotNoteRow.id)
             )
             note_id: int = (await connection.execute(statement)).scalar_one()

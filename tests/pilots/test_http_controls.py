@@ -143,3 +143,20 @@ async def test_two_submissions_of_one_card_at_the_same_moment_create_one_pilot(
     assert any("er oprettet" in text for text in texts), texts
     assert any("allerede oprettet fra dette kort" in text for text in texts), texts
     assert len(await PilotStore(database).pilots_owned_by(METTE)) == 1
+
+
+async def test_submitting_the_note_card_twice_stores_one_note(
+    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+) -> None:
+    chat = await start_kompas(start_app, bot_connector, database_url)
+    pilot_id, _ = await mettes_pilot(chat)
+    [note] = await chat.say("refleksion")
+
+    typed = {"pilot_id": str(pilot_id), "text": "Referaterne blev kortere"}
+    await chat.press(note, "Gem refleksion", **typed)
+    await chat.press(note, "Gem refleksion", **typed)
+
+    assert "allerede gemt" in bot_connector.requests[-1].text
+    assert [n.text for n in await PilotStore(database).notes(pilot_id)] == [
+        "Referaterne blev kortere"
+    ]

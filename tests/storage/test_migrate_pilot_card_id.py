@@ -1,4 +1,4 @@
-"""Migration 0008 (pilots.card_id, unique) up and down with pilots in the table."""
+"""Migration 0008 (card_id, unique, on pilots and pilot_notes) up and down with rows in place."""
 
 from __future__ import annotations
 
@@ -22,6 +22,11 @@ PILOT = (
     " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP{value})"
 )
 
+NOTE = (
+    "INSERT INTO pilot_notes (pilot_id, author_id, text, created_at{card})"
+    " VALUES (1, 1, :text, CURRENT_TIMESTAMP{value})"
+)
+
 
 def test_card_ids_are_unique_and_the_migration_goes_both_ways(empty_database_url: str) -> None:
     upgrade(empty_database_url, "0007")
@@ -31,20 +36,28 @@ def test_card_ids_are_unique_and_the_migration_goes_both_ways(empty_database_url
         with engine.begin() as connection:
             connection.execute(text(USER))
             connection.execute(text(PILOT.format(card="", value="")), {"title": "Før"})
+            connection.execute(text(NOTE.format(card="", value="")), {"text": "Note før"})
         upgrade(empty_database_url)
         with engine.begin() as connection:
             connection.execute(with_card, {"title": "Kort", "card": "a" * 32})
             connection.execute(with_card, {"title": "Uden kort", "card": None})
             with pytest.raises(IntegrityError), connection.begin_nested():
                 connection.execute(with_card, {"title": "Igen", "card": "a" * 32})
+            note_with_card = text(NOTE.format(card=", card_id", value=", :card"))
+            connection.execute(note_with_card, {"text": "Note", "card": "b" * 32})
+            with pytest.raises(IntegrityError), connection.begin_nested():
+                connection.execute(note_with_card, {"text": "Igen", "card": "b" * 32})
             config = alembic_config()
             config.attributes["connection"] = connection
             command.downgrade(config, "0007")
         with engine.connect() as connection:
             titles = connection.execute(text("SELECT title FROM pilots ORDER BY id")).scalars()
             assert list(titles) == ["Før", "Kort", "Uden kort"]
-            columns = {column["name"] for column in inspect(connection).get_columns("pilots")}
-        assert "card_id" not in columns
+            notes = connection.execute(text("SELECT text FROM pilot_notes ORDER BY id")).scalars()
+            assert list(notes) == ["Note før", "Note"]
+            for table in ("pilots", "pilot_notes"):
+                columns = {column["name"] for column in inspect(connection).get_columns(table)}
+                assert "card_id" not in columns
         upgrade(empty_database_url)  # and up again over the same rows
     finally:
         engine.dispose()

@@ -1,4 +1,5 @@
-"""Pilots remember the creation card they came from, so submitting it twice creates one pilot.
+"""Pilots and ambassador notes remember the card they came from: a card submitted twice
+creates one pilot (one note).
 
 Revision ID: 0008
 Revises: 0007
@@ -18,12 +19,17 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+TABLES = ("pilots", "pilot_notes")
+
+
 def upgrade() -> None:
     # A nullable column and a unique index: no table copy on SQLite (pilots has children).
-    op.add_column("pilots", sa.Column("card_id", sa.String(64), nullable=True))
-    op.create_index("ix_pilots_card_id", "pilots", ["card_id"], unique=True)
+    for table in TABLES:
+        op.add_column(table, sa.Column("card_id", sa.String(64), nullable=True))
+        op.create_index(f"ix_{table}_card_id", table, ["card_id"], unique=True)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_pilots_card_id", table_name="pilots")
-    op.drop_column("pilots", "card_id")
+    for table in TABLES:
+        op.drop_index(f"ix_{table}_card_id", table_name=table)
+        op.drop_column(table, "card_id")
