@@ -9,6 +9,8 @@ Connector. Nothing here writes card JSON by hand: each card is what Teams would 
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -51,6 +53,27 @@ def settings_for(database_url: str, **overrides: Any) -> Settings:
     ).with_overrides(**overrides)
 
 
+def verbs(card: dict[str, Any]) -> set[str]:
+    """The verbs of a card's submit buttons."""
+    return {a["data"]["verb"] for a in card.get("actions", []) if a["type"] == "Action.Submit"}
+
+
+def title(card: dict[str, Any]) -> str:
+    body = card.get("body") or [{}]
+    return str(body[0].get("text", ""))
+
+
+Pick = Callable[[dict[str, Any]], bool]
+
+
+def with_verb(verb: str) -> Pick:
+    return lambda card: verb in verbs(card)
+
+
+def titled(text: str) -> Pick:
+    return lambda card: title(card) == text
+
+
 @dataclass
 class Conversation:
     """Mette's personal chat with the running app; every reply is kept."""
@@ -61,16 +84,20 @@ class Conversation:
     cards: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     async def post(self, activity: dict[str, Any], replies: int = 1) -> list[dict[str, Any]]:
-        """Post one activity; returns the cards among the next `replies` replies."""
+        """Post one activity; returns the cards the bot sent since the last call.
+
+        Replies of a turn arrive before the HTTP answer; waiting for `replies` also covers
+        messages the outbox delivers a little later.
+        """
         response = await self.kompas.post_activity(activity)
         assert response.status == 200, response.status
         return await self.expect(replies)
 
     async def expect(self, replies: int) -> list[dict[str, Any]]:
-        """The cards among the next `replies` messages the bot sends."""
-        received = await self.connector.wait_for(self.seen + replies, timeout=30)
-        new = received[self.seen : self.seen + replies]
-        self.seen += replies
+        """The cards among the messages sent since the last call (at least `replies` of them)."""
+        await self.connector.wait_for(self.seen + replies, timeout=30)
+        new = self.connector.requests[self.seen :]
+        self.seen += len(new)
         return [card for request in new for card in request.cards]
 
     async def say(self, text: str, replies: int = 1) -> list[dict[str, Any]]:
@@ -79,15 +106,17 @@ class Conversation:
     async def press(
         self, card: dict[str, Any], button: str, /, **inputs: Any
     ) -> list[dict[str, Any]]:
-        """Press the Action.Submit titled `button` (prefix), with `inputs` typed in; one reply."""
+        """Press the Action.Submit titled `button` (prefix), with `inputs` typed in."""
         [action] = [a for a in card["actions"] if a["title"].startswith(button)]
         value = {**copy.deepcopy(action["data"]), **inputs}
         return await self.post(fx.card_submit(self.connector.url, value))
 
-    def keep(self, name: str, cards: list[dict[str, Any]]) -> dict[str, Any]:
-        assert cards, f"no card for {name}"
-        self.cards[name] = cards[0]
-        return cards[0]
+    def keep(self, name: str, cards: list[dict[str, Any]], pick: Pick) -> dict[str, Any]:
+        """Keep the card that is the `name` kind (chosen by `pick`, not by position)."""
+        found = [card for card in cards if pick(card)]
+        assert found, f"no {name} card among {[title(card) for card in cards]}"
+        self.cards[name] = found[0]
+        return found[0]
 
 
 async def start_kompas(
@@ -111,23 +140,33 @@ async def every_card(
     await DigestService(database, texts, settings).compute_month(MONTH)
     chat = await start_kompas(start_app, connector, database_url)
 
-    chat.keep("help", await chat.say("hjælp"))
-    answer = chat.keep("answer", await chat.say("Må jeg skrive et CPR-nummer i ChatGPT?"))
-    chat.keep("feedback", await chat.press(answer, answer["actions"][1]["title"]))
-    chat.keep("no answer, Mente du …?", await chat.say("Hvad med møde og billede?"))
-    chat.keep("share experience", await chat.say("del erfaring"))
-    chat.keep("my data", await chat.say("mine data"))
-    chat.keep("export", await chat.say("eksportér mine data"))
-    chat.keep("delete confirmation", await chat.say("slet mine data"))
-    create = chat.keep("pilot create", await chat.say("ny pilot"))
+    label = texts.label
+    chat.keep("help", await chat.say("hjælp"), titled(label("help_card", "title")))
+    answer = chat.keep(
+        "answer", await chat.say("Må jeg skrive et CPR-nummer i ChatGPT?"), with_verb("feedback")
+    )
+    chat.keep("feedback", await chat.press(answer, "👎"), with_verb("ask_ambassador"))
+    chat.keep(
+        "no answer, Mente du …?",
+        await chat.say("Hvad med møde og billede?"),
+        with_verb("show_topic"),
+    )
+    chat.keep("share experience", await chat.say("del erfaring"), with_verb("experience_submit"))
+    chat.keep("my data", await chat.say("mine data"), with_verb("my_data_export"))
+    export = titled(label("my_data_card", "export_title"))
+    chat.keep("export", await chat.say("eksportér mine data"), export)
+    confirm = with_verb("my_data_delete_confirm")
+    chat.keep("delete confirmation", await chat.say("slet mine data"), confirm)
+    create = chat.keep("pilot create", await chat.say("ny pilot"), with_verb("pilot_create"))
     await chat.press(
         create, create["actions"][0]["title"], title="AI til mødereferater",
         success="Referatet er klar samme dag", participants="Mette Jensen", weeks="4",
         cadence="7",
     )  # fmt: skip
-    chat.keep("pilot status", await chat.say("pilot status"))
-    chat.keep("pilot note (refleksion)", await chat.say("refleksion"))
-    chat.keep("digest", await chat.say("digest"))
+    chat.keep("pilot status", await chat.say("pilot status"), with_verb("pilot_pause"))
+    chat.keep("pilot note (refleksion)", await chat.say("refleksion"), with_verb("pilot_note"))
+    digest = lambda card: "/digests/" in json.dumps(card)  # noqa: E731 - the link to the page
+    chat.keep("digest", await chat.say("digest"), digest)
 
     await _scheduled_cards(chat, database, settings, texts)
     return chat.cards
@@ -137,7 +176,8 @@ async def _scheduled_cards(
     chat: Conversation, database: Database, settings: Settings, texts: Texts
 ) -> None:
     """The monthly prompt, a pilot check-in and a final reflection, sent by the real jobs."""
-    chat.keep("monthly prompt", await monthly_prompt(chat, database, settings, texts))
+    prompt = await monthly_prompt(chat, database, settings, texts)
+    chat.keep("monthly prompt", prompt, with_verb("experience_nothing"))
 
     store = Store(database)
     await store.save_reference(
@@ -147,17 +187,15 @@ async def _scheduled_cards(
     pilots = PilotStore(database)
     running = JOB_DAY - timedelta(weeks=3)
     over = JOB_DAY - timedelta(weeks=6)
-    for title, start in (("Copilot til breve", running), ("AI til mødereferater", over)):
+    for pilot_title, start in (("Copilot til breve", running), ("AI til mødereferater", over)):
         end = planned_end(start, 4)
-        pilot = NewPilot(title, "", "", "", "Klar samme dag", start, 4, 7, end)
+        pilot = NewPilot(pilot_title, "", "", "", "Klar samme dag", start, 4, 7, end)
         await pilots.create_pilot(METTE, pilot, [mette])
     checkins = build_pilot_checkins(database, texts, settings, clock=lambda: JOB_MORNING)
     assert await checkins.send_due_checkins(JOB_DAY) == 2
     cards = await chat.expect(2)
-    [checkin] = [c for c in cards if "pilot_checkin" in str(c.get("actions"))]
-    [reflection] = [c for c in cards if "pilot_reflection" in str(c.get("actions"))]
-    chat.cards["pilot check-in"] = checkin
-    chat.cards["pilot reflection"] = reflection
+    chat.keep("pilot check-in", cards, with_verb("pilot_checkin"))
+    chat.keep("pilot reflection", cards, with_verb("pilot_reflection"))
 
 
 async def monthly_prompt(
