@@ -206,10 +206,9 @@ class PilotCreateDialog:
                 services.calendar,
                 card_id,
             )
-        except PilotCardUsedError:  # the same card, submitted at the same moment
-            existing = await services.pilots.pilot_for_card(card_id or "")
-            assert existing is not None
-            return self._already_created(existing)
+        except PilotCardUsedError as used:  # the same card, submitted at the same moment
+            assert used.pilot is not None
+            return self._already_created(used.pilot)
         dates = checkin_dates(
             pilot.start_date, pilot.end_date, pilot.cadence_days, services.calendar
         )

@@ -24,7 +24,7 @@ from dialogs.pilot_common import (
     with_redaction_notice,
 )
 from pilots.cards import CARD_ID_KEY, NOTE_VERB, card_id_of, new_card_id
-from pilots.forms import MAX_NOTE, FormError, FormProblem, Redactor, parse_note
+from pilots.forms import MAX_NOTE, FormError, Redactor, parse_note, pilot_id_of
 from storage.pilot_store import PilotCardUsedError
 
 logger = logging.getLogger(__name__)
@@ -80,10 +80,7 @@ class PilotNoteDialog:
         value = incoming.value or {}
         redactor = Redactor()
         try:
-            pilot_id = int(str(value.get("pilot_id", "")).strip())
-        except ValueError:
-            return form_problem(deps, FormError(FormProblem.BAD_PILOT))
-        try:
+            pilot_id = pilot_id_of(value)
             text = parse_note(value, redactor)
         except FormError as error:
             return form_problem(deps, error)

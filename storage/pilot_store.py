@@ -59,7 +59,11 @@ _PERSON_COLUMNS = (
 
 
 class PilotCardUsedError(StorageError):
-    """The creation card was submitted before: a pilot with its card id exists already."""
+    """The card was submitted before: what it created (`pilot`, for a creation card) exists."""
+
+    def __init__(self, card_id: str, pilot: Pilot | None = None) -> None:
+        super().__init__(f"card {card_id} was used already")
+        self.pilot = pilot
 
 
 def _user_id_of(person: Person) -> ScalarSelect[int]:
@@ -176,9 +180,10 @@ class PilotStore:
         try:
             return await self._create_pilot(owner, new, participant_ids, card_id)
         except StorageError as error:
-            duplicate = card_id is not None and isinstance(error.__cause__, IntegrityError)
-            if duplicate and await self.pilot_for_card(card_id or "") is not None:
-                raise PilotCardUsedError(f"card {card_id} was used already") from error
+            if card_id is not None and isinstance(error.__cause__, IntegrityError):
+                existing = await self.pilot_for_card(card_id)
+                if existing is not None:
+                    raise PilotCardUsedError(card_id, existing) from error
             raise
 
     async def pilot_for_card(self, card_id: str) -> Pilot | None:
@@ -466,7 +471,7 @@ class PilotStore:
         except StorageError as error:
             duplicate = card_id is not None and isinstance(error.__cause__, IntegrityError)
             if duplicate and await self.note_card_used(card_id or ""):
-                raise PilotCardUsedError(f"card {card_id} was used already") from error
+                raise PilotCardUsedError(card_id or "") from error
             raise
 
     async def note_card_used(self, card_id: str) -> bool:

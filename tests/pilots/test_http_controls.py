@@ -160,3 +160,14 @@ async def test_submitting_the_note_card_twice_stores_one_note(
     assert [n.text for n in await PilotStore(database).notes(pilot_id)] == [
         "Referaterne blev kortere"
     ]
+
+
+async def test_a_pilot_id_no_row_can_have_gets_a_polite_refusal(
+    start_app: StartApp, bot_connector: FakeBotConnector, database_url: str
+) -> None:
+    chat = await start_kompas(start_app, bot_connector, database_url)
+
+    for verb in ("pilot_pause", "pilot_checkin", "pilot_reflection", "pilot_note"):
+        value = {"verb": verb, "pilot_id": 2**63, "number": 2**63, "text": "Godt", "worked": "Ja"}
+        await chat.post(fx.card_submit(bot_connector.url, value))
+        assert "hvilken pilot" in bot_connector.requests[-1].text, verb
