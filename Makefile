@@ -43,6 +43,12 @@ browser: ## install Debian's Chromium for the digest page's browser test (needs 
 		apt-get update -qq >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "no /usr/bin/chromium: the browser test will be skipped (it fails on CI)"; fi
+	@if [ tests/cards/node_modules/.package-lock.json -nt tests/cards/package-lock.json ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+		echo "installing Microsoft's adaptivecards renderer for the card test"; \
+		npm ci --prefix tests/cards --no-audit --no-fund --loglevel=error; \
+	elif [ "$$CI" = true ]; then echo "npm is missing: the card renderer test needs it on CI" >&2; exit 1; \
+	else echo "no npm: the card renderer test will be skipped (it fails on CI)"; fi
 
 pytest: setup browser ## the test suite on SQLite, and also on PostgreSQL when KOMPAS_TEST_DATABASE_URL is set
 	@if [ -n "$$KOMPAS_TEST_DATABASE_URL" ]; then \

@@ -104,6 +104,7 @@ def _input_to_json(card_input: CardInput) -> dict[str, Any]:
             "multiple": card_input.multiple,
             "required": card_input.required,
             "default": card_input.default,
+            "error_message": card_input.error_message,
         }
     return {
         "type": _TEXT_INPUT,
@@ -113,6 +114,7 @@ def _input_to_json(card_input: CardInput) -> dict[str, Any]:
         "multiline": card_input.multiline,
         "required": card_input.required,
         "max_length": card_input.max_length,
+        "error_message": card_input.error_message,
     }
 
 
@@ -157,6 +159,7 @@ def _input_from_json(data: Mapping[str, Any]) -> CardInput:
             multiple=_bool(data.get("multiple", False)),
             required=_bool(data.get("required", False)),
             default=_string(data.get("default", "")),
+            error_message=_string(data.get("error_message", "")),
         )
     if kind == _TEXT_INPUT:
         max_length = data.get("max_length", TextInput.max_length)
@@ -169,6 +172,7 @@ def _input_from_json(data: Mapping[str, Any]) -> CardInput:
             multiline=_bool(data.get("multiline", False)),
             required=_bool(data.get("required", False)),
             max_length=max_length,
+            error_message=_string(data.get("error_message", "")),
         )
     raise PayloadError(f"unknown input type {kind!r}")
 

@@ -53,16 +53,20 @@ class DigestDialog:
             tree = await self._service.organisation.load_tree()
             roles = Roles(tree, self._deps.settings.ambassadors)
             person = roles.find(incoming.person)
+            ambassador = roles.is_ambassador(incoming.person)
             if self._action is DigestAction.SHOW:
                 if incoming.conversation_type != ConversationType.PERSONAL:
                     return self._say("digest_private")
-                units = units_for(tree, person, roles.is_ambassador(incoming.person))
+                units = units_for(tree, person, ambassador)
+                if not units and ambassador:
+                    logger.info("digest: an ambassador asked, but no organisation is imported")
+                    return self._say("digest_no_organisation")
                 if not units:
                     logger.info("digest refused: %s leads no unit", incoming.person.channel)
-                    return self._say("digest_not_leader")
+                    return self._say("digest_not_leader", ambassador=False)
                 return await self._show(tree, units)
             if person is None or not person.leads:
-                return self._say("digest_not_leader")
+                return self._say("digest_not_leader", ambassador=ambassador)
             return await self._subscribe(person, self._action is DigestAction.SUBSCRIBE)
         except StorageError as error:
             logger.error("digest: %s", error)
@@ -95,5 +99,5 @@ class DigestDialog:
         try:
             await organisation.set_digest_subscription(person.id, enabled)
         except NotFoundError:
-            return self._say("digest_not_leader")
+            return self._say("digest_not_leader", ambassador=False)
         return self._say("digest_subscription", enabled=enabled, changed=before != enabled)

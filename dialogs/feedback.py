@@ -36,4 +36,5 @@ class FeedbackDialog:
             ASK_AMBASSADOR_VERB,
             {"question_id": question_id},
         )
-        return [Reply(card=Card(title="", sections=(Section(text=thanks),), actions=(action,)))]
+        title = texts.label("feedback_card", "title")
+        return [Reply(card=Card(title=title, sections=(Section(text=thanks),), actions=(action,)))]

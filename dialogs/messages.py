@@ -103,6 +103,7 @@ class TextInput:
     multiline: bool = False
     required: bool = False
     max_length: int = 1000
+    error_message: str = ""  # shown under a required field left empty
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class ChoiceInput:
     multiple: bool = False
     required: bool = False
     default: str = ""
+    error_message: str = ""  # shown when a required choice is left empty
 
 
 CardInput = TextInput | ChoiceInput

@@ -80,7 +80,10 @@ def monthly_prompt_card(
         data[CAMPAIGN_KEY] = campaign_month
     actions = [Action(texts.label(CARD_LABELS, "send"), SUBMIT_VERB, data)]
     if campaign:
-        actions.append(Action(texts.label(CARD_LABELS, "nothing"), NOTHING_VERB, data))
+        # "Intet at dele" must not submit (and so silently discard) what was typed.
+        actions.append(
+            Action(texts.label(CARD_LABELS, "nothing"), NOTHING_VERB, data, with_inputs=False)
+        )
     title = (
         texts.label(CARD_LABELS, "title_campaign", month=month_name(texts, campaign_month))
         if campaign_month

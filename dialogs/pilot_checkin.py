@@ -7,7 +7,7 @@ import logging
 from dialogs.base import DialogDeps
 from dialogs.messages import Incoming, Reply
 from dialogs.pilot_common import PilotServices, form_problem, with_redaction_notice
-from pilots.forms import FormError, Redactor, parse_checkin, pilot_id_of
+from pilots.forms import MAX_ROW_ID, FormError, Redactor, parse_checkin, pilot_id_of
 from storage.pilot_records import AnswerOutcome
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class PilotCheckinDialog:
             answer = parse_checkin(value, redactor)
         except FormError as error:
             return form_problem(deps, error)
-        if not isinstance(number, int) or isinstance(number, bool):
+        if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= MAX_ROW_ID:
             return [Reply(text=deps.texts.render("pilot_unknown"))]
         outcome = await self._services.pilots.answer_checkin(
             pilot_id, number, incoming.person, answer

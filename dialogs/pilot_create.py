@@ -26,7 +26,7 @@ from dialogs.pilot_common import (
     not_ambassador,
     with_redaction_notice,
 )
-from pilots.cards import CREATE_VERB
+from pilots.cards import CARD_ID_KEY, CREATE_VERB, card_id_of, new_card_id
 from pilots.forms import (
     CADENCES,
     EVERYONE_HERE,
@@ -39,7 +39,8 @@ from pilots.forms import (
 from pilots.manage import create_pilot
 from pilots.schedule import DEFAULT_CADENCE_DAYS, DEFAULT_DURATION_WEEKS, checkin_dates
 from pilots.schedule import next_start_date as default_start_date
-from storage.pilot_records import KnownPerson
+from storage.pilot_records import KnownPerson, Pilot
+from storage.pilot_store import PilotCardUsedError
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ class PilotCreateDialog:
                     label("pilot_create", "title_placeholder"),
                     required=True,
                     max_length=MAX_SHORT_TEXT,
+                    error_message=label("required_inputs", "pilot_title"),
                 ),
                 TextInput(
                     "unit",
@@ -149,14 +151,30 @@ class PilotCreateDialog:
                     multiline=True,
                     required=True,
                     max_length=MAX_TEXT,
+                    error_message=label("required_inputs", "pilot_success"),
                 ),
             ),
-            actions=(Action(label("pilot_create", "submit"), CREATE_VERB),),
+            actions=(
+                Action(label("pilot_create", "submit"), CREATE_VERB, {CARD_ID_KEY: new_card_id()}),
+            ),
         )
+
+    def _already_created(self, pilot: Pilot) -> list[Reply]:
+        """The note for a second submission of a card that already created `pilot`."""
+        logger.info("pilot card submitted again: pilot %d exists", pilot.id)
+        text = self._deps.texts.render(
+            "pilot_already_created", title=pilot.title, start=format_date(pilot.start_date)
+        )
+        return [Reply(text=text)]
 
     async def _create(self, incoming: Incoming) -> list[Reply]:
         deps = self._deps
         services = self._services
+        card_id = card_id_of(incoming.value or {})
+        if card_id is not None:
+            existing = await services.pilots.pilot_for_card(card_id)
+            if existing is not None:
+                return self._already_created(existing)
         today = local_today(deps)
         redactor = Redactor()
         try:
@@ -179,9 +197,18 @@ class PilotCreateDialog:
                 ambiguous=list(resolved.ambiguous),
             )
             return with_redaction_notice(deps, redactor, [Reply(text=text)])
-        pilot = await create_pilot(
-            services.pilots, incoming.person, request, resolved.people, services.calendar
-        )
+        try:
+            pilot = await create_pilot(
+                services.pilots,
+                incoming.person,
+                request,
+                resolved.people,
+                services.calendar,
+                card_id,
+            )
+        except PilotCardUsedError as used:  # the same card, submitted at the same moment
+            assert used.pilot is not None
+            return self._already_created(used.pilot)
         dates = checkin_dates(
             pilot.start_date, pilot.end_date, pilot.cadence_days, services.calendar
         )

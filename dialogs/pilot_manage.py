@@ -11,13 +11,13 @@ from dialogs.messages import Incoming, Reply
 from dialogs.pilot_common import (
     PilotServices,
     form_problem,
-    is_ambassador,
     local_today,
     not_ambassador,
 )
 from dialogs.pilot_status import status_card
+from dialogs.roles import roles_of
 from pilots.forms import FormError, pilot_id_of
-from pilots.manage import PilotChange, PilotChangeError, PilotChangeProblem
+from pilots.manage import PilotChange, PilotChangeError, PilotChangeProblem, may_steer
 from pilots.overview import next_checkin, pilot_overview
 from storage.pilot_records import Pilot
 
@@ -34,7 +34,8 @@ class PilotManageDialog:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         deps = self._deps
-        if not await is_ambassador(deps, incoming.person):
+        roles = await roles_of(deps, incoming.person)
+        if not (roles.ambassador or roles.admin):
             logger.info("pilot %s refused: not an ambassador", self._change)
             return not_ambassador(deps, "manage")
         value = incoming.value or {}
@@ -42,6 +43,13 @@ class PilotManageDialog:
             pilot_id = pilot_id_of(value)
         except FormError as error:
             return form_problem(deps, error)
+        found = await self._services.pilots.pilot(pilot_id)
+        if found is not None and not may_steer(found, incoming.person, roles.admin):
+            logger.info("pilot %d %s refused: not the owner", pilot_id, self._change)
+            text = deps.texts.render(
+                "pilot_not_owner", title=found.title, owner=found.owner.name, change=self._change
+            )
+            return [Reply(text=text)]
         today = local_today(deps)
         try:
             pilot = await self._apply(pilot_id, value.get("weeks"), today)

@@ -23,8 +23,9 @@ from dialogs.pilot_common import (
     not_ambassador,
     with_redaction_notice,
 )
-from pilots.cards import NOTE_VERB
-from pilots.forms import MAX_NOTE, FormError, FormProblem, Redactor, parse_note
+from pilots.cards import CARD_ID_KEY, NOTE_VERB, card_id_of, new_card_id
+from pilots.forms import MAX_NOTE, FormError, Redactor, parse_note, pilot_id_of
+from storage.pilot_store import PilotCardUsedError
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class PilotNoteDialog:
                     tuple(Choice(pilot.title, str(pilot.id)) for pilot in pilots),
                     required=True,
                     default=str(pilots[0].id),
+                    error_message=label("required_inputs", "note_pilot"),
                 ),
                 TextInput(
                     "text",
@@ -64,9 +66,12 @@ class PilotNoteDialog:
                     multiline=True,
                     required=True,
                     max_length=MAX_NOTE,
+                    error_message=label("required_inputs", "note_text"),
                 ),
             ),
-            actions=(Action(label("pilot_note", "submit"), NOTE_VERB),),
+            actions=(
+                Action(label("pilot_note", "submit"), NOTE_VERB, {CARD_ID_KEY: new_card_id()}),
+            ),
         )
         return [Reply(card=card)]
 
@@ -75,17 +80,23 @@ class PilotNoteDialog:
         value = incoming.value or {}
         redactor = Redactor()
         try:
-            pilot_id = int(str(value.get("pilot_id", "")).strip())
-        except ValueError:
-            return form_problem(deps, FormError(FormProblem.BAD_PILOT))
-        try:
+            pilot_id = pilot_id_of(value)
             text = parse_note(value, redactor)
         except FormError as error:
             return form_problem(deps, error)
-        pilot = await self._services.pilots.pilot(pilot_id)
+        pilots = self._services.pilots
+        pilot = await pilots.pilot(pilot_id)
         if pilot is None:
             return [Reply(text=deps.texts.render("pilot_unknown"))]
-        await self._services.pilots.add_note(pilot_id, incoming.person, text)
+        card_id = card_id_of(value)
+        already = deps.texts.render("pilot_note_already_saved", title=pilot.title)
+        if card_id is not None and await pilots.note_card_used(card_id):
+            logger.info("pilot %d: note card submitted again", pilot_id)
+            return [Reply(text=already)]
+        try:
+            await pilots.add_note(pilot_id, incoming.person, text, card_id)
+        except PilotCardUsedError:  # the same card, submitted at the same moment
+            return [Reply(text=already)]
         logger.info(
             "pilot %d: ambassador reflection stored (redacted=%s)", pilot_id, redactor.changed
         )

@@ -19,7 +19,9 @@ from knowledge.api import Topic
 
 TOPICS_SUBDIR = "kompas"
 TEMPLATE_NAME = "<template>"  # Jinja's file name for templates made with from_string
-EMPTY_CONTACT = "(kontaktoplysning er ikke udfyldt endnu – spørg din leder)"
+# The content writes each placeholder in parentheses, "rådgiveren ({{ kontakt.dpo }})", so
+# the notice for an empty contact has none of its own (it rendered "((…))" before).
+EMPTY_CONTACT = "kontaktoplysning er ikke udfyldt endnu – spørg din leder"
 
 # Placeholder name in the content -> (Contacts field, environment variable that fills it).
 CONTACT_PLACEHOLDERS: dict[str, tuple[str, str]] = {

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
 from dialogs.answer_card import format_date
 from dialogs.messages import Action, Card, Choice, ChoiceInput, Section, TextInput
 from dialogs.texts import Texts
@@ -17,6 +22,20 @@ EXTEND_VERB = "pilot_extend"
 END_VERB = "pilot_end"
 
 RATINGS = ("1", "2", "3", "4", "5")
+
+CARD_ID_KEY = "card_id"  # in the action data of a card whose submission creates something
+_CARD_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def new_card_id() -> str:
+    """A fresh id for one card (32 hex digits)."""
+    return uuid.uuid4().hex
+
+
+def card_id_of(value: Mapping[str, Any]) -> str | None:
+    """The card id a submission carries; None for an older card without one (or a bad one)."""
+    card_id = value.get(CARD_ID_KEY)
+    return card_id if isinstance(card_id, str) and _CARD_ID.match(card_id) else None
 
 
 def pilot_facts_context(pilot: Pilot) -> dict[str, str]:

@@ -198,10 +198,17 @@ def _choice(kind: type[EnumT], value: object) -> EnumT | None:
         return None
 
 
+MAX_ROW_ID = 2**31 - 1  # ids are INTEGER columns; a larger one cannot name a row
+
+
 def pilot_id_of(value: Mapping[str, Any]) -> int:
-    """The pilot a card is about; FormError when the card carries none."""
+    """The pilot a card is about; FormError when the card carries none (or no possible id)."""
     pilot_id = value.get("pilot_id")
+    if isinstance(pilot_id, str) and pilot_id.strip().isdecimal() and len(pilot_id) < 12:
+        pilot_id = int(pilot_id.strip())  # a choice input submits its value as text
     if not isinstance(pilot_id, int) or isinstance(pilot_id, bool):
+        raise FormError(FormProblem.BAD_PILOT)
+    if not 1 <= pilot_id <= MAX_ROW_ID:
         raise FormError(FormProblem.BAD_PILOT)
     return pilot_id
 

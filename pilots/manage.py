@@ -69,11 +69,18 @@ async def create_pilot(
     request: PilotRequest,
     participants: Sequence[KnownPerson],
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    card_id: str | None = None,
 ) -> Pilot:
-    """Store a new pilot with its participants."""
+    """Store a new pilot with its participants (PilotCardUsedError: the card made one already)."""
     return await pilots.create_pilot(
-        owner, new_pilot(request, calendar), [known.user_id for known in participants]
+        owner, new_pilot(request, calendar), [known.user_id for known in participants], card_id
     )
+
+
+def may_steer(pilot: Pilot, person: Person, admin: bool) -> bool:
+    """Only the pilot's owner and administrators may pause, resume, extend or end it."""
+    owner = pilot.owner
+    return admin or (owner.channel, owner.user_id) == (person.channel, person.user_id)
 
 
 class PilotSteering:

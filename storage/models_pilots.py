@@ -50,6 +50,8 @@ class PilotRow(Base):
         String(16), default="active", server_default="active", index=True
     )
     ended_early: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The creation card's id: a second submission of the same card finds this pilot.
+    card_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -134,4 +136,6 @@ class PilotNoteRow(Base):
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilots.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(Text)
+    # The note card's id: a second submission of the same card stores nothing new.
+    card_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

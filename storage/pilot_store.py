@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy import ScalarSelect, Select, and_, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from dialogs.messages import ConversationType, Person
-from storage.database import Database, NotFoundError
+from storage.database import Database, NotFoundError, StorageError
 from storage.models import ConversationReferenceRow, UserRow, utcnow
 from storage.models_pilots import (
     PilotCheckinRow,
@@ -55,6 +56,14 @@ _PERSON_COLUMNS = (
     UserRow.aad_object_id,
     UserRow.tenant_id,
 )
+
+
+class PilotCardUsedError(StorageError):
+    """The card was submitted before: what it created (`pilot`, for a creation card) exists."""
+
+    def __init__(self, card_id: str, pilot: Pilot | None = None) -> None:
+        super().__init__(f"card {card_id} was used already")
+        self.pilot = pilot
 
 
 def _user_id_of(person: Person) -> ScalarSelect[int]:
@@ -157,9 +166,39 @@ class PilotStore:
     # --- pilots -------------------------------------------------------------------------
 
     async def create_pilot(
-        self, owner: Person, new: NewPilot, participant_ids: Iterable[int]
+        self,
+        owner: Person,
+        new: NewPilot,
+        participant_ids: Iterable[int],
+        card_id: str | None = None,
     ) -> Pilot:
-        """Store a pilot owned by `owner` (a known user) with its participants."""
+        """Store a pilot owned by `owner` (a known user) with its participants.
+
+        `card_id` is the creation card's id: PilotCardUsedError when a pilot has it already
+        (the unique index decides, so two submissions at the same moment create one pilot).
+        """
+        try:
+            return await self._create_pilot(owner, new, participant_ids, card_id)
+        except StorageError as error:
+            if card_id is not None and isinstance(error.__cause__, IntegrityError):
+                existing = await self.pilot_for_card(card_id)
+                if existing is not None:
+                    raise PilotCardUsedError(card_id, existing) from error
+            raise
+
+    async def pilot_for_card(self, card_id: str) -> Pilot | None:
+        """The pilot created from the card with this id, or None."""
+        async with self._database.transaction() as connection:
+            row = (
+                (await connection.execute(_pilots().where(PilotRow.card_id == card_id)))
+                .mappings()
+                .one_or_none()
+            )
+        return None if row is None else pilot_from_row(row)
+
+    async def _create_pilot(
+        self, owner: Person, new: NewPilot, participant_ids: Iterable[int], card_id: str | None
+    ) -> Pilot:
         now = utcnow()
         async with self._database.transaction() as connection:
             owner_id = (await connection.execute(select(_user_id_of(owner)))).scalar()
@@ -180,6 +219,7 @@ class PilotStore:
                     end_date=new.end_date,
                     status=PilotState.ACTIVE.value,
                     ended_early=False,
+                    card_id=card_id,
                     created_at=now,
                     updated_at=now,
                 )
@@ -419,8 +459,30 @@ class PilotStore:
 
     # --- ambassador notes ---------------------------------------------------------------
 
-    async def add_note(self, pilot_id: int, author: Person, text: str) -> PilotNote:
-        """Store an ambassador's free reflection (`text` already redacted)."""
+    async def add_note(
+        self, pilot_id: int, author: Person, text: str, card_id: str | None = None
+    ) -> PilotNote:
+        """Store an ambassador's free reflection (`text` already redacted).
+
+        PilotCardUsedError when the note card with `card_id` was stored before.
+        """
+        try:
+            return await self._add_note(pilot_id, author, text, card_id)
+        except StorageError as error:
+            duplicate = card_id is not None and isinstance(error.__cause__, IntegrityError)
+            if duplicate and await self.note_card_used(card_id or ""):
+                raise PilotCardUsedError(card_id or "") from error
+            raise
+
+    async def note_card_used(self, card_id: str) -> bool:
+        """True when a note was stored from the card with this id."""
+        query = select(PilotNoteRow.id).where(PilotNoteRow.card_id == card_id)
+        async with self._database.transaction() as connection:
+            return (await connection.execute(query)).first() is not None
+
+    async def _add_note(
+        self, pilot_id: int, author: Person, text: str, card_id: str | None
+    ) -> PilotNote:
         now = utcnow()
         async with self._database.transaction() as connection:
             author_id = (await connection.execute(select(_user_id_of(author)))).scalar()
@@ -430,7 +492,13 @@ class PilotStore:
                 raise NotFoundError(f"pilot {pilot_id} does not exist")
             statement = (
                 insert(PilotNoteRow)
-                .values(pilot_id=pilot_id, author_id=author_id, text=text, created_at=now)
+                .values(
+                    pilot_id=pilot_id,
+                    author_id=author_id,
+                    text=text,
+                    card_id=card_id,
+                    created_at=now,
+                )
                 .returning(PilotNoteRow.id)
             )
             note_id: int = (await connection.execute(statement)).scalar_one()

@@ -34,15 +34,17 @@ def to_activity(reply: Reply) -> Activity:
 
 def card_json(card: Card) -> dict[str, Any]:
     """The Adaptive Card 1.5 JSON for a card (title, sections, facts, submit actions)."""
-    body: list[dict[str, Any]] = [
-        {
-            "type": "TextBlock",
-            "text": card.title,
-            "weight": "Bolder",
-            "size": "Medium",
-            "wrap": True,
-        }
-    ]
+    body: list[dict[str, Any]] = []
+    if card.title:
+        body.append(
+            {
+                "type": "TextBlock",
+                "text": card.title,
+                "weight": "Bolder",
+                "size": "Medium",
+                "wrap": True,
+            }
+        )
     for number, section in enumerate(card.sections, start=1):
         body.extend(_section(section, f"section-{number}"))
     if card.facts:
@@ -133,12 +135,18 @@ def _submit(action: Action) -> dict[str, Any]:
 
 
 def _input(card_input: CardInput) -> dict[str, Any]:
-    """Input.Text or Input.ChoiceSet; the value arrives in the submission under its id."""
+    """Input.Text or Input.ChoiceSet; the value arrives in the submission under its id.
+
+    A required input always has an errorMessage: without one the Adaptive Cards SDK fails
+    the card's validation and Web Chat shows an empty bubble instead of the card.
+    """
     element: dict[str, Any] = {
         "id": card_input.id,
         "label": card_input.label,
         "isRequired": card_input.required,
     }
+    if card_input.required:
+        element["errorMessage"] = card_input.error_message or card_input.label
     if isinstance(card_input, ChoiceInput):
         element.update(
             type="Input.ChoiceSet",

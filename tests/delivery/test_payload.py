@@ -41,6 +41,7 @@ FULL_REPLY = Reply(
                 multiline=True,
                 required=True,
                 max_length=500,
+                error_message="Skriv, hvad du brugte AI til.",
             ),
             ChoiceInput(
                 "task",
@@ -49,6 +50,7 @@ FULL_REPLY = Reply(
                 multiple=True,
                 required=True,
                 default="other",
+                error_message="Vælg en opgavetype.",
             ),
         ),
     ),

@@ -110,7 +110,7 @@ async def test_an_ordinary_employee_cannot_see_pause_extend_or_end_a_pilot(world
 
     assert "for AI-ambassadørerne" in status[0].text and status[0].card is None
     for replies in changes:
-        assert replies[0].text.startswith("Kun AI-ambassadørerne kan sætte en pilot på pause")
+        assert replies[0].text.startswith("Kun den AI-ambassadør, der har oprettet en pilot,")
     unchanged = await world.pilots.pilot(pilot.id)
     assert unchanged == pilot
     assert await world.outbox_rows() == []

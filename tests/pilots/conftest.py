@@ -8,7 +8,10 @@ from bot.settings import PROJECT_ROOT, Settings
 from knowledge.index import KnowledgeBase
 from storage.database import Database
 from storage.store import Store
+from tests.bot.conftest import bot_connector, start_app
 from tests.pilots.support import World, make_world
+
+__all__ = ["bot_connector", "start_app"]  # the loopback app and Bot Connector, for HTTP tests
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """handled_keys: a welcome per person and conversation, one submission per card.
 
-Revision ID: 0008_turns
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-03 09:00:00
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_turns"
+revision: str = "0008"
 down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """Revoked digest links: the old id of a digest whose links an admin revoked.
 
-Revision ID: 0008_digest_revocations
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-03 09:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008_digest_revocations"
-down_revision: str | None = "0007"
+revision: str = "0010"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,209 @@
+"""Every card Kompas can produce, collected from the real app over HTTP and its real outbox.
+
+A person (Mette, an AI-ambassador by her AAD object id) talks to `kompas` through
+/api/messages; the scheduled cards (monthly prompt, pilot check-in and final reflection)
+come from the real jobs through the outbox, which the app delivers to the fake Bot
+Connector. Nothing here writes card JSON by hand: each card is what Teams would receive.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.app import create_app
+from bot.settings import PROJECT_ROOT, Settings
+from delivery.outbox import Outbox
+from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
+from dialogs.texts import Texts
+from digests.service import DigestService
+from experiences.campaign import CampaignService
+from pilots.checkins import build_pilot_checkins
+from pilots.schedule import planned_end
+from storage.database import Database
+from storage.experience_store import ExperienceStore
+from storage.pilot_records import NewPilot
+from storage.pilot_store import PilotStore
+from storage.store import Store
+from tests.bot import activities as fx
+from tests.bot.conftest import RunningApp, StartApp
+from tests.digests.support import MONTH, seed_world
+from tests.fakes.bot_connector import FakeBotConnector
+
+LINK_SECRET = "cards-test-link-secret-0123456789abcdef"
+# A Tuesday morning in the past: what the scheduled jobs queue for it is due at once.
+JOB_DAY = date(2026, 11, 3)
+JOB_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
+METTE = Person(
+    "teams", fx.USER["id"], fx.USER["name"], aad_object_id=fx.USER["aadObjectId"],
+    tenant_id=fx.TENANT_ID,
+)  # fmt: skip
+
+
+def settings_for(database_url: str, **overrides: Any) -> Settings:
+    """Mette (the sender of tests.bot.activities) is an AI-ambassador."""
+    return Settings(
+        database_url=database_url,
+        ambassadors=frozenset({fx.USER["aadObjectId"]}),
+        link_secret=LINK_SECRET,
+    ).with_overrides(**overrides)
+
+
+def verbs(card: dict[str, Any]) -> set[str]:
+    """The verbs of a card's submit buttons."""
+    return {a["data"]["verb"] for a in card.get("actions", []) if a["type"] == "Action.Submit"}
+
+
+def title(card: dict[str, Any]) -> str:
+    body = card.get("body") or [{}]
+    return str(body[0].get("text", ""))
+
+
+Pick = Callable[[dict[str, Any]], bool]
+
+
+def with_verb(verb: str) -> Pick:
+    return lambda card: verb in verbs(card)
+
+
+def titled(text: str) -> Pick:
+    return lambda card: title(card) == text
+
+
+@dataclass
+class Conversation:
+    """Mette's personal chat with the running app; every reply is kept."""
+
+    kompas: RunningApp
+    connector: FakeBotConnector
+    seen: int = 0
+    cards: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    async def post(self, activity: dict[str, Any], replies: int = 1) -> list[dict[str, Any]]:
+        """Post one activity; returns the cards the bot sent since the last call.
+
+        Replies of a turn arrive before the HTTP answer; waiting for `replies` also covers
+        messages the outbox delivers a little later.
+        """
+        response = await self.kompas.post_activity(activity)
+        assert response.status == 200, response.status
+        return await self.expect(replies)
+
+    async def expect(self, replies: int) -> list[dict[str, Any]]:
+        """The cards among the messages sent since the last call (at least `replies` of them)."""
+        await self.connector.wait_for(self.seen + replies, timeout=30)
+        new = self.connector.requests[self.seen :]
+        self.seen += len(new)
+        return [card for request in new for card in request.cards]
+
+    async def say(self, text: str, replies: int = 1) -> list[dict[str, Any]]:
+        return await self.post(fx.personal_message(self.connector.url, text), replies)
+
+    async def press(
+        self, card: dict[str, Any], button: str, /, **inputs: Any
+    ) -> list[dict[str, Any]]:
+        """Press the Action.Submit titled `button` (prefix), with `inputs` typed in."""
+        [action] = [a for a in card["actions"] if a["title"].startswith(button)]
+        value = {**copy.deepcopy(action["data"]), **inputs}
+        return await self.post(fx.card_submit(self.connector.url, value))
+
+    def keep(self, name: str, cards: list[dict[str, Any]], pick: Pick) -> dict[str, Any]:
+        """Keep the card that is the `name` kind (chosen by `pick`, not by position)."""
+        found = [card for card in cards if pick(card)]
+        assert found, f"no {name} card among {[title(card) for card in cards]}"
+        self.cards[name] = found[0]
+        return found[0]
+
+
+async def start_kompas(
+    start_app: StartApp, connector: FakeBotConnector, database_url: str, **overrides: Any
+) -> Conversation:
+    """The real app delivering its outbox, with Mette's personal chat installed."""
+    settings = settings_for(database_url, **overrides)
+    kompas = await start_app(create_app(settings, deliver_outbox=True, run_scheduler=False))
+    chat = Conversation(kompas, connector)
+    await chat.post(fx.bot_added(connector.url))  # the welcome
+    return chat
+
+
+async def every_card(
+    start_app: StartApp, connector: FakeBotConnector, database: Database, database_url: str
+) -> dict[str, dict[str, Any]]:
+    """Name → the Adaptive Card JSON Teams received, for every kind of card Kompas sends."""
+    await seed_world(database)  # an organisation with a month of answers, for the digest
+    settings = settings_for(database_url)
+    texts = Texts(PROJECT_ROOT / "content" / "templates", settings)
+    await DigestService(database, texts, settings).compute_month(MONTH)
+    chat = await start_kompas(start_app, connector, database_url)
+
+    label = texts.label
+    chat.keep("help", await chat.say("hjælp"), titled(label("help_card", "title")))
+    answer = chat.keep(
+        "answer", await chat.say("Må jeg skrive et CPR-nummer i ChatGPT?"), with_verb("feedback")
+    )
+    chat.keep("feedback", await chat.press(answer, "👎"), with_verb("ask_ambassador"))
+    chat.keep(
+        "no answer, Mente du …?",
+        await chat.say("Hvad med møde og billede?"),
+        with_verb("show_topic"),
+    )
+    chat.keep("share experience", await chat.say("del erfaring"), with_verb("experience_submit"))
+    chat.keep("my data", await chat.say("mine data"), with_verb("my_data_export"))
+    export = titled(label("my_data_card", "export_title"))
+    chat.keep("export", await chat.say("eksportér mine data"), export)
+    confirm = with_verb("my_data_delete_confirm")
+    chat.keep("delete confirmation", await chat.say("slet mine data"), confirm)
+    create = chat.keep("pilot create", await chat.say("ny pilot"), with_verb("pilot_create"))
+    await chat.press(
+        create, create["actions"][0]["title"], title="AI til mødereferater",
+        success="Referatet er klar samme dag", participants="Mette Jensen", weeks="4",
+        cadence="7",
+    )  # fmt: skip
+    chat.keep("pilot status", await chat.say("pilot status"), with_verb("pilot_pause"))
+    chat.keep("pilot note (refleksion)", await chat.say("refleksion"), with_verb("pilot_note"))
+    digest = lambda card: "/digests/" in json.dumps(card)  # noqa: E731 - the link to the page
+    chat.keep("digest", await chat.say("digest"), digest)
+
+    await _scheduled_cards(chat, database, settings, texts)
+    return chat.cards
+
+
+async def _scheduled_cards(
+    chat: Conversation, database: Database, settings: Settings, texts: Texts
+) -> None:
+    """The monthly prompt, a pilot check-in and a final reflection, sent by the real jobs."""
+    prompt = await monthly_prompt(chat, database, settings, texts)
+    chat.keep("monthly prompt", prompt, with_verb("experience_nothing"))
+
+    store = Store(database)
+    await store.save_reference(
+        Incoming(IncomingKind.MESSAGE, METTE, fx.PERSONAL_CONVERSATION, ConversationType.PERSONAL)
+    )
+    mette = await store.remember_person(METTE)
+    pilots = PilotStore(database)
+    running = JOB_DAY - timedelta(weeks=3)
+    over = JOB_DAY - timedelta(weeks=6)
+    for pilot_title, start in (("Copilot til breve", running), ("AI til mødereferater", over)):
+        end = planned_end(start, 4)
+        pilot = NewPilot(pilot_title, "", "", "", "Klar samme dag", start, 4, 7, end)
+        await pilots.create_pilot(METTE, pilot, [mette])
+    checkins = build_pilot_checkins(database, texts, settings, clock=lambda: JOB_MORNING)
+    assert await checkins.send_due_checkins(JOB_DAY) == 2
+    cards = await chat.expect(2)
+    chat.keep("pilot check-in", cards, with_verb("pilot_checkin"))
+    chat.keep("pilot reflection", cards, with_verb("pilot_reflection"))
+
+
+async def monthly_prompt(
+    chat: Conversation, database: Database, settings: Settings, texts: Texts
+) -> list[dict[str, Any]]:
+    """The campaign job queues the month's prompt; the app delivers it to Mette."""
+    campaign = CampaignService(
+        ExperienceStore(database), Outbox(database), texts, settings, clock=lambda: JOB_MORNING
+    )
+    assert await campaign.start_monthly_campaign(JOB_DAY) >= 1
+    return await chat.expect(1)
