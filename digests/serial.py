@@ -215,6 +215,7 @@ def tables_to_json(tables: MonthTables) -> dict[str, Any]:
             for name, cells in tables.change_hidden.items()
         },
         "pilot_members": {node: sorted(t) for node, t in tables.pilot_members.items()},
+        "text_layout": None if tables.text_layout is None else _layout_to_json(tables.text_layout),
     }
 
 
@@ -246,6 +247,9 @@ def tables_from_json(data: Mapping[str, Any]) -> MonthTables:
                 str(node): frozenset(str(t) for t in tokens)
                 for node, tokens in (data.get("pilot_members") or {}).items()
             },
+            text_layout=None
+            if data.get("text_layout") is None
+            else _layout_from_json(data["text_layout"]),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise SerialError(f"malformed month tables: {type(error).__name__}: {error}") from error

@@ -159,11 +159,16 @@ class DigestService:
         (its free texts): a month with stored tables needs nothing else. With `unit_id`
         and every trend month stored, only the records of that unit and the units below it
         are read: the figures all come from the stored tables, and the free-text parts
-        (themes, quotes, questions) only ever use the unit's own people.
+        (themes, quotes, questions) only ever use the unit's own people, placed by the
+        month's stored text layout.
         """
         months = previous_months(month, TREND_MONTHS)
         stored = await self._stored_tables(tree, months)
-        narrow = unit_id if len(stored) == len(months) else None
+        narrow = (
+            unit_id
+            if len(stored) == len(months) and stored[month].text_layout is not None
+            else None
+        )
         index = await self._index(
             tree, [m for m in months if m not in stored or m == month], narrow
         )

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from insights.anonymity import AnonymityRules, Layout, ProtectedTable, fold
+from insights.anonymity import Layout, ProtectedTable
 from insights.digest import (
     Count,
     CrossUnitPattern,
@@ -320,20 +320,15 @@ class DigestBuilder:
 
         Every writer belongs to exactly one *text cell*: the shown unit whose rest holds
         them (their own unit, or the shown unit it is folded into). Each text cell that has
-        writers has at least min_text_group of them.
+        writers has at least min_text_group of them. Kept with the month's tables, so a
+        digest made later (or from one unit's records only) places quotes alike.
         """
+        stored = self.index.tables(month).text_layout
+        if stored is not None:
+            return stored
         found = self._text_layouts.get(month)
-        if found is None:
-            direct: dict[str, int] = {}
-            for unit in self.index.writers(month).values():
-                direct[unit] = direct.get(unit, 0) + 1
-            population = {
-                unit_id: sum(direct.get(u, 0) for u in self.tree.subtree(unit_id))
-                for unit_id in self.tree.units
-            }
-            text_rules = AnonymityRules(self.rules.min_text_group, self.rules.min_text_group)
-            found = fold(self.tree.roots, self.tree.children, population, text_rules)
-            self._text_layouts[month] = found
+        if found is None:  # tables stored before the text layout was kept with them
+            found = self._text_layouts[month] = self.index.text_layout(month)
         return found
 
     def _text_cell(self, layout: Layout, unit: str) -> str | None:

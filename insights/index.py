@@ -149,6 +149,8 @@ class MonthTables:
     change_hidden: Mapping[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
     # The respondents of each pilot row (tokens under the members' key), for the same check.
     pilot_members: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Units shown for free text (folding over the month's writers; rule 5 of anonymity).
+    text_layout: Layout | None = None
 
 
 @dataclass
@@ -386,6 +388,7 @@ class InsightsIndex:
                 unit_id for unit_id, totals in asked_totals.items() if totals[0] > 0
             ),
             members=members_of(salt, layout, flags),
+            text_layout=self.text_layout(month),
             pilot_members=pilot_members,
             change_hidden=change_hidden,
         )
@@ -476,6 +479,15 @@ class InsightsIndex:
             texts = {key: " ".join(p.texts) for key, p in data.people.items() if p.texts}
             found = self._terms[month] = TermIndex(texts)
         return found
+
+    def text_layout(self, month: str) -> Layout:
+        """Rule 1 (folding) over the month's writers with min_text_group (quotes' rule 5)."""
+        direct = self._zeros(1)
+        for unit in self.writers(month).values():
+            direct[self._position[unit], 0] += 1
+        population = {u: int(v[0]) for u, v in self._subtree(direct).items()}
+        text_rules = AnonymityRules(self.rules.min_text_group, self.rules.min_text_group)
+        return fold(self.tree.roots, self.tree.children, population, text_rules)
 
     def writers(self, month: str) -> Mapping[str, str]:
         """person → unit for everyone who wrote free text in the month."""
