@@ -16,6 +16,8 @@ ORDINARY = [
     "Ring til mig på +45 12 34 56 78 eller skriv til mette.hansen@kommune.dk",
     "Mødet er 01-02-2026 kl. 12:30, budgettet er 12.500,00 kr. (journalnr. 27.12.08-P20-1-24)",
     "kan jeg bruge copilot til et referat af teammødet i går",
+    "Mit CPR er ０１０１９０-１２３４ og min mail er karen(at)kommune.dk 🙂 – må jeg det?",
+    "Borgeren (01.01.90-1234) ringede fra 12-34-56-78 om sagen 2024-123456 på 12.345,50 kr.",
 ]
 HOSTILE = {
     "digits and spaces": "0 " * 50_000,
@@ -24,6 +26,12 @@ HOSTILE = {
     "at signs": "a@" * 50_000,
     "dotted local parts": "a." * 50_000 + "@b",
     "many addresses": "a@b.dk" * 16_000,
+    "spaced at signs": "a @ " * 25_000,
+    "(at) words": "a(at)" * 20_000,
+    "full-width digits": "０ " * 50_000,
+    "zero-width digits": "0\u200b" * 50_000,
+    "date prefixes": "01.01." * 16_000,
+    "spaced pairs": "01 " * 33_000,
 }
 
 

@@ -41,9 +41,16 @@ class AskDialog:
             else (result.suggestions[0].score if result.suggestions else 0.0)
         )
         question_id = await deps.store.record_question(incoming.person, question, topic_id, score)
+        # The question itself never goes to INFO: only its topic and score (and, at DEBUG,
+        # the redacted text).
         logger.info(
-            "question %d: topic=%s score=%.3f text=%r", question_id, topic_id, score, question
+            "question %d: topic=%s score=%.3f redacted=%s",
+            question_id,
+            topic_id,
+            score,
+            ",".join(redaction.removed) or "-",
         )
+        logger.debug("question %d text: %r", question_id, question)
         replies: list[Reply] = []
         if redaction.changed:
             replies.append(redaction_notice(deps, redaction.removed))

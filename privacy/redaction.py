@@ -8,6 +8,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from privacy.text_view import text_view
+
 __all__ = [
     "TOKENS",
     "Redaction",
@@ -50,8 +52,9 @@ class Redaction:
 
 
 # --- patterns -------------------------------------------------------------------------------
-# Every pattern runs in linear time: no nested unbounded quantifiers.
-# Digits are written [0-9]: \d would also match Arabic-Indic and other Unicode digits.
+# The patterns run on the view of the text (privacy.text_view): every digit is ASCII, other
+# hyphens are "-", invisible characters are gone. Every pattern runs in linear time: no nested
+# unbounded quantifiers. Digits are written [0-9]: \d would also match other Unicode digits.
 
 # Spaces that may separate digit groups (ordinary, no-break and narrow no-break space).
 _SPACE = "[ \u00a0\u202f]"
@@ -62,20 +65,46 @@ _JOIN = "[.,/:\u2013-]"
 # "010190-1234/020290-4321" are still two CPR numbers (privacy first).
 _CPR_JOIN = "[.\u2013-]"
 
-# The domain part of an e-mail address, with sub-domains and an alphabetic top-level domain.
-# The local part is found by walking back from the "@" (see _redact_emails): a regex with an
-# unbounded local part would either be quadratic or miss addresses glued to a removed one.
-_EMAIL_DOMAIN_RE: Final = re.compile(r"@[^\W_][\w-]*(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+# --- e-mail addresses
+# "@" or "(at)", "[at]", "{at}" (any case, a space allowed inside the brackets).
+_AT = r"(?:@|[(\[{] ?[aA][tT] ?[)\]}])"
+# "." or "(dot)", "[dot]", "{dot}" between the labels of a domain.
+_DOT = r"(?:\.| ?[(\[{] ?[dD][oO][tT] ?[)\]}] ?)"
+_GAP = "[ \t\u00a0\u202f]{0,3}"
+_HOST_WITH_TLD = rf"[^\W_][\w-]*(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}"
+_HOST_WITHOUT_TLD = r"[^\W\d_][\w-]*"
+_IP_LITERAL = r"\[(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3}|[iI][pP][vV]6:[0-9A-Fa-f:.]{2,45})\]"
+# The domain part with the "@" before it. A plain "@" may be followed by a host without a
+# top-level domain ("navn@kommune"); "@" with spaces around it and "(at)" need a full domain
+# or an IP literal, so that "3 stk @ 25 kr" stays. The local part is found by walking back from
+# the match (see _find_emails): a regex with an unbounded local part would either be
+# quadratic or miss addresses glued to a removed one.
+_EMAIL_DOMAIN_RE: Final = re.compile(
+    rf"@(?:{_IP_LITERAL}|{_HOST_WITH_TLD}|{_HOST_WITHOUT_TLD})"
+    rf"|{_GAP}{_AT}{_GAP}(?:{_IP_LITERAL}|{_HOST_WITH_TLD})"
+)
+# Something that may start an e-mail address: the text is only searched when it has one.
+_EMAIL_HINT_RE: Final = re.compile(rf"@|{_AT}")
 # Punctuation allowed in the local part besides word characters (\w: letters incl. æøå, digits
 # and "_"; str.isalnum() or "_" is the same set).
 _EMAIL_LOCAL_PUNCTUATION: Final = frozenset(".+%-_")
 
+# --- CPR numbers
+# Between the parts of the birth date: nothing or one of these, the same twice
+# ("01.01.90", "01-01-1990", "01 01 90", "01/01/90") or only before the year ("0101-90").
+_DATE_SEPARATOR = "[-./ \u00a0\u202f\u2013]"
+# Between the birth date and the serial number: nothing, a space, or "-", "–", "/", ".", "_"
+# with a space allowed on either side ("010190- 1234", "010190 - 1234").
+_SERIAL_SEPARATOR = r" ?[-\u2013/._] ?|[ \u00a0\u202f]"
 _CPR_RE: Final = re.compile(
     rf"(?<![0-9])(?<![0-9]{_CPR_JOIN})"
-    r"(?P<date>[0-9]{6})[\u2013 \u00a0\u202f-]?(?P<serial>[0-9]{4})"
+    rf"(?P<day>[0-9]{{2}})(?P<first>{_DATE_SEPARATOR}?)(?P<month>[0-9]{{2}})"
+    rf"(?P<second>{_DATE_SEPARATOR}?)(?P<century>1[89]|20)?(?P<year>[0-9]{{2}})"
+    rf"(?P<third>{_SERIAL_SEPARATOR})?(?P<serial>[0-9]{{4}})"
     rf"(?![0-9])(?!{_CPR_JOIN}[0-9])"
 )
 
+# --- phone numbers
 # A phone number starts with a digit, "+" or "(" and ends with a digit. It must not touch a
 # letter or digit, nor a digit through a _JOIN character; the look-ahead mirrors the look-behind
 # so that removing one number never turns a neighbour into a match (this keeps redaction
@@ -83,10 +112,12 @@ _CPR_RE: Final = re.compile(
 _PHONE_RE: Final = re.compile(
     rf"(?<![\w+])(?<![0-9]{_JOIN})"
     r"(?:"
-    # Danish: optional +45 / 0045 / (+45) / (45), then 8 digits as 12 34 56 78, 1234 5678
-    # or 12345678.
+    # Danish: optional +45 / 0045 / (+45) / (45), then 8 digits as 12 34 56 78, 12-34-56-78,
+    # 12.34.56.78 (one separator throughout), 1234 5678, 123 45 678 or 12345678.
     rf"(?:(?:\+45|0045|\(\+?45\)){_SPACE}?-?)?"
-    rf"(?:[0-9]{{2}}(?:{_SPACE}[0-9]{{2}}){{3}}|[0-9]{{4}}{_SPACE}[0-9]{{4}}|[0-9]{{8}})"
+    r"(?:[0-9]{2}(?P<separator>[ \u00a0\u202f.-])[0-9]{2}(?P=separator)[0-9]{2}"
+    r"(?P=separator)[0-9]{2}"
+    rf"|[0-9]{{4}}{_SPACE}[0-9]{{4}}|[0-9]{{3}}{_SPACE}[0-9]{{2}}{_SPACE}[0-9]{{3}}|[0-9]{{8}})"
     # International: + country code, 8-15 digits in all, grouped by spaces, "-" or "( )".
     r"|\+[1-9](?:[ \u00a0\u202f()-]{0,2}[0-9]){7,14}"
     r")"
@@ -102,6 +133,9 @@ _AMOUNT_AFTER_RE: Final = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT_CHARS: Final = 12
+_DIGIT_RE: Final = re.compile("[0-9]")
+
+Span = tuple[int, int]
 
 
 def is_valid_cpr(digits: str) -> bool:
@@ -111,8 +145,13 @@ def is_valid_cpr(digits: str) -> bool:
     is 00-36, else 1900s; 5-8 means 2000s when the year is 00-57, else 1800s. The modulus-11
     check is deliberately not applied (CPR numbers without it have been issued since 2007).
     """
+    return _birth_year(digits) is not None
+
+
+def _birth_year(digits: str) -> int | None:
+    """The full birth year of a valid CPR number (ten ASCII digits), else None."""
     if len(digits) != 10 or not digits.isascii() or not digits.isdigit():
-        return False
+        return None
     day, month, year = int(digits[0:2]), int(digits[2:4]), int(digits[4:6])
     seventh = int(digits[6])
     if seventh <= 3:
@@ -124,48 +163,64 @@ def is_valid_cpr(digits: str) -> bool:
     try:
         dt.date(century + year, month, day)
     except ValueError:
-        return False
-    return True
+        return None
+    return century + year
+
+
+def _is_amount(text: str, start: int, end: int) -> bool:
+    """True when an amount word or sign stands right before or after text[start:end]."""
+    before = text[max(0, start - _CONTEXT_CHARS) : start]
+    after = text[end : end + _CONTEXT_CHARS]
+    return bool(_AMOUNT_BEFORE_RE.search(before) or _AMOUNT_AFTER_RE.match(after))
 
 
 def _is_cpr(match: re.Match[str]) -> bool:
-    return is_valid_cpr(match["date"] + match["serial"])
+    first, second, third = match["first"], match["second"], match["third"] or ""
+    if first != second and not (first == "" and third.strip() == second.strip() != ""):
+        return False  # "01.0190-1234", "2012-123456": not a way to write a birth date
+    if first == "." and "." in third:
+        return False  # "10.11.12.1234" is a version number
+    if match["century"] is not None and first == "":
+        return False  # a four-digit year only in a written date: "01.01.1990-1234"
+    birth_year = _birth_year(match["day"] + match["month"] + match["year"] + match["serial"])
+    if birth_year is None:
+        return False
+    if match["century"] is not None and int(match["century"] + match["year"]) != birth_year:
+        return False  # "01.01.2024 1234": the serial number says 1924, so it is a date
+    if first and not third.strip():
+        # a date, a space and four digits: "01.01.24 1500 kr." is an amount
+        return not _is_amount(match.string, match.start(), match.end())
+    return True
 
 
 def _is_phone(match: re.Match[str]) -> bool:
-    text = match.string
-    before = text[max(0, match.start() - _CONTEXT_CHARS) : match.start()]
-    after = text[match.end() : match.end() + _CONTEXT_CHARS]
-    return not (_AMOUNT_BEFORE_RE.search(before) or _AMOUNT_AFTER_RE.match(after))
+    return not _is_amount(match.string, match.start(), match.end())
 
 
-def _replace(
-    pattern: re.Pattern[str],
-    token: str,
-    text: str,
-    accept: Callable[[re.Match[str]], bool],
-) -> tuple[str, int]:
-    """Replace each match that ``accept`` approves with ``token``; return text and count."""
-    count = 0
+def _find(
+    pattern: re.Pattern[str], accept: Callable[[re.Match[str]], bool]
+) -> Callable[[str], list[Span]]:
+    """A finder of the spans of ``pattern`` that ``accept`` approves."""
 
-    def substitute(match: re.Match[str]) -> str:
-        nonlocal count
-        if not accept(match):
-            return match.group()
-        count += 1
-        return token
+    def find(text: str) -> list[Span]:
+        if _DIGIT_RE.search(text) is None:
+            return []
+        return [match.span() for match in pattern.finditer(text) if accept(match)]
 
-    return pattern.sub(substitute, text), count
+    return find
 
 
-def _redact_emails(text: str) -> tuple[str, int]:
-    """Replace e-mail addresses with their token; return text and count.
+def _find_emails(text: str) -> list[Span]:
+    """The spans of e-mail addresses in ``text``.
 
-    The local part is the run of local-part characters right before the "@", but it never
-    reaches back into the previous removal, so addresses written back to back are all found.
+    The local part is the run of local-part characters right before the "@" (and the spaces
+    that may follow it), but it never reaches back into the previous address, so addresses
+    written back to back are all found.
     """
-    pieces: list[str] = []
-    done = 0  # text[:done] has been copied to pieces
+    spans: list[Span] = []
+    if _EMAIL_HINT_RE.search(text) is None:
+        return spans
+    done = 0  # the end of the last address
     for match in _EMAIL_DOMAIN_RE.finditer(text):
         start = match.start()
         while start > done and (
@@ -173,51 +228,111 @@ def _redact_emails(text: str) -> tuple[str, int]:
         ):
             start -= 1
         if start < match.start():
-            pieces += (text[done:start], TOKENS[RedactionKind.EMAIL])
+            spans.append((start, match.end()))
             done = match.end()
-    if not pieces:
-        return text, 0
+    return spans
+
+
+_PASSES: Final[tuple[tuple[RedactionKind, Callable[[str], list[Span]]], ...]] = (
+    (RedactionKind.EMAIL, _find_emails),
+    (RedactionKind.CPR, _find(_CPR_RE, _is_cpr)),
+    (RedactionKind.PHONE, _find(_PHONE_RE, _is_phone)),
+)
+
+
+def _substitute(text: str, spans: list[Span], token: str) -> str:
+    pieces: list[str] = []
+    done = 0
+    for start, end in spans:
+        pieces += (text[done:start], token)
+        done = end
     pieces.append(text[done:])
-    return "".join(pieces), len(pieces) // 2
+    return "".join(pieces)
+
+
+def _substitute_origin(origin: list[int], spans: list[Span], token: str) -> list[int]:
+    """The origin map after _substitute: token characters come from nowhere (-1)."""
+    mapped: list[int] = []
+    done = 0
+    for start, end in spans:
+        mapped += origin[done:start]
+        mapped += [-1] * len(token)
+        done = end
+    mapped += origin[done:]
+    return mapped
 
 
 def redact(text: str) -> Redaction:
     """Remove e-mail addresses, CPR numbers and phone numbers from ``text``.
 
+    The text is first read through a view (privacy.text_view) in which every decimal digit is
+    ASCII (full-width ``０１``, Arabic-Indic …), other hyphens are ``-``, other spaces are
+    spaces, full-width ``＠`` is ``@`` and invisible characters (zero-width space, joiners,
+    word joiner, soft hyphen, byte order mark …) are gone. What is found in the view is cut
+    from the original text; everything else is returned exactly as written (Danish letters,
+    emoji, digits of other scripts, the invisible characters outside a removal).
+
     Each removal is replaced by a Danish token (see ``TOKENS``). The passes run in this order:
 
-    1. E-mail addresses (``søren.ø@kommune.dk``, plus-tags, sub-domains), so that digits in
-       an address are not mistaken for a CPR or phone number.
-    2. CPR numbers: ``DDMMYY-SSSS``, ``DDMMYYSSSS`` or with a space or en dash instead of the
-       hyphen, whose date is real under the century rule of :func:`is_valid_cpr`. Digits that
-       belong to a longer run (``0101901234567``) or are glued to other digits by ``-``, ``–``
-       or ``.`` are not a CPR number; invalid dates are left alone.
-    3. Phone numbers: eight Danish digits written ``12 34 56 78``, ``1234 5678`` or
-       ``12345678``, optionally after ``+45``, ``0045`` or ``(+45)``; and international numbers
-       ``+<country code> …`` with 8-15 digits in all. A number is not a phone number when it
-       touches a letter or digit, is glued to other digits by ``. , / : -`` (dates such as
-       ``01-01-2024`` or ``2024-01-01``, amounts such as ``1.234.567``, times, case numbers
-       such as ``27.12.08-P20-1-24`` or ``2024/0123``), or when it stands next to an amount
-       word or sign (``kr.``, ``kroner``, ``DKK``, ``€``, ``%``, ``mio.`` …). A bare run of
-       eight digits such as ``20240101`` is treated as a phone number unless such amount
-       context says otherwise: it cannot be told apart from a real number, and removing a
-       date by mistake costs less than leaking a phone number.
+    1. E-mail addresses (``søren.ø@kommune.dk``, plus-tags, sub-domains, ``navn(at)kommune.dk``,
+       ``navn [at] kommune.dk``, ``navn @ kommune.dk``, ``navn@kommune`` without a top-level
+       domain, ``navn@[10.0.0.1]``), so that digits in an address are not mistaken for a CPR or
+       phone number. With spaces around the ``@`` or with ``(at)`` the domain must have a
+       top-level domain or be an IP literal (``3 stk @ 25 kr`` stays).
+    2. CPR numbers whose date is real under the century rule of :func:`is_valid_cpr`: six
+       digits and four digits, with nothing, a space, or ``-``, ``–``, ``/``, ``.``, ``_``
+       (a space allowed on either side) between them (``010190-1234``, ``010190/1234``,
+       ``010190- 1234``); or a written date and four digits: ``01.01.90-1234``,
+       ``01-01-90 1234``, ``01 01 90 1234``, ``01/01/90-1234``, ``0101-90-1234`` and with a
+       four-digit year ``01.01.1990-1234`` when the year agrees with the serial number's
+       century. Digits that belong to a longer run (``0101901234567``) or are glued to other
+       digits by ``-``, ``–`` or ``.`` are not a CPR number; invalid dates, version numbers
+       (``10.11.12.1234``), case numbers (``2012-123456``) and a date followed by an amount
+       (``01.01.24 1500 kr.``) are left alone.
+    3. Phone numbers: eight Danish digits written ``12 34 56 78``, ``12-34-56-78``,
+       ``12.34.56.78``, ``1234 5678``, ``123 45 678`` or ``12345678``, optionally after
+       ``+45``, ``0045`` or ``(+45)``; and international numbers ``+<country code> …`` with
+       8-15 digits in all. A number is not a phone number when it touches a letter or digit,
+       is glued to other digits by ``. , / : -`` (dates such as ``01-01-2024`` or
+       ``2024-01-01``, amounts such as ``1.234.567``, times, case numbers such as
+       ``27.12.08-P20-1-24`` or ``2024/0123``), or when it stands next to an amount word or
+       sign (``kr.``, ``kroner``, ``DKK``, ``€``, ``%``, ``mio.`` …). A bare run of eight
+       digits such as ``20240101`` is treated as a phone number unless such amount context
+       says otherwise: it cannot be told apart from a real number, and removing a date by
+       mistake costs less than leaking a phone number. Four two-digit groups with dots
+       (``10.20.30.40``) are taken for a phone number even when they are an IP address.
 
     Redaction is idempotent and the tokens are never redacted again. All patterns run in
     linear time, so long inputs are safe.
     """
+    view = text_view(text)
+    current, origin = view.text, view.origin
+    cuts: list[tuple[int, int, str]] = []  # spans of the original text and their tokens
     removed: dict[RedactionKind, int] = {}
-    if "@" in text:
-        text, removed[RedactionKind.EMAIL] = _redact_emails(text)
-    if any(char in "0123456789" for char in text):
-        text, removed[RedactionKind.CPR] = _replace(
-            _CPR_RE, TOKENS[RedactionKind.CPR], text, _is_cpr
-        )
-        text, removed[RedactionKind.PHONE] = _replace(
-            _PHONE_RE, TOKENS[RedactionKind.PHONE], text, _is_phone
-        )
+    for kind, find in _PASSES:
+        spans = find(current)
+        if not spans:
+            continue
+        removed[kind] = len(spans)
+        token = TOKENS[kind]
+        if origin is not None:
+            # No pattern matches a token's letters, so both ends come from the original text.
+            cuts += ((origin[start], origin[end - 1] + 1, token) for start, end in spans)
+            origin = _substitute_origin(origin, spans, token)
+        current = _substitute(current, spans, token)
+    if view.origin is not None and cuts:
+        cuts.sort()
+        pieces: list[str] = []
+        done = 0
+        for start, end, token in cuts:
+            pieces += (text[done:start], token)
+            done = end
+        pieces.append(text[done:])
+        current = "".join(pieces)
+    elif view.origin is not None:
+        current = text
     counts = {kind: removed[kind] for kind in RedactionKind if removed.get(kind)}
-    return Redaction(text=text, removed=MappingProxyType(counts))
+    return Redaction(text=current, removed=MappingProxyType(counts))
 
 
 def redact_text(text: str) -> str:

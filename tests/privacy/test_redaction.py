@@ -38,10 +38,70 @@ def test_cpr_in_question_is_removed_and_rest_kept() -> None:
 
 @pytest.mark.parametrize(
     "cpr",
-    ["010190-1234", "0101901234", "010190 1234", "010190–1234", "010190\u00a01234"],
+    [
+        "010190-1234",
+        "0101901234",
+        "010190 1234",
+        "010190–1234",
+        "010190\u00a01234",
+        # issue 8: these reached the database, the export and the log
+        "01.01.90-1234",
+        "01.01.1990-1234",
+        "010190/1234",
+        "010190.1234",
+        "010190_1234",
+        "010190- 1234",
+        "0101-90-1234",
+        "01 01 90 1234",
+        # more ways to write a birth date before the serial number
+        "010190 - 1234",
+        "01-01-90-1234",
+        "01/01/90-1234",
+        "01.01.90 1234",
+        "01-01-1990 1234",
+        "01.01.2004-4123",
+        "010190\u20111234",  # non-breaking hyphen
+        "010190\u22121234",  # minus sign
+    ],
 )
 def test_cpr_formats(cpr: str) -> None:
     assert redact_text(f"CPR: {cpr}.") == f"CPR: {CPR}."
+
+
+@pytest.mark.parametrize(
+    "cpr",
+    [
+        "０１０１９０-１２３４",  # full-width digits
+        "０１０１９０－１２３４",  # full-width digits and hyphen
+        "٠١٠١٩٠-١٢٣٤",  # Arabic-Indic digits
+        "०१०१९०-१२३४",  # Devanagari digits
+        "𝟎𝟏𝟎𝟏𝟗𝟎𝟏𝟐𝟑𝟒",  # mathematical bold digits
+        "0\u200b1\u200b0\u200b1\u200b9\u200b0\u200b-\u200b1\u200b2\u200b3\u200b4",
+        "0101\u200c90\u200d-12\u20603\ufeff4",
+        "01\u00ad01\u00ad90\u00ad12\u00ad34",  # soft hyphens
+        "01.01.\u200b90-1234",
+        "０１.０１.９０\u200b-\u200b１２３４",
+    ],
+)
+def test_cpr_in_other_digits_or_with_invisible_characters(cpr: str) -> None:
+    result = redact(f"Mit CPR er {cpr}, må jeg det?")
+    assert result.text == f"Mit CPR er {CPR}, må jeg det?"
+    assert result.removed == {RedactionKind.CPR: 1}
+
+
+def test_the_rest_of_the_text_is_kept_as_written() -> None:
+    text = (
+        "Hej 👋🏽 fra Ærø! Familien 👨\u200d👩\u200d👧 har ½ m² og ٢٠٢٤ (år), "
+        "i\u00adnitiativ og ｆｕｌｄ ｂｒｅｄｄｅ"
+    )
+    assert redact(text) == Redaction(text=text, removed={})
+    mixed = f"{text}: ０１０１９０-１２３４ og ＫＡＲＥＮ＠ｋｏｍｍｕｎｅ．ｄｋ 👍"
+    assert redact_text(mixed) == f"{text}: {CPR} og {EMAIL} 👍"
+
+
+def test_invisible_characters_outside_a_removal_are_kept() -> None:
+    text = "a\u200bb 0101\u200b901234 \u200bc"
+    assert redact_text(text) == f"a\u200bb {CPR} \u200bc"
 
 
 def test_cpr_next_to_letters_and_punctuation() -> None:
@@ -71,6 +131,16 @@ def test_cpr_without_modulus_11_is_still_removed() -> None:
         "010190-1234-5",
         "010190-1234.5",
         "12.010190-1234",
+        "01.0190-1234",  # the date written two ways
+        "2012-123456",  # case number (20 12 12 3456 would be a date)
+        "2024-123456",
+        "10.11.12.1234",  # version number
+        "01.01.2024-1234",  # 7th digit 1 means 1924, not 2024: a date and a number
+        "01.01.2024 1234",
+        "01011990-1234",  # a four-digit year only in a written date
+        "d. 01.01.24 1500 kr.",  # a date and an amount
+        "01.01.2024-31.12.2024",
+        "01.01.24-31.12.24",
     ],
 )
 def test_not_a_cpr_number_is_left_alone(text: str) -> None:
@@ -135,6 +205,14 @@ def test_century_rule_decides_what_is_redacted() -> None:
         "+44 20 7946 0958",
         "+1 (202) 555-0123",
         "+49-30-1234567",
+        # issue 8: these reached the database, the export and the log
+        "12-34-56-78",
+        "12.34.56.78",
+        "123 45 678",
+        "+45 12-34-56-78",
+        "１２ ３４ ５６ ７８",  # full-width digits
+        "1\u200b2\u200b3\u200b4\u200b5\u200b6\u200b7\u200b8",
+        "12\u200934\u200956\u200978",  # thin spaces
     ],
 )
 def test_phone_formats(phone: str) -> None:
@@ -165,6 +243,11 @@ def test_bare_eight_digits_in_a_sentence_is_a_phone_number() -> None:
         "123456789",
         "kl. 12:30",
         "20.01.2024",
+        "12-34-56",
+        "12.34.56.78.90",
+        "123 45 678 kr.",
+        "12-34-5678",
+        "1.2.3.4",
     ],
 )
 def test_amounts_and_other_numbers_are_not_phone_numbers(text: str) -> None:
@@ -189,6 +272,19 @@ def test_phone_never_becomes_cpr_token() -> None:
         "x-y.z@sub.domain.example.com",
         "0101901234@kommune.dk",
         "ærø@æblekommune.dk",
+        # issue 8: these reached the database, the export and the log
+        "name(at)domain.dk",
+        "name [at] domain.dk",
+        "name (AT) domain.dk",
+        "name{at}domain.dk",
+        "a @ b.dk",
+        "navn@kommune",
+        "a@[10.0.0.1]",
+        "a@[IPv6:2001:db8::1]",
+        "name(at)domain(dot)dk",
+        "name [at] domain [dot] dk",
+        "ｍｅｔｔｅ＠ｋｏｍｍｕｎｅ．ｄｋ",  # full-width
+        "mette\u200b@\u200bkommune.dk",
     ],
 )
 def test_email_addresses(address: str) -> None:
@@ -204,7 +300,19 @@ def test_addresses_written_back_to_back_are_all_removed() -> None:
     assert redact(result.text).text == result.text
 
 
-@pytest.mark.parametrize("text", ["@kommune.dk", "jens@", "jens@kommune", "a @ b.dk", "@@"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@kommune.dk",
+        "jens@",
+        "@@",
+        "3 stk @ 25 kr",  # "@" with spaces needs a domain with a top-level domain
+        "jens @ kommune",
+        "jens (at) kommune",
+        "for at gøre.det",
+        "@Karen har svaret",
+    ],
+)
 def test_not_an_email(text: str) -> None:
     assert redact_text(text) == text
 
@@ -307,9 +415,35 @@ _PLAIN_WORDS = st.sampled_from(
 _PLAIN_TEXT = st.lists(_PLAIN_WORDS, max_size=5).map(" ".join)
 
 
+# Decimal digits of other scripts, and invisible characters that may sit between digits.
+_DIGIT_SCRIPTS = (
+    "0123456789",
+    "０１２３４５６７８９",  # full-width
+    "٠١٢٣٤٥٦٧٨٩",  # Arabic-Indic
+    "०१२३४५६७८९",  # Devanagari
+    "𝟎𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖𝟗",  # mathematical bold
+)
+_INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+
+
 @st.composite
-def valid_cprs(draw: st.DrawFn) -> str:
-    """A valid CPR number: a real date, a century-consistent 7th digit, 3 random digits."""
+def disguised(draw: st.DrawFn, text: str) -> str:
+    """``text`` with its digits in another script or invisible characters between them."""
+    script = draw(st.sampled_from(_DIGIT_SCRIPTS))
+    text = "".join(script[int(char)] if char in "0123456789" else char for char in text)
+    if not draw(st.booleans()):
+        return text
+    between = len(text) - 1
+    gaps = draw(
+        st.lists(st.sampled_from(("", "", *_INVISIBLE)), min_size=between, max_size=between)
+    )
+    return text[0] + "".join(gap + char for gap, char in zip(gaps, text[1:], strict=True))
+
+
+@st.composite
+def cpr_digits(draw: st.DrawFn) -> tuple[str, int]:
+    """A valid CPR number (a real date, a century-consistent 7th digit, 3 random digits) as
+    ten digits, and the full birth year."""
     birth = draw(st.dates(min_value=dt.date(1858, 1, 1), max_value=dt.date(2057, 12, 31)))
     yy = birth.year % 100
     century = birth.year - yy
@@ -324,8 +458,33 @@ def valid_cprs(draw: st.DrawFn) -> str:
     rest = draw(st.integers(0, 999))
     digits = f"{birth:%d%m}{yy:02d}{seventh}{rest:03d}"
     assert is_valid_cpr(digits)
-    separator = draw(st.sampled_from(["", "-", " ", "–"]))
-    return digits[:6] + separator + digits[6:]
+    return digits, birth.year
+
+
+# Between the birth date and the serial number.
+_SERIAL_SEPARATORS = ("", "-", " ", "–", "\u00a0", "/", ".", "_", "- ", " -", " - ", "\u2011")
+# Between day, month and year of a written birth date.
+_DATE_SEPARATORS = (".", "-", " ", "/")
+
+
+@st.composite
+def valid_cprs(draw: st.DrawFn, disguise: bool = True) -> str:
+    """A valid CPR number in one of the ways people write it, maybe disguised."""
+    digits, year = draw(cpr_digits())
+    day, month, yy, serial = digits[:2], digits[2:4], digits[4:6], digits[6:]
+    layout = draw(st.sampled_from(["compact", "date", "full year", "month-year"]))
+    third = draw(st.sampled_from(_SERIAL_SEPARATORS))
+    if layout == "compact":  # 010190-1234
+        cpr = f"{day}{month}{yy}{third}{serial}"
+    elif layout == "month-year":  # 0101-90-1234
+        cpr = f"{day}{month}-{yy}-{serial}"
+    else:  # 01.01.90-1234, 01 01 1990 1234
+        separator = draw(st.sampled_from(_DATE_SEPARATORS))
+        if separator == ".":
+            third = third.replace(".", "-")  # 01.01.90.1234 reads as a version number
+        year_text = yy if layout == "date" else str(year)
+        cpr = f"{day}{separator}{month}{separator}{year_text}{third}{serial}"
+    return draw(disguised(cpr)) if disguise else cpr
 
 
 @given(st.lists(valid_cprs(), min_size=1, max_size=4), st.data())
@@ -340,60 +499,106 @@ def test_property_valid_cprs_are_always_removed(cprs: list[str], data: st.DataOb
     assert result.removed == {RedactionKind.CPR: len(cprs)}
     assert not any(char.isdigit() for char in result.text)
     for cpr in cprs:
-        digits = "".join(char for char in cpr if char.isdigit())
-        assert digits not in result.text
         assert cpr not in result.text
     assert result.text.count(CPR) == len(cprs)
+    # the person's own words are all still there
+    assert result.text.replace(CPR, "") == "".join(parts[0::2])
+
+
+_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+           "september", "oktober", "november", "december")  # fmt: skip
 
 
 @st.composite
-def dates_and_amounts(draw: st.DrawFn) -> str:
+def ordinary_numbers(draw: st.DrawFn) -> str:
+    """Dates, amounts, case numbers, times, years, percentages and version numbers."""
     day = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
+    other = draw(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
     kroner = draw(st.integers(0, 999_999_999))
     ore = draw(st.integers(0, 99))
+    small = draw(st.integers(0, 99))
+    serial = draw(st.integers(0, 999_999))
+    build = draw(st.integers(100, 99_999))
     grouped = f"{kroner:,}".replace(",", ".")
     return draw(
         st.sampled_from(
             [
+                # dates
                 f"{day:%d-%m-%Y}",
                 f"{day:%d.%m.%Y}",
-                f"{day.day}.{day.month}.{day.year}",
-                f"{day:%Y-%m-%d}",
+                f"{day:%d.%m.%y}",
                 f"{day:%d/%m/%Y}",
+                f"{day:%Y-%m-%d}",
+                f"{day.day}.{day.month}.{day.year}",
+                f"{day.day}/{day.month}-{day.year}",
+                f"{day.day}. {_MONTHS[day.month - 1]} {day.year}",
+                f"{day:%d.%m.%Y} kl. {ore % 24:02d}.{small % 60:02d}",
+                f"{day:%d.%m.%Y}-{other:%d.%m.%Y}",
+                f"{day:%d.%m.%y}-{other:%d.%m.%y}",
+                f"{day:%Y-%m-%d} {ore % 24:02d}:{small % 60:02d}",
+                # amounts
                 f"{grouped} kr.",
                 f"{grouped},{ore:02d} kr",
+                f"{grouped}",
+                f"kr. {grouped}",
                 f"kr. {kroner}",
                 f"{kroner} kroner",
                 f"DKK {kroner}",
-                f"{kroner} %",
-                f"{ore},{ore % 10} %",
-                f"kl. {ore % 24:02d}:{ore % 60:02d}",
+                f"{grouped},-",
+                f"{kroner:,} kr".replace(",", " "),
+                f"{day:%d.%m.%y} {kroner} kr.",
+                # case numbers
+                f"{day.year}-{serial:06d}",
+                f"{day.year}/{serial % 10_000:04d}",
+                f"{small:02d}.{ore:02d}.{small % 10:02d}-{'AGKP'[ore % 4]}{ore:02d}-{small % 9}-"
+                f"{day:%y}",
+                f"{day:%y}/{serial % 100_000:05d}",
+                # times, years, percentages, version numbers
+                f"kl. {ore % 24:02d}.{small % 60:02d}",
+                f"kl. {ore % 24:02d}:{small % 60:02d}",
+                f"{ore % 24:02d}.{small % 60:02d}-{small % 24:02d}.{ore % 60:02d}",
                 f"{day.year}",
+                f"{kroner} %",
+                f"{ore},{small} %",
+                f"{small} pct.",
+                f"{small}.{ore}.{kroner % 100}",
+                f"{small % 20}.{ore}.{build}.{kroner % 10_000}",
+                f"v{small}.{ore}",
             ]
         )
     )
 
 
-@given(st.lists(st.tuples(_WORDS, dates_and_amounts()), min_size=1, max_size=5), _FILLER)
-def test_property_dates_and_amounts_are_untouched(items: list[tuple[str, str]], tail: str) -> None:
+@given(st.lists(st.tuples(_WORDS, ordinary_numbers()), min_size=1, max_size=5), _FILLER)
+def test_property_ordinary_numbers_are_untouched(items: list[tuple[str, str]], tail: str) -> None:
     text = "".join(f"{word} {item} " for word, item in items) + tail
     assert redact(text) == Redaction(text=text, removed={})
 
 
+@given(ordinary_numbers().flatmap(disguised), _WORDS)
+def test_property_ordinary_numbers_in_other_digits_are_untouched(item: str, word: str) -> None:
+    text = f"{word} {item} {word}"
+    assert redact(text) == Redaction(text=text, removed={})
+
+
 @st.composite
-def danish_phones(draw: st.DrawFn) -> str:
+def danish_phones(draw: st.DrawFn, disguise: bool = True) -> str:
     digits = f"{draw(st.integers(0, 99_999_999)):08d}"
+    pairs = [digits[i : i + 2] for i in range(0, 8, 2)]
     number = draw(
         st.sampled_from(
             [
                 digits,
                 f"{digits[:4]} {digits[4:]}",
-                " ".join(digits[i : i + 2] for i in range(0, 8, 2)),
+                " ".join(pairs),
+                "-".join(pairs),
+                ".".join(pairs),
+                f"{digits[:3]} {digits[3:5]} {digits[5:]}",
             ]
         )
     )
     prefix = draw(st.sampled_from(["", "", "+45 ", "+45", "0045 ", "(+45) ", "+45\u00a0"]))
-    return prefix + number
+    return draw(disguised(prefix + number)) if disguise else prefix + number
 
 
 @given(st.lists(st.tuples(_PLAIN_TEXT, danish_phones()), min_size=1, max_size=4), _PLAIN_TEXT)
@@ -408,13 +613,58 @@ def test_property_phone_numbers_get_the_phone_token(
     assert not any(char.isdigit() for char in result.text)
 
 
+_LOCAL = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå0123456789", min_size=1, max_size=8)
+_LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyzæøå", min_size=1, max_size=8)
+
+
+@st.composite
+def email_addresses(draw: st.DrawFn) -> str:
+    local = draw(st.lists(_LOCAL, min_size=1, max_size=3).map(".".join))
+    labels = draw(st.lists(_LABEL, min_size=1, max_size=3))
+    tld = draw(st.sampled_from(["dk", "com", "eu", "net"]))
+    domain = ".".join([*labels, tld])
+    ip = ".".join(str(draw(st.integers(0, 255))) for _ in range(4))
+    return draw(
+        st.sampled_from(
+            [
+                f"{local}@{domain}",
+                f"{local}(at){domain}",
+                f"{local} [at] {domain}",
+                f"{local} (AT) {domain}",
+                f"{local} @ {domain}",
+                f"{local}@{labels[0]}",
+                f"{local}@[{ip}]",
+                f"{local}＠{domain}",
+                f"{local}\u200b@\u200b{domain}",
+            ]
+        )
+    )
+
+
+@given(st.lists(st.tuples(_PLAIN_TEXT, email_addresses()), min_size=1, max_size=4), _PLAIN_TEXT)
+def test_property_email_addresses_get_the_email_token(
+    items: list[tuple[str, str]], tail: str
+) -> None:
+    text = "".join(f"{words} {address} " for words, address in items) + tail
+    result = redact(text)
+    assert result.removed == {RedactionKind.EMAIL: len(items)}
+    assert result.text.count(EMAIL) == len(items)
+    assert "@" not in result.text
+    assert result.text == "".join(f"{words} {EMAIL} " for words, _ in items) + tail
+
+
 # Text built from pieces that look like personal data, numbers and their surroundings.
 _PIECES = st.sampled_from(
     ["0", "1", "2", "9", "12", "45", "010190", "1234", "0101901234", "12345678", "+", "+45",
      "0045", "(", ")", "-", "–", ".", ",", "/", ":", " ", "\u00a0", "@", "a", "ø", "_", "dk",
-     ".dk", "kr", "kr.", "%", "€", "[", "]", CPR, PHONE, EMAIL, "jens@kommune.dk"]
+     ".dk", "kr", "kr.", "%", "€", "[", "]", CPR, PHONE, EMAIL, "jens@kommune.dk", "(at)",
+     "[at]", "at", "t", "０", "１", "٩", "＠", "－", *_INVISIBLE, "\u2011", "\u3000", "1990",
+     "19", "20", "01.01.", "01 01 "]
 )  # fmt: skip
-_TRICKY_TEXT = st.lists(_PIECES | valid_cprs() | danish_phones(), max_size=30).map("".join)
+_TRICKY_TEXT = st.lists(
+    _PIECES | valid_cprs() | danish_phones() | email_addresses() | ordinary_numbers(),
+    max_size=30,
+).map("".join)
 
 
 @given(_TRICKY_TEXT | st.text())
