@@ -108,6 +108,8 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "my_data_export": {"parts": 2, "link": "http://127.0.0.1:3978/exports/1?t=1.x"},
     "my_data_delete_confirm": {},
     "my_data_deleted": {"total": 12},
+    "my_data_private": {},
+    "card_not_yours": {},
     "my_data_delete_cancelled": {},
     "pilot_not_ambassador": {"action": "create"},
     "pilot_not_owner": {"title": "AI til mødereferater", "owner": "Anne Holm", "change": "pause"},
