@@ -105,7 +105,11 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
         "conversations": {"count": 1},
         "paused": False,
     },
-    "my_data_export": {"parts": 2, "link": "http://127.0.0.1:3978/exports/1?t=1.x"},
+    "my_data_export": {
+        "link": "http://127.0.0.1:3978/exports/1?t=1.x",
+        "expires_date": "03.12.2026",
+        "expires_time": "11.40",
+    },
     "my_data_delete_confirm": {},
     "my_data_deleted": {"total": 12},
     "my_data_private": {},

@@ -1,9 +1,10 @@
-"""Personal data is shown, exported and deleted only in the personal chat, and only for its person."""
+"""Personal data is shown, exported and deleted only in the personal chat, only for its person."""
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 import pytest
@@ -108,3 +109,29 @@ async def test_a_delete_card_pressed_by_someone_else_deletes_nothing(
     *_, deleted = await bot_connector.wait_for(5)
     assert "Dine data er slettet" in deleted.text
     assert await _questions(database) == 0
+
+
+async def test_the_export_card_is_a_readable_summary_and_the_json_is_only_downloaded(
+    kompas: RunningApp,  # noqa: F811
+    bot_connector: FakeBotConnector,
+) -> None:
+    assert (
+        await kompas.post_activity(fx.personal_message(bot_connector.url, QUESTION))
+    ).status == 200
+    export = fx.personal_message(bot_connector.url, "eksportér mine data")
+    assert (await kompas.post_activity(export)).status == 200
+    _, reply = await bot_connector.wait_for(2)
+
+    [card] = reply.cards
+    shown = json.dumps(card, ensure_ascii=False)
+    assert "```" not in shown and "json {" not in shown and QUESTION not in shown
+    facts = {
+        f["title"]: f["value"] for e in card["body"] if e["type"] == "FactSet" for f in e["facts"]
+    }
+    assert facts["Spørgsmål, du har stillet"] == "1"
+    assert facts["Erfaringer, du har delt"] == "0"
+    assert "Linket virker til" in shown and "Hent dine data" in shown
+    [link] = re.findall(r"\((http://[^)\s]+/exports/[^)\s]+)\)", shown)
+    async with kompas.session.get(kompas.url + link.split("127.0.0.1:3978", 1)[1]) as response:
+        assert response.status == 200
+        assert QUESTION in await response.text()
