@@ -179,9 +179,8 @@ class Database:
             return
         try:
             async with self.engine.connect() as connection:
-                busy, _, _ = (
-                    await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                ).one()
+                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.one()[0]
                 await connection.commit()
         except SQLAlchemyError as exc:
             raise as_storage_error(exc) from exc
