@@ -10,6 +10,8 @@ read). Responses are never cached and forbid scripts, frames and outside resourc
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 import logging
 import re
 from collections import OrderedDict
@@ -53,6 +55,12 @@ class PageServices(Protocol):
     texts: Texts
 
 
+def _fingerprint(payload: Any) -> str:
+    """A short hash of a stored digest's payload."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 class DigestWeb:
     """The page handler; renders one page at a time in a worker thread (matplotlib state)."""
 
@@ -90,7 +98,9 @@ class DigestWeb:
         if stored is None:
             revoked = await _revoked(store, digest_id)
             return _html(pages.error("revoked" if revoked else "missing"), 410 if revoked else 404)
-        key = (stored.id, expires.date().isoformat())
+        # The payload's fingerprint is in the key: a digest rewritten by an erasure (or a
+        # withdrawn quote) is rendered again, never served from the cache as it was.
+        key = (f"{stored.id}:{_fingerprint(stored.payload)}", expires.date().isoformat())
         body = self._cache.get(key)
         if body is None:
             try:

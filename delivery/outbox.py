@@ -45,6 +45,7 @@ from delivery.records import (
 )
 from delivery.settling import Outcome, Settlement, Settler
 from delivery.transport import Destination
+from dialogs.person_binding import bind_actions
 from storage.database import Database
 from storage.models import ConversationReferenceRow, utcnow
 from storage.models_outbox import OutboxRow
@@ -191,7 +192,11 @@ class Outbox:
             "channel": message.channel,
             "conversation_id": message.conversation_id,
             "user_id": message.user_id,
-            "payload": reply_to_json(message.reply),
+            "payload": reply_to_json(
+                message.reply
+                if message.user_id is None
+                else bind_actions(message.reply, message.user_id)
+            ),
             "state": _PENDING,
             "attempts": 0,
             "not_before": not_before,

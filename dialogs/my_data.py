@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dialogs.answer_card import format_date
 from dialogs.base import DialogDeps
-from dialogs.messages import Action, Card, Incoming, Reply, Section
+from dialogs.messages import Action, Card, Fact, Incoming, Reply, Section
 from dialogs.monthly_prompt import choice_title
 from dialogs.texts import Texts
-from experiences.export_links import export_url
-from experiences.personal_data import PersonalData, PersonalDataService, export_json
+from experiences.export_links import EXPORT_LINK_LIFETIME, export_url
+from experiences.personal_data import PersonalData, PersonalDataService
 from experiences.submission import Field
 from storage.experience_store import Experience
 
@@ -24,7 +26,6 @@ CONFIRM_DELETE_VERB = "my_data_delete_confirm"
 CANCEL_DELETE_VERB = "my_data_delete_cancel"
 
 LATEST_ITEMS = 3  # per kind in `mine data`
-EXPORT_PART_CHARS = 12_000  # a Teams message holds about 28 KB; split larger exports
 SUMMARY_CHARS = 80
 LABELS = "my_data_card"
 
@@ -93,20 +94,15 @@ def summary_context(texts: Texts, data: PersonalData) -> dict[str, Any]:
     }
 
 
-def export_parts(document: str, limit: int = EXPORT_PART_CHARS) -> list[str]:
-    """The JSON split at line ends into parts of at most about `limit` characters."""
-    parts: list[str] = []
-    current: list[str] = []
-    size = 0
-    for line in document.splitlines():
-        if current and size + len(line) + 1 > limit:
-            parts.append("\n".join(current))
-            current, size = [], 0
-        current.append(line)
-        size += len(line) + 1
-    if current:
-        parts.append("\n".join(current))
-    return parts
+def export_counts(data: PersonalData) -> dict[str, int]:
+    """How many items of each kind the export holds."""
+    return {
+        "questions": data.questions.count,
+        "open_questions": data.open_questions.count,
+        "experiences": data.experiences.count,
+        "campaign_answers": data.campaign_answers.count,
+        "conversations": data.conversations.count,
+    }
 
 
 class MyDataDialog:
@@ -135,7 +131,7 @@ class MyDataDialog:
             link = await export_url(
                 self._deps.settings, self._deps.database, user_id, self._deps.clock()
             )
-            return self._export(data, link)
+            return [self._export(data, link, self._deps.clock() + EXPORT_LINK_LIFETIME)]
         data = await self._personal_data.collect(user_id, latest=LATEST_ITEMS)
         card = Card(
             title=texts.label(LABELS, "title"),
@@ -159,25 +155,25 @@ class MyDataDialog:
         )
         return Reply(card=card)
 
-    def _export(self, data: PersonalData, link: str) -> list[Reply]:
+    def _export(self, data: PersonalData, link: str, expires: datetime) -> Reply:
+        """A readable summary (counts per kind), the download link and when it stops working;
+        the JSON itself is only behind the link."""
         texts = self._deps.texts
-        parts = export_parts(export_json(data))
-        replies: list[Reply] = []
-        for number, part in enumerate(parts, start=1):
-            title = (
-                texts.label(LABELS, "export_part")
-                if len(parts) == 1
-                else texts.label(
-                    LABELS, "export_part_of", number=str(number), total=str(len(parts))
-                )
+        local = expires.astimezone(ZoneInfo(self._deps.settings.timezone))
+        intro = texts.render(
+            "my_data_export",
+            link=link,
+            expires_date=format_date(local),
+            expires_time=local.strftime("%H.%M"),
+        )
+        facts = tuple(
+            Fact(texts.label(LABELS, f"count_{kind}"), str(count))
+            for kind, count in export_counts(data).items()
+        )
+        return Reply(
+            card=Card(
+                title=texts.label(LABELS, "export_title"),
+                sections=(Section(text=intro),),
+                facts=facts,
             )
-            sections = [Section(text=f"```json\n{part}\n```", title=title, collapsed=True)]
-            if number == 1:
-                intro = texts.render("my_data_export", parts=len(parts), link=link)
-                sections.insert(0, Section(text=intro))
-            replies.append(
-                Reply(
-                    card=Card(title=texts.label(LABELS, "export_title"), sections=tuple(sections))
-                )
-            )
-        return replies
+        )

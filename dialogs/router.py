@@ -16,6 +16,7 @@ from dialogs.feedback import FeedbackDialog
 from dialogs.forwarding import Forwarder, is_foreign
 from dialogs.help import HelpDialog
 from dialogs.messages import Incoming, IncomingKind, Reply
+from dialogs.person_binding import PERSON_BOUND_VERBS, bind_replies, is_person_bound, refusal
 from dialogs.show_topic import ShowTopicDialog
 from dialogs.small_talk import SmallTalkDialog
 from dialogs.turn_input import has_unstorable_integer, sanitised
@@ -141,11 +142,42 @@ class Router:
         if incoming.value is not None and has_unstorable_integer(incoming.value):
             logger.warning("card value with an out-of-range number (%s)", incoming.person.channel)
             return [Reply(text=self._texts.render("card_value_invalid"))]
+        refused = await self._check_person(incoming)
+        if refused is not None:
+            return [refused]
         replies = await self._dispatch(incoming)
         foreign = [reply for reply in replies if is_foreign(reply, incoming)]
         if foreign:
             await self._forwarder.forward(incoming, foreign)
-        return [reply for reply in replies if not is_foreign(reply, incoming)]
+        return await self._bind(
+            [reply for reply in replies if not is_foreign(reply, incoming)], incoming
+        )
+
+    async def _check_person(self, incoming: Incoming) -> Reply | None:
+        """A refusal when personal data is asked for outside the personal chat, or a
+        person-bound card button is pressed by someone else than its person."""
+        user_id = (
+            await self._store.remember_person(incoming.person)
+            if is_person_bound(incoming)
+            else None
+        )
+        reason = refusal(incoming, self.dialog_name(incoming), user_id)
+        if reason is None:
+            return None
+        logger.warning(
+            "refused %s in a %s conversation: %s", incoming.kind, incoming.conversation_type, reason
+        )
+        return Reply(text=self._texts.render(reason))
+
+    async def _bind(self, replies: list[Reply], incoming: Incoming) -> list[Reply]:
+        """Bind the person-bound buttons of the replies to the person who gets them."""
+        bound = any(
+            reply.card is not None and any(a.verb in PERSON_BOUND_VERBS for a in reply.card.actions)
+            for reply in replies
+        )
+        if not bound:
+            return replies
+        return bind_replies(replies, await self._store.remember_person(incoming.person))
 
     async def _dispatch(self, incoming: Incoming) -> list[Reply]:
         name = self.dialog_name(incoming)

@@ -12,7 +12,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from digests.scrub import ErasedPerson, scrub_payload, scrub_tables
 from digests.serial import digest_from_json
 from insights.digest import Digest
 from storage.database import Database
@@ -82,6 +84,34 @@ def _stored(row: Any) -> StoredDigest:
     return StoredDigest(
         row.id, row.unit_id, row.month, Audience(row.audience), row.payload, row.created_at
     )
+
+
+async def scrub_erased(connection: AsyncConnection, person: ErasedPerson) -> int:
+    """In the caller's transaction: remove an erased person's quotes, knowledge gaps and
+    name from every stored digest (so the pages behind valid links no longer show them),
+    and unlink their pseudonym in the stored month tables. Returns how many rows changed."""
+    changed = 0
+    for digest_id, payload in (
+        await connection.execute(select(DigestRow.id, DigestRow.payload))
+    ).all():
+        scrubbed = scrub_payload(payload, person)
+        if scrubbed != payload:
+            digest_from_json(scrubbed)  # still a readable digest, or the erasure fails whole
+            await connection.execute(
+                update(DigestRow).where(DigestRow.id == digest_id).values(payload=scrubbed)
+            )
+            changed += 1
+    tables = DigestMonthTablesRow
+    for month, payload in (await connection.execute(select(tables.month, tables.payload))).all():
+        scrubbed = scrub_tables(payload, person)
+        if scrubbed != payload:
+            await connection.execute(
+                update(tables).where(tables.month == month).values(payload=scrubbed)
+            )
+            changed += 1
+    if changed:
+        logger.info("erasure: %d stored digest(s) or month table(s) rewritten", changed)
+    return changed
 
 
 class DigestStore:

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
+from digests.scrub import ErasedPerson, scrub_payload
+from digests.sources import match_users
+from digests.store import scrub_erased
 from storage.database import Database
 from storage.experience_store import EXPERIENCE_COLUMNS, Experience, experience_from_row
-from storage.models import ConversationReferenceRow, OpenQuestionRow, QuestionRow, UserRow
+from storage.models import (
+    ConversationReferenceRow,
+    OpenQuestionRow,
+    QuestionRow,
+    UserRow,
+    utcnow,
+)
 from storage.models_experiences import (
     CampaignRecipientRow,
     CampaignRow,
@@ -26,10 +37,13 @@ from storage.models_pilots import (
     PilotParticipantRow,
     PilotReflectionRow,
 )
+from storage.models_turns import HandledKeyRow
+from storage.organisation_store import OrganisationStore
 
 logger = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "kompas-personal-data/1"
+ERASED_CHANNEL = "erased"  # the channel of a deleted person's tombstone users row
 
 T = TypeVar("T")
 
@@ -128,6 +142,7 @@ class DeletedData:
     pilot_notes: int = 0
     pilot_participations: int = 0
     queued_messages: int = 0
+    handled_cards: int = 0
 
     @property
     def total(self) -> int:
@@ -250,10 +265,16 @@ class PersonalDataService:
         )
 
     async def delete(self, user_id: int) -> DeletedData:
-        """Delete everything about the person, for good; their name is blanked too.
+        """Delete everything about the person, for good, and their words in stored digests.
 
-        The users row itself stays (other people's pilots may point at it), without name.
+        Their quotes and knowledge gaps leave every stored digest (and so the pages behind
+        valid links), queued messages that quote them are cleaned, their pseudonym in the
+        stored month tables is unlinked. The users row stays as an empty tombstone (a random
+        id, no name, no Teams/AAD id, both times set to now) so its number is never reused
+        and pilots the person created stay for those who took part. On SQLite the WAL is
+        checkpointed afterwards so no deleted text is left in the -wal file.
         """
+        erased = await self._erased_person(user_id)
 
         async def remove(table: Any, column: str = "user_id") -> int:
             statement = delete(table).where(getattr(table, column) == user_id)
@@ -271,11 +292,65 @@ class PersonalDataService:
                 pilot_notes=await remove(PilotNoteRow, "author_id"),
                 pilot_participations=await remove(PilotParticipantRow),
                 queued_messages=await remove(OutboxRow),
+                handled_cards=await remove(HandledKeyRow),
             )
+            await scrub_erased(connection, erased)
+            await _scrub_outbox(connection, erased)
+            now = utcnow()
             await connection.execute(
                 update(UserRow)
                 .where(UserRow.id == user_id)
-                .values(display_name="", aad_object_id=None, tenant_id=None)
+                .values(
+                    channel=ERASED_CHANNEL,
+                    channel_user_id=f"{ERASED_CHANNEL}:{secrets.token_hex(16)}",
+                    display_name="",
+                    aad_object_id=None,
+                    tenant_id=None,
+                    created_at=now,
+                    last_seen_at=now,
+                )
             )
+        await self._database.checkpoint()
         logger.info("deleted the data of user %d: %d rows", user_id, deleted.total)
         return deleted
+
+    async def _erased_person(self, user_id: int) -> ErasedPerson:
+        """The person's names (Teams and organisation tree), stored texts and tree key."""
+        texts: list[str | None] = []
+        async with self._database.transaction() as connection:
+            user = (await connection.execute(select(UserRow).where(UserRow.id == user_id))).one()
+            for table, column, columns in _TEXT_COLUMNS:
+                query = select(*(getattr(table, c) for c in columns)).where(
+                    getattr(table, column) == user_id
+                )
+                for row in (await connection.execute(query)).all():
+                    texts.extend(row)
+        tree = await OrganisationStore(self._database).load_tree()
+        person = match_users(tree, [user]).get(user_id)
+        names = [user.display_name] + ([person.name] if person is not None else [])
+        return ErasedPerson.of(names, texts, person.id if person is not None else None)
+
+
+# Where a person's own words are stored: (table, owner column, text columns).
+_TEXT_COLUMNS: tuple[tuple[Any, str, tuple[str, ...]], ...] = (
+    (QuestionRow, "user_id", ("text",)),
+    (OpenQuestionRow, "user_id", ("text",)),
+    (ExperienceRow, "user_id", ("used_for", "hard_text")),
+    (PilotCheckinRow, "user_id", ("worked", "hard")),
+    (PilotReflectionRow, "user_id", ("worked", "easier", "harder", "micro_success")),
+    (PilotNoteRow, "author_id", ("text",)),
+)
+
+
+async def _scrub_outbox(connection: AsyncConnection, person: ErasedPerson) -> int:
+    """Queued messages to others (e.g. a digest card) that carry the person's words or name."""
+    changed = 0
+    rows = (await connection.execute(select(OutboxRow.id, OutboxRow.payload))).all()
+    for row_id, payload in rows:
+        scrubbed = scrub_payload(payload, person)
+        if scrubbed != payload:
+            await connection.execute(
+                update(OutboxRow).where(OutboxRow.id == row_id).values(payload=scrubbed)
+            )
+            changed += 1
+    return changed

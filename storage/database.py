@@ -112,6 +112,8 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: ConnectionPoolE
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Deleted rows are overwritten with zeros, not left in free pages or the WAL.
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()
 
@@ -169,6 +171,21 @@ class Database:
                 yield connection
         except SQLAlchemyError as exc:
             raise as_storage_error(exc) from exc
+
+    async def checkpoint(self) -> None:
+        """SQLite: copy the WAL into the database file and truncate it to zero bytes, so
+        rows just deleted leave no copy in `-wal`. PostgreSQL: nothing (autovacuum)."""
+        if self.is_postgresql:
+            return
+        try:
+            async with self.engine.connect() as connection:
+                result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = result.one()[0]
+                await connection.commit()
+        except SQLAlchemyError as exc:
+            raise as_storage_error(exc) from exc
+        if busy:
+            logger.warning("WAL checkpoint could not finish: another connection is reading")
 
     async def _select_one(self) -> None:
         async with asyncio.timeout(PING_TIMEOUT_SECONDS), self.engine.connect() as connection:

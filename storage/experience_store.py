@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import RowMapping, and_, case, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from digests.scrub import ErasedPerson
+from digests.store import scrub_erased
 from experiences.choices import AnswerKind, Consent
 from storage.database import Database
 from storage.models import ConversationReferenceRow, UserRow
@@ -163,6 +165,14 @@ def _personal_chats() -> Any:
 
 
 EXPERIENCE_COLUMNS = (*ExperienceRow.__table__.columns, CampaignRow.month)
+
+
+def _quote_withdrawn(before: Any, experience: NewExperience) -> bool:
+    """True when an earlier answer could be quoted and its quote is no longer allowed as it was
+    (consent lowered to counts only, to no name, or the text changed)."""
+    if before.consent == Consent.AGGREGATE_ONLY.value or not (before.used_for or "").strip():
+        return False
+    return experience.consent != before.consent or experience.used_for != before.used_for
 
 
 class ExperienceStore:
@@ -330,10 +340,18 @@ class ExperienceStore:
             )
             updated = False
             if campaign_id is not None:
-                earlier = select(ExperienceRow.id).where(
-                    ExperienceRow.campaign_id == campaign_id, ExperienceRow.user_id == user_id
-                )
-                updated = (await connection.execute(earlier)).first() is not None
+                before = (
+                    await connection.execute(
+                        select(ExperienceRow.used_for, ExperienceRow.consent).where(
+                            ExperienceRow.campaign_id == campaign_id,
+                            ExperienceRow.user_id == user_id,
+                        )
+                    )
+                ).first()
+                updated = before is not None
+                if before is not None and _quote_withdrawn(before, experience):
+                    # The earlier text may be quoted in stored digests: it leaves them now.
+                    await scrub_erased(connection, ErasedPerson.of((), (before.used_for,), None))
                 statement = statement.on_conflict_do_update(
                     index_elements=[ExperienceRow.campaign_id, ExperienceRow.user_id],
                     set_=fields,

@@ -95,7 +95,7 @@ async def test_anyone_can_ask_for_the_card_any_time(router: Router, command: str
     [send] = card.actions
     card_id = send.data["card"]
     assert [(send.title, send.verb, send.data) for send in card.actions] == [
-        ("Send", SUBMIT_VERB, {"card": card_id})
+        ("Send", SUBMIT_VERB, {"card": card_id, "for_user": send.data["for_user"]})
     ]
     ids = [card_input.id for card_input in card.inputs]
     assert ids[:2] == [f"used_for_{card_id}", f"task_type_{card_id}"]

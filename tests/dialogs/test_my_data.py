@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from dialogs.answer_card import ASK_AMBASSADOR_VERB
 from dialogs.messages import Card, Incoming, IncomingKind, Person, Reply
-from dialogs.my_data import CONFIRM_DELETE_VERB, export_parts
+from dialogs.my_data import CONFIRM_DELETE_VERB
 from dialogs.router import Router
-from experiences.personal_data import PersonalDataService
+from experiences.personal_data import PersonalDataService, export_json
 from storage.database import Database
 from storage.experience_store import ExperienceStore
 from storage.models import ConversationReferenceRow, OpenQuestionRow, QuestionRow, utcnow
@@ -81,14 +81,14 @@ async def _rows_of(database: Database, store: Store, person: Person) -> dict[str
     return counts
 
 
-def _export(replies: list[Reply]) -> dict[str, Any]:
-    parts = []
-    for reply in replies:
-        assert reply.card is not None
-        section = reply.card.sections[-1]
-        assert section.collapsed
-        parts.append(section.text.removeprefix("```json\n").removesuffix("\n```"))
-    return dict(json.loads("\n".join(parts)))
+async def _export(replies: list[Reply], database: Database, store: Store) -> dict[str, Any]:
+    """The export card is a readable summary with the link; the JSON is only the download's."""
+    [reply] = replies
+    assert reply.card is not None
+    shown = json.dumps([reply.card.sections, reply.card.facts], default=str, ensure_ascii=False)
+    assert "```" not in shown and "/exports/" in shown
+    user_id = await store.remember_person(MEDARBEJDER)
+    return dict(json.loads(export_json(await PersonalDataService(database).collect(user_id))))
 
 
 async def test_mine_data_shows_counts_and_the_latest_items(
@@ -112,12 +112,12 @@ async def test_mine_data_shows_counts_and_the_latest_items(
 
 @pytest.mark.parametrize("command", ["eksportér mine data", "Eksporter mine data"])
 async def test_the_export_is_json_with_my_data_and_nobody_elses(
-    router: Router, two_people: None, command: str
+    router: Router, two_people: None, command: str, database: Database, store: Store
 ) -> None:
     replies = await router.handle(message(command))
 
     assert "JSON" in replies[0].card.sections[0].text  # type: ignore[union-attr]
-    exported = _export(replies)
+    exported = await _export(replies, database, store)
     assert (exported["channel"], exported["channel_user_id"]) == ("teams", "29:mette")
     assert exported["questions"]["count"] == 2
     assert exported["open_questions"]["count"] == 1
@@ -127,15 +127,6 @@ async def test_the_export_is_json_with_my_data_and_nobody_elses(
     assert exported["paused_since"] is not None
     assert "jonas" not in json.dumps(exported).lower()
     assert "010190" not in json.dumps(exported)
-
-
-def test_a_large_export_is_split_at_line_ends() -> None:
-    document = json.dumps({"items": [f"spørgsmål {n}" for n in range(2000)]}, indent=2)
-
-    parts = export_parts(document, limit=5000)
-
-    assert len(parts) > 1 and all(len(part) <= 5000 for part in parts)
-    assert json.loads("\n".join(parts)) == json.loads(document)
 
 
 async def test_delete_asks_first_and_no_keeps_everything(
@@ -175,13 +166,13 @@ async def test_delete_is_final_and_leaves_other_people_alone(
 
 
 async def test_after_deleting_the_export_holds_only_the_conversation_in_use(
-    router: Router, two_people: None
+    router: Router, two_people: None, database: Database, store: Store
 ) -> None:
     card = (await router.handle(message("slet mine data")))[0].card
     assert card is not None
     await router.handle(press(card.actions[0]))
 
-    exported = _export(await router.handle(message("eksportér mine data")))
+    exported = await _export(await router.handle(message("eksportér mine data")), database, store)
 
     for part in ("questions", "open_questions", "experiences", "campaign_answers"):
         assert exported[part] == {"count": 0, "items": []}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -72,9 +73,15 @@ async def test_only_participants_can_answer(world: World) -> None:
 
     outsider = await world.press(KARIN, card, "Send svar", rating="1", worked="Jeg var her ikke")
     ambassador = await world.press(ANNE, card, "Send svar", rating="5")
+    # Mette's card is bound to her (issue 8.2); without the binding the pilot still checks.
+    unbound = replace(
+        card, actions=tuple(replace(a, data={**a.data, "for_user": None}) for a in card.actions)
+    )
+    unbound_outsider = await world.press(KARIN, unbound, "Send svar", rating="1")
 
     for replies in (outsider, ambassador):
-        assert "hører til en pilot, du ikke deltager i" in replies[0].text
+        assert "hører til en anden person" in replies[0].text
+    assert "hører til en pilot, du ikke deltager i" in unbound_outsider[0].text
     assert all(r.answered_at is None for r in await world.pilots.checkins(pilot.id))
 
 

@@ -163,7 +163,9 @@ async def test_answers_from_the_card_count_and_only_the_silent_get_one_reminder_
     shared = await router.handle(
         _answer(METTE, card, used_for="Referat af teammøde", task_type="moedereferater", gain="tid")
     )
-    nothing = await router.handle(_answer(JONAS, card, button=1))
+    jonas_prompt = await outbox.find(campaign_key("2026-04", ids[JONAS]))
+    assert jonas_prompt is not None
+    nothing = await router.handle(_answer(JONAS, jonas_prompt.reply().card, button=1))
     assert "Tak" in shared[-1].text
     assert "tæller også" in nothing[-1].text
 
