@@ -199,13 +199,6 @@ async def test_a_full_life_then_delete_leaves_nothing_of_the_person(
     logged = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.INFO)
     for needle in (KAREN["id"], KAREN["aadObjectId"], KAREN["name"]):
         assert needle not in logged, needle
-    # Question text at INFO from dialogs.ask is issue 8.9 (moved to DEBUG on the "redaction"
-    # branch); once merged, drop this exception and search every record for every needle.
-    logged = "\n".join(
-        r.getMessage()
-        for r in caplog.records
-        if r.levelno >= logging.INFO and r.name != "dialogs.ask"
-    )
     for needle in needles():
         assert needle not in logged, needle
 
