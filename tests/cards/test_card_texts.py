@@ -49,8 +49,10 @@ async def test_in_the_renderer_nothing_to_share_posts_no_typed_text(
     seen = await render({"monthly prompt": card}, tmp_path)
 
     submits = seen["monthly prompt"]["submits"]
-    assert submits["Intet at dele denne måned"] == ["campaign", "verb"]
-    assert {"used_for", "hard_text"} <= set(submits["Send"])
+    nothing = set(submits["Intet at dele denne måned"])
+    assert {"campaign", "verb"} <= nothing
+    assert not [key for key in nothing if key.startswith(("used_for", "hard_text"))]
+    assert any(key.startswith(("used_for", "hard_text")) for key in submits["Send"])
 
 
 async def test_the_card_after_thumbs_down_has_a_title(
