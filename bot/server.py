@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import resource
 import signal
@@ -12,7 +11,7 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.connections import ConnectionGuard
-from bot.settings import ServerSettings, Settings
+from bot.settings import ServerSettings, Settings, is_loopback
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +26,6 @@ LINGERING_SECONDS = 5.0  # reading (and discarding) a body nobody asked for, bef
 
 class UnsafeServeError(ValueError):
     """Serving with these options would expose an unauthenticated bot."""
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and 127.0.0.0/8 / ::1."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_serve_options(settings: Settings, host: str, dev: bool) -> None:
