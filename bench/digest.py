@@ -15,12 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import PROJECT_ROOT, Settings
-from dialogs.texts import Texts
+from bot.settings import PROJECT_ROOT
 from digests.card import digest_card
 from digests.page import DigestPages
 from digests.serial import digest_from_json, digest_to_json, tables_from_json, tables_to_json
 from digests.sources import CATEGORY_KEYS, DigestRecords, within
+from ground.texts import Texts
 from insights.aggregate import DigestBuilder, previous_months
 from insights.anonymity import AnonymityRules
 from insights.index import InsightsIndex
@@ -200,7 +200,7 @@ def main() -> None:
         f"{len(data.answers)} experiences, {len(data.pilots)} pilot-months in "
         f"{time.perf_counter() - started:.1f} s"
     )
-    texts = Texts(PROJECT_ROOT / "content" / "templates", Settings())
+    texts = Texts(PROJECT_ROOT / "content" / "templates")
     pages = DigestPages(PROJECT_ROOT / "content" / "templates", texts)
     rules = AnonymityRules()
     month = data.months[-1]

@@ -13,8 +13,8 @@ from bot.cli_render import input_prompt, parse_input_answer, render_reply
 from bot.services import Services, open_services
 from bot.settings import Settings
 from delivery.outbox import Outbox
-from dialogs.base import utc_now
-from dialogs.messages import (
+from ground.clock import utc_now
+from ground.messages import (
     Action,
     CardInput,
     ConversationType,

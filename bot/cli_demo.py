@@ -51,9 +51,9 @@ def run_seed(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
     from bot.cli_digest import digest_links
-    from dialogs.texts import Texts
     from digests.demo import DemoSeeder, cli_name
     from digests.job import MonthlyDigest
+    from ground.texts import Texts
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, settings.database_url)
@@ -66,7 +66,7 @@ async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
         today = datetime.now(ZoneInfo(settings.timezone)).date()
         summary = await seeder.seed(org_file, today)
         month = summary.months[-1]
-        texts = Texts(settings.content_dir / "templates", settings)
+        texts = Texts(settings.content_dir / "templates")
         job = MonthlyDigest(database, texts, settings)
         await job.run_monthly_digest(month)
         tree = await job.service.organisation.load_tree()

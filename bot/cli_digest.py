@@ -106,12 +106,12 @@ class _Opened:
 
 
 async def _open(settings: Settings) -> _Opened:
-    from dialogs.texts import Texts
+    from ground.texts import Texts
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, settings.database_url)
     database = await Database.connect(settings.database_url)
-    return _Opened(database, Texts(settings.content_dir / "templates", settings))
+    return _Opened(database, Texts(settings.content_dir / "templates"))
 
 
 def _today(settings: Settings) -> date:

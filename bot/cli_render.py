@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from dialogs.messages import Action, CardInput, ChoiceInput, Reply
+from ground.messages import Action, CardInput, ChoiceInput, Reply
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")

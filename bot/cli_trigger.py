@@ -27,11 +27,11 @@ TriggerJob = Callable[[Database, Settings, date], Awaitable[str]]
 
 def _campaign_service(database: Database, settings: Settings) -> CampaignService:
     from delivery.outbox import Outbox
-    from dialogs.texts import Texts
     from experiences.campaign import CampaignService
+    from ground.texts import Texts
     from storage.experience_store import ExperienceStore
 
-    texts = Texts(settings.content_dir / "templates", settings)
+    texts = Texts(settings.content_dir / "templates")
     return CampaignService(ExperienceStore(database), Outbox(database), texts, settings)
 
 

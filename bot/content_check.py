@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from bot.settings import Settings
-from dialogs.texts import Texts, TextsError
-from knowledge.api import ContentProblem
+from dialogs.template_samples import SAMPLE_CONTEXTS
+from ground.content import ContentProblem
+from ground.texts import Texts, TextsError
 from knowledge.validation import check_content
 
 
@@ -15,7 +16,7 @@ def run_content_check(settings: Settings, out: TextIO) -> int:
     problems: list[ContentProblem] = list(check_content(settings.content_dir, settings.contacts))
     templates_dir = settings.content_dir / "templates"
     try:
-        problems.extend(Texts(templates_dir, settings).check())
+        problems.extend(Texts(templates_dir).check(SAMPLE_CONTEXTS))
     except TextsError as error:
         problems.append(ContentProblem(templates_dir / "strings.yml", 0, str(error)))
     errors = [problem for problem in problems if problem.severity == "error"]

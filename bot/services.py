@@ -9,7 +9,7 @@ from bot.settings import Settings
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
-from dialogs.texts import Texts
+from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.database import Database
 from storage.store import Store
@@ -42,7 +42,7 @@ async def open_services(settings: Settings) -> Services:
     database = await Database.connect(settings.database_url)
     store = Store(database)
     knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    texts = Texts(settings.content_dir / "templates", settings)
+    texts = Texts(settings.content_dir / "templates")
     deps = DialogDeps(
         database=database, store=store, knowledge=knowledge, texts=texts, settings=settings
     )

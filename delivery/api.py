@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from dialogs.messages import Reply
+from ground.messages import Reply
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,9 @@ from delivery.records import (
 from delivery.settling import Outcome, Settlement, Settler
 from delivery.transport import Destination
 from dialogs.person_binding import bind_actions
+from ground.clock import utc_now
 from storage.database import Database
-from storage.models import ConversationReferenceRow, utcnow
+from storage.models import ConversationReferenceRow
 from storage.models_outbox import OutboxRow
 
 __all__ = [
@@ -127,7 +128,7 @@ class Outbox:
         database: Database,
         *,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         if lease_seconds <= 0:
             raise ValueError("lease_seconds must be above 0")

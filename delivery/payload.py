@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from dialogs.messages import (
+from ground.messages import (
     Action,
     Card,
     CardInput,

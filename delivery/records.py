@@ -10,7 +10,7 @@ from typing import Any
 
 from delivery.payload import reply_from_json
 from delivery.transport import Destination
-from dialogs.messages import Reply
+from ground.messages import Reply
 
 
 class OutboxState(StrEnum):

@@ -34,7 +34,7 @@ from delivery.limits import DeliveryLimits
 from delivery.outbox import ClaimedMessage, Outbox
 from delivery.payload import PayloadError
 from delivery.transport import Destination, OutcomeKind, SendOutcome, Transport
-from dialogs.messages import Reply
+from ground.messages import Reply
 from storage.database import StorageError
 from storage.store import Store
 

@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from dialogs.messages import Reply
+from ground.messages import Reply
 
 
 @dataclass(frozen=True)

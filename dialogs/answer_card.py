@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from dialogs.messages import Action, Card, Fact, Reply, Section
-from dialogs.texts import Texts
+from ground.clock import format_date
+from ground.messages import Action, Card, Fact, Reply, Section
+from ground.texts import Texts
 from knowledge.api import Topic
 
 FEEDBACK_VERB = "feedback"
 ASK_AMBASSADOR_VERB = "ask_ambassador"
 SHOW_TOPIC_VERB = "show_topic"
-
-
-def format_date(value: object) -> str:
-    """A date the Danish way: 15.10.2026."""
-    strftime = getattr(value, "strftime", None)
-    return strftime("%d.%m.%Y") if strftime else str(value)
 
 
 def answer_reply(topic: Topic, question_id: int, texts: Texts) -> Reply:

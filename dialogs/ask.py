@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, SHOW_TOPIC_VERB, answer_reply
 from dialogs.base import DialogDeps
-from dialogs.messages import Action, Card, Incoming, Reply, Section
+from ground.messages import Action, Card, Incoming, Reply, Section
 from privacy.redaction import RedactionKind, redact
 
 logger = logging.getLogger(__name__)

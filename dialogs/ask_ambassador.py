@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from dialogs.answer_card import format_date
 from dialogs.base import DialogDeps
-from dialogs.messages import Card, Fact, Incoming, Reply, Section
+from ground.clock import format_date
+from ground.messages import Card, Fact, Incoming, Reply, Section
 
 logger = logging.getLogger(__name__)
 

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
 from bot.settings import Settings
-from dialogs.messages import Incoming, Reply
-from dialogs.texts import Texts
+from ground.clock import utc_now
+from ground.messages import Incoming, Reply
+from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.database import Database
 from storage.store import Store
-
-
-def utc_now() -> datetime:
-    """The current time, timezone-aware (UTC)."""
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from dialogs.base import DialogDeps
-from dialogs.messages import ConversationType, Incoming, Reply
 from digests.card import digest_card
 from digests.links import link_signer
 from digests.service import DigestService
+from ground.messages import ConversationType, Incoming, Reply
 from organisation.model import OrgPerson, OrgTree
 from organisation.roles import Roles
 from storage.database import NotFoundError, StorageError

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dialogs.messages import Card, Fact, Section
 from dialogs.monthly_prompt import choice_title
-from dialogs.texts import Texts
 from experiences.submission import Field
+from ground.messages import Card, Fact, Section
+from ground.texts import Texts
 from storage.experience_store import NewExperience
 
 LABELS = "experience_summary"

@@ -6,7 +6,7 @@ import logging
 
 from dialogs.answer_card import ASK_AMBASSADOR_VERB
 from dialogs.base import DialogDeps
-from dialogs.messages import Action, Card, Incoming, Reply, Section
+from ground.messages import Action, Card, Incoming, Reply, Section
 
 logger = logging.getLogger(__name__)
 

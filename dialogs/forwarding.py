@@ -11,7 +11,7 @@ from typing import Any
 
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
-from dialogs.messages import ConversationType, Incoming, Reply
+from ground.messages import ConversationType, Incoming, Reply
 from storage.store import Store
 
 logger = logging.getLogger(__name__)

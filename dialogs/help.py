@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dialogs.base import DialogDeps
-from dialogs.messages import Card, Incoming, Reply, Section
 from dialogs.roles import roles_of
+from ground.messages import Card, Incoming, Reply, Section
 
 
 class HelpDialog:

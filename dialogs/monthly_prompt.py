@@ -8,10 +8,10 @@ from enum import StrEnum
 
 from dialogs.base import DialogDeps
 from dialogs.card_ids import CARD_ID_KEY, input_id, new_card_id
-from dialogs.messages import Action, Card, Choice, ChoiceInput, Incoming, Reply, Section, TextInput
-from dialogs.texts import Texts
 from experiences.choices import Barrier, Consent, Gain, TaskType
 from experiences.submission import CAMPAIGN_KEY, MAX_TEXT_CHARS, Field
+from ground.messages import Action, Card, Choice, ChoiceInput, Incoming, Reply, Section, TextInput
+from ground.texts import Texts
 
 logger = logging.getLogger(__name__)
 

@@ -8,14 +8,14 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dialogs.answer_card import format_date
 from dialogs.base import DialogDeps
-from dialogs.messages import Action, Card, Fact, Incoming, Reply, Section
 from dialogs.monthly_prompt import choice_title
-from dialogs.texts import Texts
 from experiences.export_links import EXPORT_LINK_LIFETIME, export_url
 from experiences.personal_data import PersonalData, PersonalDataService
 from experiences.submission import Field
+from ground.clock import format_date
+from ground.messages import Action, Card, Fact, Incoming, Reply, Section
+from ground.texts import Texts
 from storage.experience_store import Experience
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Reply
+from ground.messages import ConversationType, Incoming, IncomingKind, Reply
 
 # The card-data key naming the users.id a card was issued for.
 BOUND_TO = "for_user"

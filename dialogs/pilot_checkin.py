@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from dialogs.base import DialogDeps
-from dialogs.messages import Incoming, Reply
 from dialogs.pilot_common import PilotServices, form_problem, with_redaction_notice
+from ground.messages import Incoming, Reply
 from pilots.forms import MAX_ROW_ID, FormError, Redactor, parse_checkin, pilot_id_of
 from storage.pilot_records import AnswerOutcome
 

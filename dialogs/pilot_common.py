@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from dialogs.ask import redaction_notice
 from dialogs.base import DialogDeps
-from dialogs.messages import Person, Reply
 from dialogs.roles import roles_of
+from ground.messages import Person, Reply
 from pilots.checkins import PilotCheckins
 from pilots.forms import FormError, Redactor
 from pilots.manage import PilotSteering

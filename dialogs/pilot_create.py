@@ -5,9 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from dialogs.answer_card import format_date
 from dialogs.base import DialogDeps
-from dialogs.messages import (
+from dialogs.pilot_common import (
+    PilotServices,
+    form_problem,
+    is_ambassador,
+    local_today,
+    not_ambassador,
+    with_redaction_notice,
+)
+from ground.clock import format_date
+from ground.messages import (
     Action,
     Card,
     Choice,
@@ -17,14 +25,6 @@ from dialogs.messages import (
     Reply,
     Section,
     TextInput,
-)
-from dialogs.pilot_common import (
-    PilotServices,
-    form_problem,
-    is_ambassador,
-    local_today,
-    not_ambassador,
-    with_redaction_notice,
 )
 from pilots.cards import CARD_ID_KEY, CREATE_VERB, card_id_of, new_card_id
 from pilots.forms import (

@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 
-from dialogs.answer_card import format_date
 from dialogs.base import DialogDeps
-from dialogs.messages import Incoming, Reply
 from dialogs.pilot_common import (
     PilotServices,
     form_problem,
@@ -16,6 +14,8 @@ from dialogs.pilot_common import (
 )
 from dialogs.pilot_status import status_card
 from dialogs.roles import roles_of
+from ground.clock import format_date
+from ground.messages import Incoming, Reply
 from pilots.forms import FormError, pilot_id_of
 from pilots.manage import PilotChange, PilotChangeError, PilotChangeProblem, may_steer
 from pilots.overview import next_checkin, pilot_overview

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 
 from dialogs.base import DialogDeps
-from dialogs.messages import (
+from dialogs.pilot_common import (
+    PilotServices,
+    form_problem,
+    is_ambassador,
+    not_ambassador,
+    with_redaction_notice,
+)
+from ground.messages import (
     Action,
     Card,
     Choice,
@@ -15,13 +22,6 @@ from dialogs.messages import (
     Reply,
     Section,
     TextInput,
-)
-from dialogs.pilot_common import (
-    PilotServices,
-    form_problem,
-    is_ambassador,
-    not_ambassador,
-    with_redaction_notice,
 )
 from pilots.cards import CARD_ID_KEY, NOTE_VERB, card_id_of, new_card_id
 from pilots.forms import MAX_NOTE, FormError, Redactor, parse_note, pilot_id_of

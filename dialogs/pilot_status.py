@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from dialogs.answer_card import format_date
 from dialogs.base import DialogDeps
-from dialogs.messages import (
+from dialogs.pilot_common import PilotServices, is_ambassador, local_today, not_ambassador
+from ground.clock import format_date
+from ground.messages import (
     Action,
     Card,
     Choice,
@@ -18,7 +19,6 @@ from dialogs.messages import (
     Reply,
     Section,
 )
-from dialogs.pilot_common import PilotServices, is_ambassador, local_today, not_ambassador
 from pilots.cards import END_VERB, EXTEND_VERB, PAUSE_VERB, RESUME_VERB
 from pilots.manage import EXTEND_CHOICES
 from pilots.overview import MIN_RESPONDENTS_FOR_TEXTS, PilotOverview, pilot_overview

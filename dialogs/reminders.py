@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from dialogs.base import DialogDeps
-from dialogs.messages import Incoming, Reply
 from experiences.withdrawal import withdraw_prompts
+from ground.messages import Incoming, Reply
 from storage.experience_store import ExperienceStore
 
 logger = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dialogs.base import DialogDeps
-from dialogs.messages import Person
+from ground.messages import Person
 from organisation.roles import Roles
 from storage.organisation_store import OrganisationStore
 

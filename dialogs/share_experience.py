@@ -9,7 +9,6 @@ from dialogs.ask import redaction_notice
 from dialogs.base import DialogDeps
 from dialogs.card_ids import card_id_of, plain_values
 from dialogs.experience_summary import submitted_card
-from dialogs.messages import Incoming, Reply
 from dialogs.monthly_prompt import field_label
 from experiences.choices import AnswerKind
 from experiences.submission import (
@@ -21,6 +20,7 @@ from experiences.submission import (
     parse_submission,
 )
 from experiences.withdrawal import withdraw_reminders
+from ground.messages import Incoming, Reply
 from storage.experience_store import ExperienceStore, NewExperience
 from storage.handled_keys import HandledKeys
 

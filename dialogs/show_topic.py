@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.answer_card import answer_reply
 from dialogs.base import DialogDeps
-from dialogs.messages import Incoming, Reply
+from ground.messages import Incoming, Reply
 
 
 class ShowTopicDialog:

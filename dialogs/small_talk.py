@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dialogs.base import DialogDeps
-from dialogs.messages import Incoming, Reply
+from ground.messages import Incoming, Reply
 
 
 class SmallTalkDialog:

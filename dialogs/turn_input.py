@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from dialogs.messages import Incoming
+from ground.messages import Incoming
 
 # Both SQLite and PostgreSQL store whole numbers as signed 64-bit integers.
 MIN_STORED_INTEGER = -(2**63)

@@ -6,7 +6,7 @@ import hashlib
 import logging
 
 from dialogs.base import DialogDeps
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Reply
+from ground.messages import ConversationType, Incoming, IncomingKind, Reply
 from storage.handled_keys import HandledKeys
 
 logger = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any, Protocol
 
-from dialogs.messages import Card, Section
+from ground.messages import Card, Section
 from insights.digest import Digest, Series, Suppressed
 
 CARD_TEMPLATE = "digest_card"
@@ -15,7 +15,7 @@ WITHHELD = "Vises ikke:"  # how insights.anonymity's reasons begin
 
 
 class CardTexts(Protocol):
-    """Templates and labels (dialogs.texts.Texts fits)."""
+    """Templates and labels (ground.texts.Texts fits)."""
 
     def render(self, template_name: str, /, **context: Any) -> str: ...
 

@@ -21,11 +21,11 @@ from apscheduler.triggers.base import BaseTrigger
 from bot.settings import Settings
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
-from dialogs.messages import Reply
 from digests.card import digest_card
 from digests.links import link_signer
 from digests.service import DigestService, LabelTexts, audience_of
 from digests.store import Reachable
+from ground.messages import Reply
 from scheduling.calendar import (
     DEFAULT_CALENDAR,
     DEFAULT_CAMPAIGN_RULE,

@@ -39,7 +39,7 @@ _ITALIC = re.compile(r"(?<!\*)\*(?!\*)(.+?)(?<!\*)\*(?!\*)")
 
 
 class MonthNames(Protocol):
-    """Danish month names (dialogs.texts.Texts fits: label("months", "11") → november)."""
+    """Danish month names (ground.texts.Texts fits: label("months", "11") → november)."""
 
     def label(self, group: str, key: str, **values: str) -> str: ...
 

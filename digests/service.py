@@ -38,7 +38,7 @@ LABEL_GROUPS = {
 
 
 class LabelTexts(DigestTexts, Protocol):
-    """Templates and card labels (dialogs.texts.Texts fits)."""
+    """Templates and card labels (ground.texts.Texts fits)."""
 
     def label(self, group: str, key: str, **values: str) -> str: ...
 

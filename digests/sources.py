@@ -21,9 +21,9 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dialogs.messages import Person
 from experiences.choices import AnswerKind, Barrier, Gain, TaskType
 from experiences.choices import Consent as ExperienceConsent
+from ground.messages import Person
 from insights.records import (
     AnswerRecord,
     Consent,

@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from digests.scrub import ErasedPerson, scrub_payload, scrub_tables
 from digests.serial import digest_from_json
+from ground.clock import utc_now
 from insights.digest import Digest
 from storage.database import Database
-from storage.models import ConversationReferenceRow, utcnow
+from storage.models import ConversationReferenceRow
 from storage.models_digests import (
     DigestLinkKeyRow,
     DigestMonthTablesRow,
@@ -131,7 +132,7 @@ class DigestStore:
         """
         if not digests:
             return {}
-        now = utcnow()
+        now = utc_now()
         rows = [
             {
                 "id": new_digest_id(),
@@ -199,7 +200,7 @@ class DigestStore:
                 return None
             await connection.execute(
                 self._insert(DigestRevocationRow)
-                .values(digest_id=digest_id, revoked_at=utcnow())
+                .values(digest_id=digest_id, revoked_at=utc_now())
                 .on_conflict_do_nothing(index_elements=[DigestRevocationRow.digest_id])
             )
         logger.info("digest links revoked (the digest has a new id)")
@@ -237,7 +238,7 @@ class DigestStore:
         """Store month tables not stored yet (a month's tables never change); returns how many."""
         if not tables:
             return 0
-        now = utcnow()
+        now = utc_now()
         statement = (
             self._insert(DigestMonthTablesRow)
             .on_conflict_do_nothing(index_elements=[DigestMonthTablesRow.month])
@@ -270,7 +271,7 @@ class DigestStore:
         """The generated link-signing key, created on first use (all processes share it)."""
         statement = (
             self._insert(DigestLinkKeyRow)
-            .values(id=LINK_KEY_ID, secret=secrets.token_urlsafe(48), created_at=utcnow())
+            .values(id=LINK_KEY_ID, secret=secrets.token_urlsafe(48), created_at=utc_now())
             .on_conflict_do_nothing(index_elements=[DigestLinkKeyRow.id])
         )
         async with self._database.transaction() as connection:

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from bot.settings import Settings
 from delivery.api import OutgoingMessage
-from dialogs.base import utc_now
-from dialogs.messages import Reply
 from dialogs.monthly_prompt import monthly_prompt_card
-from dialogs.texts import Texts
+from ground.clock import utc_now
+from ground.messages import Reply
+from ground.texts import Texts
 from scheduling.calendar import DEFAULT_CALENDAR, WorkingCalendar, WorkingHours
 from storage.experience_store import CampaignTarget, ExperienceStore
 

@@ -22,7 +22,7 @@ from storage.models import (
     OpenQuestionRow,
     QuestionRow,
     UserRow,
-    utcnow,
+    utc_now,
 )
 from storage.models_experiences import (
     CampaignRecipientRow,
@@ -296,7 +296,7 @@ class PersonalDataService:
             )
             await scrub_erased(connection, erased)
             await _scrub_outbox(connection, erased)
-            now = utcnow()
+            now = utc_now()
             await connection.execute(
                 update(UserRow)
                 .where(UserRow.id == user_id)

@@ -4,7 +4,7 @@ Usage::
 
     index = InsightsIndex(tree, AnonymityRules(settings.min_group, settings.min_text_group),
                           prompts, answers, pilots, gaps)
-    builder = DigestBuilder(index, texts)          # texts: dialogs.texts.Texts or similar
+    builder = DigestBuilder(index, texts)          # texts: ground.texts.Texts or similar
     digest = builder.digest("c-social", "2026-11")
     everything = builder.leader_digests("2026-11")  # {(person id, unit id): Digest}
 
@@ -62,7 +62,7 @@ MAX_CROSS_UNIT = 6
 
 
 class DigestTexts(Protocol):
-    """Renders content templates (dialogs.texts.Texts fits)."""
+    """Renders content templates (ground.texts.Texts fits)."""
 
     def render(self, template_name: str, /, **context: Any) -> str: ...
 

@@ -14,7 +14,7 @@ LOW_PARTICIPATION = 0.3  # below this share of answers, suggest a nudge
 
 
 class StepTexts(Protocol):
-    """Renders content templates (dialogs.texts.Texts fits)."""
+    """Renders content templates (ground.texts.Texts fits)."""
 
     def render(self, template_name: str, /, **context: Any) -> str: ...
 

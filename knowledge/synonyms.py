@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from knowledge.api import ContentProblem
+from ground.content import ContentProblem
 from knowledge.text import STOPWORDS, Word, inflections, words
 from knowledge.topics import ContentError, yaml_error
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.settings import Contacts
-from knowledge.api import ContentProblem
+from ground.content import ContentProblem
 from knowledge.synonyms import synonym_problems
 from knowledge.topics import (
     CONTACT_PLACEHOLDERS,

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Iterable
 from types import MappingProxyType
 
-from dialogs.messages import Person
+from ground.messages import Person
 from organisation.model import OrgPerson, OrgTree, Role
 
 logger = logging.getLogger(__name__)

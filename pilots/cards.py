@@ -7,9 +7,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from dialogs.answer_card import format_date
-from dialogs.messages import Action, Card, Choice, ChoiceInput, Section, TextInput
-from dialogs.texts import Texts
+from ground.clock import format_date
+from ground.messages import Action, Card, Choice, ChoiceInput, Section, TextInput
+from ground.texts import Texts
 from storage.pilot_records import Decision, Pilot, Recommendation, ShareConsent
 
 CREATE_VERB = "pilot_create"

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 from bot.settings import Settings
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
-from dialogs.messages import Card, Reply
-from dialogs.texts import Texts
+from ground.messages import Card, Reply
+from ground.texts import Texts
 from pilots.cards import checkin_card, reflection_card
 from pilots.schedule import DuePrompt, PromptKind, due_prompt
 from scheduling.calendar import DEFAULT_CALENDAR, WorkingCalendar, WorkingHours
@@ -199,6 +199,6 @@ def build_pilot_checkins(
 
 async def trigger_pilot_checkins(database: Database, settings: Settings, today: date) -> str:
     """`kompas trigger pilot-checkins`: run the job for today; the line to print."""
-    texts = Texts(settings.content_dir / "templates", settings)
+    texts = Texts(settings.content_dir / "templates")
     queued = await build_pilot_checkins(database, texts, settings).send_due_checkins(today)
     return f"pilot check-ins {today.isoformat()}: {queued} messages queued"

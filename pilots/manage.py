@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from enum import StrEnum
 
-from dialogs.messages import Person
+from ground.messages import Person
 from pilots.forms import PilotRequest
 from pilots.schedule import MAX_DURATION_WEEKS, planned_end
 from scheduling.calendar import DEFAULT_CALENDAR, WorkingCalendar

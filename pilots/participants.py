@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from dialogs.messages import Incoming, Person
+from ground.messages import Incoming, Person
 from storage.pilot_records import KnownPerson
 from storage.pilot_store import PilotStore
 from storage.store import Store

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ground.clock import utc_now
 from storage.database import Database
-from storage.models import utcnow
 from storage.models_turns import HandledKeyRow
 
 MAX_KEY_LENGTH = 255
@@ -24,7 +24,7 @@ class HandledKeys:
             raise ValueError(f"a handled key needs 1 to {MAX_KEY_LENGTH} characters")
         statement = (
             self._insert(HandledKeyRow)
-            .values(key=key, user_id=user_id, created_at=utcnow())
+            .values(key=key, user_id=user_id, created_at=utc_now())
             .on_conflict_do_nothing(index_elements=[HandledKeyRow.key])
             .returning(HandledKeyRow.key)
         )

@@ -22,10 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-
-def utcnow() -> datetime:
-    """The current time as a timezone-aware UTC datetime."""
-    return datetime.now(UTC)
+from ground.clock import utc_now
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -82,8 +79,8 @@ class UserRow(Base):
     aad_object_id: Mapped[str | None] = mapped_column(String(64))
     tenant_id: Mapped[str | None] = mapped_column(String(64))
     display_name: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class ConversationReferenceRow(Base):
@@ -114,8 +111,8 @@ class ConversationReferenceRow(Base):
     tenant_id: Mapped[str | None] = mapped_column(String(64))
     reference: Mapped[dict[str, Any]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class QuestionRow(Base):
@@ -135,7 +132,7 @@ class QuestionRow(Base):
     in_scope: Mapped[bool]
     feedback: Mapped[str | None] = mapped_column(String(8))
     feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class OpenQuestionRow(Base):
@@ -158,5 +155,5 @@ class OpenQuestionRow(Base):
     )
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     posted_to_ambassadors: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, UTCDateTime, utcnow
+from ground.clock import utc_now
+from storage.models import Base, UTCDateTime
 
 DIGEST_AUDIENCES = ("leader", "organisation")
 
@@ -33,7 +34,7 @@ class DigestRow(Base):
     month: Mapped[str] = mapped_column(String(7))
     audience: Mapped[str] = mapped_column(String(16))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class DigestMonthTablesRow(Base):
@@ -47,7 +48,7 @@ class DigestMonthTablesRow(Base):
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class DigestLinkKeyRow(Base):
@@ -57,7 +58,7 @@ class DigestLinkKeyRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     secret: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class DigestRevocationRow(Base):
@@ -70,4 +71,4 @@ class DigestRevocationRow(Base):
     __tablename__ = "digest_revocations"
 
     digest_id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -8,7 +8,8 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from experiences.choices import AnswerKind, Consent, Gain, TaskType, check_values
-from storage.models import Base, UTCDateTime, utcnow
+from ground.clock import utc_now
+from storage.models import Base, UTCDateTime
 
 
 class CampaignRow(Base):
@@ -21,7 +22,7 @@ class CampaignRow(Base):
     month: Mapped[str] = mapped_column(String(7))
     campaign_day: Mapped[date] = mapped_column(Date)
     closes_on: Mapped[date] = mapped_column(Date)  # no reminders on or after this day
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class CampaignRecipientRow(Base):
@@ -73,8 +74,8 @@ class ExperienceRow(Base):
     barriers: Mapped[list[str]] = mapped_column(JSON)
     hard_text: Mapped[str] = mapped_column(Text)
     consent: Mapped[str] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class ReminderOptOutRow(Base):
@@ -85,4 +86,4 @@ class ReminderOptOutRow(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

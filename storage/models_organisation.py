@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, UTCDateTime, utcnow
+from ground.clock import utc_now
+from storage.models import Base, UTCDateTime
 
 
 class OrgImportRow(Base):
@@ -22,7 +23,7 @@ class OrgImportRow(Base):
     source: Mapped[str] = mapped_column(String(512), default="")
     units: Mapped[int] = mapped_column(Integer)
     people: Mapped[int] = mapped_column(Integer)
-    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class OrgUnitRow(Base):
@@ -77,4 +78,4 @@ class DigestSubscriptionRow(Base):
 
     person_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -16,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models import Base, UTCDateTime, utcnow
+from ground.clock import utc_now
+from storage.models import Base, UTCDateTime
 
 
 class PilotRow(Base):
@@ -52,8 +53,8 @@ class PilotRow(Base):
     ended_early: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The creation card's id: a second submission of the same card finds this pilot.
     card_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class PilotParticipantRow(Base):
@@ -67,7 +68,7 @@ class PilotParticipantRow(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
 class PilotCheckinRow(Base):
@@ -138,4 +139,4 @@ class PilotNoteRow(Base):
     text: Mapped[str] = mapped_column(Text)
     # The note card's id: a second submission of the same card stores nothing new.
     card_id: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

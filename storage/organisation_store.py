@@ -10,9 +10,9 @@ from datetime import datetime
 from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ground.clock import utc_now
 from organisation.model import OrganisationError, OrgPerson, OrgTree, Role, Unit, UnitKind
 from storage.database import Database, NotFoundError
-from storage.models import utcnow
 from storage.models_organisation import (
     DigestSubscriptionRow,
     OrgImportRow,
@@ -81,7 +81,7 @@ class OrganisationStore:
         Readers see the old tree or the new one, never a mix. Subscriptions of people who
         are no longer in the organisation are removed; the others keep their on/off flag.
         """
-        now = utcnow()
+        now = utc_now()
         unit_rows: list[dict[str, object]] = [
             {
                 "id": unit.id,
@@ -264,7 +264,7 @@ class OrganisationStore:
             if is_leader is None:
                 raise NotFoundError(f"{person_id!r} is not a leader in the organisation")
             statement = self._insert(DigestSubscriptionRow).values(
-                person_id=person_id, enabled=enabled, updated_at=utcnow()
+                person_id=person_id, enabled=enabled, updated_at=utc_now()
             )
             await connection.execute(
                 statement.on_conflict_do_update(

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from sqlalchemy import RowMapping
 
-from dialogs.messages import Person
+from ground.messages import Person
 
 
 class PilotState(StrEnum):

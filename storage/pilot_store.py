@@ -12,9 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from dialogs.messages import ConversationType, Person
+from ground.clock import utc_now
+from ground.messages import ConversationType, Person
 from storage.database import Database, NotFoundError, StorageError
-from storage.models import ConversationReferenceRow, UserRow, utcnow
+from storage.models import ConversationReferenceRow, UserRow
 from storage.models_pilots import (
     PilotCheckinRow,
     PilotNoteRow,
@@ -199,7 +200,7 @@ class PilotStore:
     async def _create_pilot(
         self, owner: Person, new: NewPilot, participant_ids: Iterable[int], card_id: str | None
     ) -> Pilot:
-        now = utcnow()
+        now = utc_now()
         async with self._database.transaction() as connection:
             owner_id = (await connection.execute(select(_user_id_of(owner)))).scalar()
             if owner_id is None:
@@ -291,7 +292,7 @@ class PilotStore:
 
         Raises NotFoundError for an unknown pilot.
         """
-        changes: dict[str, Any] = {"updated_at": utcnow()}
+        changes: dict[str, Any] = {"updated_at": utc_now()}
         if state is not None:
             changes["status"] = state.value
         if duration_weeks is not None:
@@ -367,7 +368,7 @@ class PilotStore:
     ) -> None:
         if not rows:
             return
-        now = utcnow()
+        now = utc_now()
         statement = self._insert(table).on_conflict_do_nothing(index_elements=keys)
         async with self._database.transaction() as connection:
             await connection.execute(
@@ -430,7 +431,7 @@ class PilotStore:
             if previous is None:
                 return AnswerOutcome.UNKNOWN
             await connection.execute(
-                update(table).where(mine).values(**values, answered_at=utcnow())
+                update(table).where(mine).values(**values, answered_at=utc_now())
             )
         return AnswerOutcome.STORED if previous[0] is None else AnswerOutcome.UPDATED
 
@@ -483,7 +484,7 @@ class PilotStore:
     async def _add_note(
         self, pilot_id: int, author: Person, text: str, card_id: str | None
     ) -> PilotNote:
-        now = utcnow()
+        now = utc_now()
         async with self._database.transaction() as connection:
             author_id = (await connection.execute(select(_user_id_of(author)))).scalar()
             if author_id is None:

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import RowMapping
 
-from dialogs.messages import ConversationType, Person
+from ground.messages import ConversationType, Person
 from storage.models import UserRow
 
 

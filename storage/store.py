@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningInsert
 
-from dialogs.messages import ConversationType, Incoming, Person
+from ground.messages import ConversationType, Incoming, Person
 from storage.database import Database
 from storage.models import (
     ConversationReferenceRow,
@@ -20,7 +20,7 @@ from storage.models import (
     QuestionRow,
     UserRow,
     UTCDateTime,
-    utcnow,
+    utc_now,
 )
 from storage.records import (
     ASKER_COLUMNS,
@@ -139,12 +139,12 @@ class Store:
     async def remember_person(self, person: Person) -> int:
         """Create or update the user behind `person`; returns users.id."""
         async with self._database.transaction() as connection:
-            return await self._upsert_user(connection, person, utcnow())
+            return await self._upsert_user(connection, person, utc_now())
 
     async def save_reference(self, incoming: Incoming) -> None:
         """Remember the sender and where to reach them; called on every incoming event."""
         person = incoming.person
-        now = utcnow()
+        now = utc_now()
         async with self._database.transaction() as connection:
             user_row_id = await self._upsert_user(connection, person, now)
             parameters = {
@@ -177,7 +177,7 @@ class Store:
         known = select(row.id).where(
             row.channel == channel, row.conversation_id == conversation_id, row.active.is_(True)
         )
-        now = utcnow()
+        now = utc_now()
         statement = (
             self._insert(row)
             .values(
@@ -228,7 +228,7 @@ class Store:
 
         `in_scope` defaults to whether a topic was found.
         """
-        now = utcnow()
+        now = utc_now()
         async with self._database.transaction() as connection:
             user_row_id = await self._upsert_user(connection, person, now)
             statement = (
@@ -251,7 +251,7 @@ class Store:
         statement = (
             update(QuestionRow)
             .where(QuestionRow.id == question_id, QuestionRow.user_id == _user_id_of(person))
-            .values(feedback="up" if helpful else "down", feedback_at=utcnow())
+            .values(feedback="up" if helpful else "down", feedback_at=utc_now())
             .returning(QuestionRow.id)
         )
         async with self._database.transaction() as connection:
@@ -264,7 +264,7 @@ class Store:
         None when the question does not exist or was asked by someone else.
         """
         own_question = select(
-            QuestionRow.id, QuestionRow.user_id, QuestionRow.text, literal(utcnow(), UTCDateTime)
+            QuestionRow.id, QuestionRow.user_id, QuestionRow.text, literal(utc_now(), UTCDateTime)
         ).where(QuestionRow.id == question_id, QuestionRow.user_id == _user_id_of(person))
         create = (
             self._insert(OpenQuestionRow)
@@ -342,7 +342,7 @@ class Store:
                 ConversationReferenceRow.channel == channel,
                 ConversationReferenceRow.conversation_id == conversation_id,
             )
-            .values(active=False, updated_at=utcnow())
+            .values(active=False, updated_at=utc_now())
         )
         async with self._database.transaction() as connection:
             await connection.execute(statement)

@@ -8,7 +8,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.messages import ConversationType, Incoming, IncomingKind, Person
 
 logger = logging.getLogger(__name__)
 

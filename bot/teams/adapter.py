@@ -20,7 +20,7 @@ from bot.teams.auth import create_authentication
 from bot.teams.cards import to_activity
 from bot.teams.replies import Outbound, ReplyPacer
 from delivery.limits import DeliveryLimits
-from dialogs.messages import Incoming, Reply
+from ground.messages import Incoming, Reply
 from privacy.redaction import redact_text
 
 logger = logging.getLogger(__name__)

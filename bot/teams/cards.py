@@ -7,7 +7,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 
-from dialogs.messages import Action, Card, CardInput, ChoiceInput, Fact, Reply, Section
+from ground.messages import Action, Card, CardInput, ChoiceInput, Fact, Reply, Section
 
 ADAPTIVE_CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 ADAPTIVE_CARD_SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"

@@ -13,7 +13,7 @@ from botbuilder.schema import Activity
 
 from delivery.limits import DeliveryLimits
 from delivery.transport import retry_after_seconds
-from storage.models import utcnow
+from ground.clock import utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def _status_and_retry_after(error: Exception) -> tuple[int | None, float | None]
         return None, None
     status = getattr(response, "status_code", None) or getattr(response, "status", None)
     headers = getattr(response, "headers", None) or {}
-    after = retry_after_seconds(headers.get("Retry-After"), utcnow())
+    after = retry_after_seconds(headers.get("Retry-After"), utc_now())
     return (status if isinstance(status, int) else None), after
 
 

@@ -26,9 +26,9 @@ from delivery.limits import DeliveryLimits
 from delivery.outbox import Outbox
 from delivery.sender import OutboxSender
 from delivery.transport import Destination, SendOutcome, retry_after_seconds
-from dialogs.messages import Reply
+from ground.clock import utc_now
+from ground.messages import Reply
 from storage.database import Database
-from storage.models import utcnow
 from storage.store import Store
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ class TeamsTransport:
         settings: Settings,
         *,
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
-        clock: Callable[[], datetime] = utcnow,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self._credentials = app_credentials(settings)
         self._timeout_seconds = timeout_seconds

@@ -12,7 +12,7 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.settings import Settings
-from dialogs.messages import Incoming, Reply
+from ground.messages import Incoming, Reply
 from tests.fakes.bot_connector import FakeBotConnector
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app import create_app
 from bot.settings import Contacts, Settings
-from dialogs.messages import Incoming, Reply
+from ground.messages import Incoming, Reply
 from storage.database import Database
 from storage.models import ConversationReferenceRow, OpenQuestionRow
 from tests.bot import activities as fx

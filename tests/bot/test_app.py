@@ -10,7 +10,7 @@ import pytest
 from bot.app import create_app
 from bot.settings import Settings
 from bot.teams import TeamsChannel
-from dialogs.messages import ConversationType, IncomingKind
+from ground.messages import ConversationType, IncomingKind
 from privacy.redaction import TOKENS, RedactionKind
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices

@@ -15,9 +15,9 @@ from sqlalchemy import insert, select, update
 from bot.app import create_app
 from bot.settings import Settings
 from delivery.outbox import Outbox
-from dialogs.texts import Texts
 from digests.job import MonthlyDigest
 from digests.store import DigestStore
+from ground.texts import Texts
 from organisation.model import OrgPerson, OrgTree
 from storage.database import Database, sqlite_path
 from storage.models import Base, UserRow
@@ -125,7 +125,7 @@ async def put_karen_in_the_month(database: Database, user_id: int) -> None:
 
 @pytest.fixture
 def texts() -> Texts:
-    return Texts(Path(__file__).resolve().parents[2] / "content" / "templates", Settings())
+    return Texts(Path(__file__).resolve().parents[2] / "content" / "templates")
 
 
 @pytest.fixture

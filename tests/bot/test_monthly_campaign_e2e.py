@@ -9,8 +9,8 @@ from typing import Any
 from bot.app import create_app
 from bot.settings import Settings
 from delivery.outbox import Outbox
-from dialogs.texts import Texts
 from experiences.campaign import CampaignService
+from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore
 from tests.bot import activities as fx
@@ -55,7 +55,7 @@ async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redact
     welcomes = await bot_connector.wait_for(len(PEOPLE))
     assert sorted(conversation_of(w) for w in welcomes) == sorted(f"a:{u}" for u, _ in PEOPLE)
 
-    texts = Texts(settings.content_dir / "templates", settings)
+    texts = Texts(settings.content_dir / "templates")
     campaign = CampaignService(
         ExperienceStore(database), Outbox(database), texts, settings, clock=lambda: CAMPAIGN_MORNING
     )

@@ -12,8 +12,8 @@ from bot.services import Services, open_services
 from bot.settings import Settings
 from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.features import feature_routes
-from dialogs.messages import Incoming, Reply
 from dialogs.router import Router
+from ground.messages import Incoming, Reply
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.fakes.bot_connector import ConnectorLimits, FakeBotConnector, FakeResponse

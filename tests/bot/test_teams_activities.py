@@ -7,7 +7,7 @@ from typing import Any
 from botbuilder.schema import Activity, ConversationReference
 
 from bot.teams.activities import remove_bot_mention, tenant_id, to_incoming
-from dialogs.messages import ConversationType, IncomingKind
+from ground.messages import ConversationType, IncomingKind
 from tests.bot import activities as fx
 
 SERVICE_URL = "https://smba.trafficmanager.net/emea/"

@@ -10,7 +10,7 @@ from botbuilder.core.adapters import TestAdapter
 from bot.settings import Settings
 from bot.teams import TeamsChannel
 from bot.teams.cards import ADAPTIVE_CARD_CONTENT_TYPE, card_json, markdown_blocks, to_activity
-from dialogs.messages import Action, Card, Fact, Incoming, Reply, Section
+from ground.messages import Action, Card, Fact, Incoming, Reply, Section
 
 ANSWER = Card(
     title="Persondata i AI-værktøjer",
@@ -155,7 +155,7 @@ async def test_turn_through_test_adapter_sends_an_adaptive_card() -> None:
 
 
 def test_card_inputs_become_adaptive_card_inputs_with_their_ids() -> None:
-    from dialogs.messages import Choice, ChoiceInput, TextInput
+    from ground.messages import Choice, ChoiceInput, TextInput
 
     card = Card(
         title="AI-erfaringer",

@@ -18,10 +18,10 @@ from typing import Any
 from bot.app import create_app
 from bot.settings import PROJECT_ROOT, Settings
 from delivery.outbox import Outbox
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
-from dialogs.texts import Texts
 from digests.service import DigestService
 from experiences.campaign import CampaignService
+from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.texts import Texts
 from pilots.checkins import build_pilot_checkins
 from pilots.schedule import planned_end
 from storage.database import Database
@@ -136,7 +136,7 @@ async def every_card(
     """Name → the Adaptive Card JSON Teams received, for every kind of card Kompas sends."""
     await seed_world(database)  # an organisation with a month of answers, for the digest
     settings = settings_for(database_url)
-    texts = Texts(PROJECT_ROOT / "content" / "templates", settings)
+    texts = Texts(PROJECT_ROOT / "content" / "templates")
     await DigestService(database, texts, settings).compute_month(MONTH)
     chat = await start_kompas(start_app, connector, database_url)
 

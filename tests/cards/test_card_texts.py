@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from bot.settings import PROJECT_ROOT
-from dialogs.texts import Texts
+from ground.texts import Texts
 from storage.database import Database
 from tests.bot.conftest import StartApp
 from tests.cards.collect import METTE, monthly_prompt, settings_for, start_kompas
@@ -21,7 +21,7 @@ async def test_nothing_to_share_does_not_submit_what_was_typed(
 ) -> None:
     chat = await start_kompas(start_app, bot_connector, database_url)
     settings = settings_for(database_url)
-    texts = Texts(PROJECT_ROOT / "content" / "templates", settings)
+    texts = Texts(PROJECT_ROOT / "content" / "templates")
 
     [card] = await monthly_prompt(chat, database, settings, texts)
 
@@ -42,7 +42,7 @@ async def test_in_the_renderer_nothing_to_share_posts_no_typed_text(
     chat = await start_kompas(start_app, bot_connector, database_url)
     settings = settings_for(database_url)
     [card] = await monthly_prompt(
-        chat, database, settings, Texts(PROJECT_ROOT / "content" / "templates", settings)
+        chat, database, settings, Texts(PROJECT_ROOT / "content" / "templates")
     )
 
     # Microsoft's SDK types into every field and presses each button, as Web Chat would.

@@ -19,7 +19,7 @@ from delivery.api import OutgoingMessage
 from delivery.limits import DeliveryLimits
 from delivery.outbox import Outbox
 from delivery.sender import Backoff, OutboxSender
-from dialogs.messages import (
+from ground.messages import (
     Action,
     Card,
     Choice,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from delivery.api import OutgoingMessage
 from delivery.outbox import IN_DOUBT_REASON, Outbox, OutboxState
-from dialogs.messages import Reply
+from ground.messages import Reply
 from storage.database import Database, StorageError
 from storage.models_outbox import OutboxRow
 from storage.store import Store

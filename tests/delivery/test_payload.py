@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from delivery.payload import PayloadError, reply_from_json, reply_to_json
-from dialogs.messages import (
+from ground.messages import (
     Action,
     Card,
     Choice,

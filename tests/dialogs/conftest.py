@@ -10,7 +10,7 @@ from bot.settings import PROJECT_ROOT, Settings
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
-from dialogs.texts import Texts
+from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.database import Database
 from storage.store import Store
@@ -28,7 +28,7 @@ def knowledge() -> KnowledgeBase:
 def make_router(database: Database, store: Store, knowledge: KnowledgeBase) -> MakeRouter:
     def build(**overrides: object) -> Router:
         settings = Settings().with_overrides(**overrides)
-        texts = Texts(PROJECT_ROOT / "content" / "templates", settings)
+        texts = Texts(PROJECT_ROOT / "content" / "templates")
         deps = DialogDeps(
             database=database, store=store, knowledge=knowledge, texts=texts, settings=settings
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.messages import Action, ConversationType, Incoming, IncomingKind, Person
+from ground.messages import Action, ConversationType, Incoming, IncomingKind, Person
 
 MEDARBEJDER = Person(channel="teams", user_id="29:mette", name="Mette Hansen", tenant_id="t1")
 KOLLEGA = Person(channel="teams", user_id="29:jonas", name="Jonas Berg", tenant_id="t1")

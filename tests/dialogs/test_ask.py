@@ -146,7 +146,7 @@ async def test_feedback_is_stored_for_the_asker_only(router: Router, store: Stor
 
 async def test_picking_a_suggestion_shows_that_topic(router: Router, knowledge: object) -> None:
     topic = knowledge.topics[0]  # type: ignore[attr-defined]
-    from dialogs.messages import Action
+    from ground.messages import Action
 
     pick = Action("Mente du?", SHOW_TOPIC_VERB, {"topic_id": topic.id, "question_id": 1})
 

@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 from sqlalchemy import delete
 
 from bot.settings import PROJECT_ROOT, Settings
-from dialogs.messages import ConversationType, Person
-from dialogs.texts import Texts
 from digests.links import link_signer
 from digests.service import DigestService
 from digests.store import DigestStore
+from ground.messages import ConversationType, Person
+from ground.texts import Texts
 from storage.database import Database
 from storage.models_digests import DigestRow
 from storage.organisation_store import OrganisationStore
@@ -29,7 +29,7 @@ SECRET = "dialog-test-secret-0123456789"
 
 
 def _texts() -> Texts:
-    return Texts(PROJECT_ROOT / "content" / "templates", Settings())
+    return Texts(PROJECT_ROOT / "content" / "templates")
 
 
 async def _digests(database: Database) -> None:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, Settings
-from dialogs.messages import ChoiceInput, TextInput
+from bot.settings import PROJECT_ROOT
 from dialogs.monthly_prompt import NOTHING_VERB, SUBMIT_VERB, monthly_prompt_card
 from dialogs.router import Router
-from dialogs.texts import Texts
+from ground.messages import ChoiceInput, TextInput
+from ground.texts import Texts
 from tests.dialogs.helpers import message
 
 
 @pytest.fixture
 def texts() -> Texts:
-    return Texts(PROJECT_ROOT / "content" / "templates", Settings())
+    return Texts(PROJECT_ROOT / "content" / "templates")
 
 
 def test_the_monthly_card_asks_the_five_questions_with_their_choices(texts: Texts) -> None:

@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from dialogs.answer_card import ASK_AMBASSADOR_VERB
-from dialogs.messages import Card, Incoming, IncomingKind, Person, Reply
 from dialogs.my_data import CONFIRM_DELETE_VERB
 from dialogs.router import Router
 from experiences.personal_data import PersonalDataService, export_json
+from ground.clock import utc_now
+from ground.messages import Card, Incoming, IncomingKind, Person, Reply
 from storage.database import Database
 from storage.experience_store import ExperienceStore
-from storage.models import ConversationReferenceRow, OpenQuestionRow, QuestionRow, utcnow
+from storage.models import ConversationReferenceRow, OpenQuestionRow, QuestionRow
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow, ReminderOptOutRow
 from storage.store import Store
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message, press
@@ -65,7 +66,7 @@ async def _lives_with_kompas(router: Router, person: Person, word: str) -> None:
 @pytest.fixture
 async def two_people(router: Router, database: Database) -> None:
     await ExperienceStore(database).start_campaign(
-        "2026-12", date(2026, 12, 1), date(2026, 12, 15), utcnow()
+        "2026-12", date(2026, 12, 1), date(2026, 12, 15), utc_now()
     )
     await _lives_with_kompas(router, MEDARBEJDER, "mettes")
     await _lives_with_kompas(router, KOLLEGA, "jonas")

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from dialogs.messages import Card
+from ground.messages import Card
 from knowledge.index import KnowledgeBase
 from pilots.cards import CHECKIN_VERB
 from pilots.checkins import checkin_key

@@ -7,7 +7,7 @@ from typing import TypedDict
 
 import pytest
 
-from dialogs.messages import ChoiceInput, ConversationType, Person, TextInput
+from ground.messages import ChoiceInput, ConversationType, Person, TextInput
 from knowledge.index import KnowledgeBase
 from pilots.cards import CREATE_VERB
 from storage.database import Database

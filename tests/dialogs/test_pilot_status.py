@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dialogs.messages import Card, ConversationType, Person
+from ground.messages import Card, ConversationType, Person
 from knowledge.index import KnowledgeBase
 from pilots.cards import END_VERB, EXTEND_VERB, PAUSE_VERB
 from pilots.checkins import checkin_key, reflection_key

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dialogs.messages import Action, ConversationType, Incoming, IncomingKind
 from dialogs.router import Router, normalise_command
+from ground.messages import Action, ConversationType, Incoming, IncomingKind
 from storage.store import Store
 from tests.dialogs.helpers import MEDARBEJDER, message, press
 

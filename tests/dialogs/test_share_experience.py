@@ -8,27 +8,27 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.settings import PROJECT_ROOT, Settings
-from dialogs.messages import Card, Incoming, IncomingKind, Person
+from bot.settings import PROJECT_ROOT
 from dialogs.monthly_prompt import monthly_prompt_card
 from dialogs.router import Router
-from dialogs.texts import Texts
+from ground.clock import utc_now
+from ground.messages import Card, Incoming, IncomingKind, Person
+from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore
-from storage.models import utcnow
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message
 
 
 @pytest.fixture
 def texts() -> Texts:
-    return Texts(PROJECT_ROOT / "content" / "templates", Settings())
+    return Texts(PROJECT_ROOT / "content" / "templates")
 
 
 @pytest.fixture
 async def december(database: Database) -> str:
     await ExperienceStore(database).start_campaign(
-        "2026-12", date(2026, 12, 1), date(2026, 12, 15), utcnow()
+        "2026-12", date(2026, 12, 1), date(2026, 12, 15), utc_now()
     )
     return "2026-12"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import PROJECT_ROOT, Settings
-from dialogs.texts import Texts
 from digests.page import DigestPages
+from ground.texts import Texts
 from tests.bot.conftest import start_app
 
 __all__ = ["start_app"]  # the loopback app fixture, shared with the HTTP edge tests
@@ -21,7 +21,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture(scope="session")
 def texts() -> Texts:
-    return Texts(PROJECT_ROOT / "content" / "templates", Settings())
+    return Texts(PROJECT_ROOT / "content" / "templates")
 
 
 @pytest.fixture(scope="session")

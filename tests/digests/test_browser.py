@@ -18,9 +18,9 @@ from PIL import Image
 
 from bot.app import create_app
 from bot.settings import Settings
-from dialogs.texts import Texts
 from digests.links import link_signer
 from digests.service import DigestService
+from ground.texts import Texts
 from storage.database import Database
 from tests.bot.conftest import StartApp
 from tests.digests.support import MONTH, seed_world

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from dialogs.texts import Texts
 from digests.card import digest_card
 from digests.page import DigestPages
+from ground.texts import Texts
 from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules
 from insights.index import InsightsIndex

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from sqlalchemy import insert
 
 from bot.settings import Settings
-from dialogs.texts import Texts
 from digests.page import DigestPages
 from digests.service import DigestService
+from ground.texts import Texts
 from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules
 from insights.digest import Suppressed, SuppressionKind

@@ -8,10 +8,10 @@ import pytest
 
 from bot.app import create_app
 from bot.settings import Settings
-from dialogs.texts import Texts
 from digests.links import link_signer
 from digests.service import DigestService
 from experiences.personal_data import PersonalDataService
+from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore, NewExperience
 from tests.bot.conftest import RunningApp, StartApp

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.settings import Settings
-from dialogs.texts import Texts
 from digests.page import DigestPages
 from digests.service import DigestService
 from digests.store import Audience
+from ground.texts import Texts
 from organisation.model import OrgTree
 from storage.database import Database
 from storage.organisation_store import OrganisationStore

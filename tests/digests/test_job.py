@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from bot.settings import Settings
 from delivery.outbox import Outbox
-from dialogs.texts import Texts
 from digests.job import (
     DIGEST_SENDER,
     MONTHLY_DIGEST_JOB_ID,
@@ -21,6 +20,7 @@ from digests.job import (
     due_month,
     run_monthly_digest_job,
 )
+from ground.texts import Texts
 from scheduling.context import JobContext
 from storage.database import Database
 from storage.models_digests import DigestRow

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 from bot.settings import Settings
-from dialogs.texts import Texts
 from digests.page import DigestPages
 from digests.service import DigestService
 from digests.store import Audience
+from ground.texts import Texts
 from insights.digest import Series, Suppressed, SuppressionKind
 from storage.database import Database
 from tests.digests.support import (

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogs.texts import Texts
 from digests.card import digest_card
 from digests.page import DigestPages
+from ground.texts import Texts
 from insights.aggregate import DigestBuilder
 from insights.index import InsightsIndex
 from insights.records import Consent

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from bot.app import create_app
 from bot.settings import Settings
-from dialogs.texts import Texts
 from digests.links import link_signer
 from digests.service import DigestService
 from digests.store import Audience
+from ground.texts import Texts
 from storage.database import Database
 from tests.bot.conftest import RunningApp, StartApp
 from tests.bot.test_cli import kompas

@@ -13,10 +13,10 @@ from bot.settings import PROJECT_ROOT, ScheduleSettings, Settings
 from delivery.outbox import Outbox
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
 from dialogs.router import Router
-from dialogs.texts import Texts
 from experiences.campaign import CampaignService
+from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.database import Database
 from storage.experience_store import ExperienceStore
@@ -72,7 +72,7 @@ def settings() -> Settings:
 
 @pytest.fixture
 def texts(settings: Settings) -> Texts:
-    return Texts(PROJECT_ROOT / "content" / "templates", settings)
+    return Texts(PROJECT_ROOT / "content" / "templates")
 
 
 @pytest.fixture

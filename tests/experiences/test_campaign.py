@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import select
 
 from delivery.outbox import Outbox, OutboxState
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
 from dialogs.router import Router
 from experiences.campaign import CampaignService, campaign_key, reminder_key
+from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from storage.database import Database
 from storage.models_experiences import CampaignRecipientRow, CampaignRow, ExperienceRow
 from storage.models_outbox import OutboxRow

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, Settings
-from dialogs.texts import Texts
+from bot.settings import PROJECT_ROOT
+from ground.texts import Texts
 from organisation.model import OrgPerson, OrgTree, Role, Unit, UnitKind
 
 
@@ -47,4 +47,4 @@ def tree() -> OrgTree:
 
 @pytest.fixture(scope="session")
 def texts() -> Texts:
-    return Texts(Path(PROJECT_ROOT) / "content" / "templates", Settings())
+    return Texts(Path(PROJECT_ROOT) / "content" / "templates")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.texts import Texts
+from ground.texts import Texts
 from insights.aggregate import DigestBuilder, previous_months
 from insights.anonymity import AnonymityRules
 from insights.digest import Suppressed, SuppressionKind

@@ -3,7 +3,7 @@ one month (issue 8, item 15)."""
 
 from __future__ import annotations
 
-from dialogs.texts import Texts
+from ground.texts import Texts
 from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules
 from insights.index import InsightsIndex

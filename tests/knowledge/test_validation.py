@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.settings import Contacts
-from knowledge.api import ContentProblem
+from ground.content import ContentProblem
 from knowledge.validation import REQUIRED_TOPIC_IDS, check_content
 
 TODAY = date(2026, 11, 22)

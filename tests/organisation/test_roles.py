@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from dialogs.messages import Person
+from ground.messages import Person
 from organisation.loading import load_organisation
 from organisation.model import Role
 from organisation.roles import NotAllowedError, Roles

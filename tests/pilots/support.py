@@ -13,9 +13,9 @@ from bot.settings import PROJECT_ROOT, Settings
 from delivery.outbox import Outbox
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
-from dialogs.messages import Card, ConversationType, Incoming, IncomingKind, Person, Reply
 from dialogs.router import Router
-from dialogs.texts import Texts
+from ground.messages import Card, ConversationType, Incoming, IncomingKind, Person, Reply
+from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from pilots.cards import CREATE_VERB
 from pilots.checkins import PilotCheckins, build_pilot_checkins
@@ -164,7 +164,7 @@ def make_world(
     """A world whose clock starts on Wednesday 10 March 2027, 09:00 in Copenhagen."""
     clock = Clock(now or at(2027, 3, 10))
     settings = Settings(timezone="Europe/Copenhagen", ambassadors=AMBASSADORS)
-    texts = Texts(PROJECT_ROOT / "content" / "templates", settings)
+    texts = Texts(PROJECT_ROOT / "content" / "templates")
     deps = DialogDeps(
         database=database,
         store=store,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.messages import ChoiceInput, ConversationType, TextInput
+from ground.messages import ChoiceInput, ConversationType, TextInput
 from pilots.checkins import checkin_key, reflection_key
 from storage.pilot_records import Pilot, PilotState
 from tests.pilots.support import (

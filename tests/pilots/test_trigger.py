@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timedelta
 
 from bot.settings import PROJECT_ROOT
-from dialogs.messages import ConversationType, Incoming, IncomingKind
+from ground.messages import ConversationType, Incoming, IncomingKind
 from pilots.schedule import planned_end
 from storage.database import Database
 from storage.pilot_records import NewPilot

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from dialogs.messages import Person
+from ground.messages import Person
 from storage.database import (
     Database,
     DatabaseUnavailableError,

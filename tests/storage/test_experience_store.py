@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from storage.database import Database, StorageError
 from storage.experience_store import ExperienceStore, NewExperience
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from storage.database import Database, NotFoundError
 from storage.pilot_records import (
     AnswerOutcome,

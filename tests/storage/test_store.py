@@ -7,7 +7,7 @@ from datetime import UTC
 
 from sqlalchemy import delete, func, select
 
-from dialogs.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from storage.database import Database
 from storage.models import ConversationReferenceRow, QuestionRow, UserRow
 from storage.store import Store

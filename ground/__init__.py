@@ -1,0 +1,1 @@
+"""The ground floor: channel-neutral types, the clock, texts and settings (no Kompas imports)."""
