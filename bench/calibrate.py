@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from sklearn.model_selection import RepeatedStratifiedKFold, cross_val_score  # noqa: E402
 
 from bench.qa_accuracy import Case, Outcome, figures, read_cases  # noqa: E402
-from bot.settings import Contacts  # noqa: E402
+from ground.settings import Contacts  # noqa: E402
 from knowledge.calibration import CALIBRATION, Evidence, logistic  # noqa: E402
 from knowledge.index import KnowledgeBase  # noqa: E402
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import PROJECT_ROOT
 from digests.card import digest_card
 from digests.page import DigestPages
 from digests.serial import digest_from_json, digest_to_json, tables_from_json, tables_to_json
 from digests.sources import CATEGORY_KEYS, DigestRecords, within
+from ground.settings import PROJECT_ROOT
 from ground.texts import Texts
 from insights.aggregate import DigestBuilder, previous_months
 from insights.anonymity import AnonymityRules

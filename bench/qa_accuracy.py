@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from rank_bm25 import BM25Okapi  # noqa: E402
 
-from bot.settings import Contacts  # noqa: E402
+from ground.settings import Contacts  # noqa: E402
 from knowledge.api import Topic  # noqa: E402
 from knowledge.index import KnowledgeBase  # noqa: E402
 

@@ -11,11 +11,11 @@ from aiohttp import web
 from bot.background import BackgroundScheduler, job_services
 from bot.connections import serving
 from bot.services import Services, open_services
-from bot.settings import Settings, SettingsError
 from bot.teams import TeamsChannel
 from bot.teams.transport import teams_outbox_sender
 from bot.web_digests import add_digest_routes
 from bot.web_exports import add_export_routes
+from ground.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def create_app(
     given ones; KOMPAS_SCHEDULER=off switches the scheduler off. Settings that would accept
     any tenant unasked raise SettingsError.
     """
-    problem = settings.tenant_policy_problem()
+    problem = settings.teams.tenant_policy_problem()
     if problem:
         raise SettingsError(problem)
     app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_server_errors])

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from bot.services import Services
-from bot.settings import Settings
 from delivery.outbox import Outbox
 from digests.job import DIGEST_SENDER, MonthlyDigest, digest_job_spec
 from experiences.campaign import CampaignService
+from ground.settings import Settings
 from pilots.checkins import build_pilot_checkins
 from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
 from scheduling.context import JobContext

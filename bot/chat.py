@@ -11,7 +11,6 @@ from typing import TextIO
 
 from bot.cli_render import input_prompt, parse_input_answer, render_reply
 from bot.services import Services, open_services
-from bot.settings import Settings
 from delivery.outbox import Outbox
 from ground.clock import utc_now
 from ground.messages import (
@@ -23,6 +22,7 @@ from ground.messages import (
     Person,
     Reply,
 )
+from ground.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.settings import Settings, SettingsError
+from ground.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
+from ground.settings import Settings
 from storage.database import Database, StorageError
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
+from ground.settings import Settings
 from storage.database import Database, StorageError
 
 if TYPE_CHECKING:

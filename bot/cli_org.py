@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.settings import Settings
+from ground.settings import Settings
 from organisation.loading import OrgImportError, load_organisation
 from organisation.model import OrgTree, Role, UnitKind
 from storage.database import Database, StorageError

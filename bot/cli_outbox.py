@@ -10,9 +10,9 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
 from delivery.outbox import Outbox, OutboxState, OutboxStatus
 from delivery.sender import DrainReport
+from ground.settings import Settings
 from storage.database import Database, StorageError
 from storage.store import Store
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from bot.settings import Settings
 from dialogs.template_samples import SAMPLE_CONTEXTS
 from ground.content import ContentProblem
+from ground.settings import Settings
 from ground.texts import Texts, TextsError
 from knowledge.validation import check_content
 

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from PIL import Image, ImageDraw
 
-from bot.settings import Settings
+from ground.settings import Settings
 
 MANIFEST_VERSION = "1.17"
 SCHEMA_URL = (
@@ -69,7 +69,7 @@ def outline_icon() -> bytes:
 def build_manifest(settings: Settings, texts: dict[str, Any], version: str) -> dict[str, Any]:
     """The manifest.json content for the configured app id and public host."""
     try:
-        app_id = str(uuid.UUID(settings.app_id))
+        app_id = str(uuid.UUID(settings.teams.app_id))
     except ValueError as error:
         raise ManifestError(
             "MICROSOFT_APP_ID must be the bot's Microsoft App ID (a GUID) to build the package"

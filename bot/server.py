@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.app import create_app
 from bot.connections import ConnectionGuard
-from bot.settings import ServerSettings, Settings, is_loopback
+from ground.settings import ServerSettings, Settings, is_loopback
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +34,12 @@ def check_serve_options(settings: Settings, host: str, dev: bool) -> None:
         raise UnsafeServeError(
             f"--dev binds to loopback only; refusing host {host!r} (use 127.0.0.1 or localhost)"
         )
-    if not settings.has_credentials and not dev:
+    if not settings.teams.has_credentials and not dev:
         raise UnsafeServeError(
             "No Bot Framework credentials (MICROSOFT_APP_ID/MICROSOFT_APP_PASSWORD) are set. "
             "Set them, or start with --dev to run unauthenticated on 127.0.0.1 for development."
         )
-    problem = settings.tenant_policy_problem()
+    problem = settings.teams.tenant_policy_problem()
     if problem:
         raise UnsafeServeError(problem)
 
@@ -143,7 +143,7 @@ async def start_server(
 def serve(settings: Settings, host: str, port: int, dev: bool) -> None:
     """Start the server; SIGINT/SIGTERM stop it gracefully."""
     check_serve_options(settings, host, dev)
-    if dev and not settings.has_credentials:
+    if dev and not settings.teams.has_credentials:
         logger.warning("DEV MODE: requests are not authenticated; listening on %s only", host)
     files = raise_open_file_limit()
     logger.info("Open-file limit: %d", files)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from bot.settings import Settings
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
+from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.database import Database

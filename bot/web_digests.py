@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.settings import Settings
 from bot.web_exports import ascii_token
 from digests.links import TOKEN_PARAMETER, LinkError, link_signer
 from digests.page import DigestPages
 from digests.serial import SerialError
 from digests.store import DigestStore
+from ground.settings import Settings
 from ground.texts import Texts
 from storage.database import Database, StorageError
 from storage.organisation_store import OrganisationStore

@@ -29,12 +29,12 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.settings import DeliverySettings
 from delivery.limits import DeliveryLimits
 from delivery.outbox import ClaimedMessage, Outbox
 from delivery.payload import PayloadError
 from delivery.transport import Destination, OutcomeKind, SendOutcome, Transport
 from ground.messages import Reply
+from ground.settings import DeliverySettings
 from storage.database import StorageError
 from storage.store import Store
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from bot.settings import Settings
 from ground.clock import utc_now
 from ground.messages import Incoming, Reply
+from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.database import Database

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.settings import Settings
+from ground.settings import Settings
 from insights.aggregate import previous_months
 from organisation.loading import load_organisation
 from organisation.model import OrgPerson, OrgTree

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 
-from bot.settings import Settings
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
 from digests.card import digest_card
@@ -26,6 +25,7 @@ from digests.links import link_signer
 from digests.service import DigestService, LabelTexts, audience_of
 from digests.store import Reachable
 from ground.messages import Reply
+from ground.settings import Settings
 from scheduling.calendar import (
     DEFAULT_CALENDAR,
     DEFAULT_CAMPAIGN_RULE,

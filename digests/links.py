@@ -21,8 +21,8 @@ from enum import StrEnum
 from functools import cache
 from urllib.parse import quote
 
-from bot.settings import Settings
 from digests.store import DigestStore
+from ground.settings import Settings
 from storage.database import StorageError
 
 logger = logging.getLogger(__name__)

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
 from digests.serial import SerialError, digest_to_json, tables_from_json, tables_to_json
 from digests.sources import CATEGORY_KEYS, DigestSources, within
 from digests.store import Audience, DigestStore, NewDigest, StoredDigest
+from ground.settings import Settings
 from insights.aggregate import TREND_MONTHS, DigestBuilder, DigestTexts, previous_months
 from insights.anonymity import AnonymityRules
 from insights.digest import Digest

@@ -8,11 +8,11 @@ from datetime import date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
 from delivery.api import OutgoingMessage
 from dialogs.monthly_prompt import monthly_prompt_card
 from ground.clock import utc_now
 from ground.messages import Reply
+from ground.settings import Settings
 from ground.texts import Texts
 from scheduling.calendar import DEFAULT_CALENDAR, WorkingCalendar, WorkingHours
 from storage.experience_store import CampaignTarget, ExperienceStore

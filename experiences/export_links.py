@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from bot.settings import Settings
 from digests.links import TOKEN_PARAMETER, LinkSigner, link_signer
 from digests.store import DigestStore
+from ground.settings import Settings
 from storage.database import Database
 
 EXPORT_LINK_LIFETIME = timedelta(hours=1)

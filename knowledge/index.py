@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.settings import Contacts
+from ground.settings import Contacts
 from knowledge.analysis import Analyzer, Concept
 from knowledge.api import Match, SearchResult, Topic
 from knowledge.calibration import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Evidence

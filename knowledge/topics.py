@@ -14,7 +14,7 @@ import frontmatter
 import jinja2
 import yaml
 
-from bot.settings import Contacts
+from ground.settings import Contacts
 from knowledge.api import Topic
 
 TOPICS_SUBDIR = "kompas"

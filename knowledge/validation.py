@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.settings import Contacts
 from ground.content import ContentProblem
+from ground.settings import Contacts
 from knowledge.synonyms import synonym_problems
 from knowledge.topics import (
     CONTACT_PLACEHOLDERS,

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.settings import Settings
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
 from ground.messages import Card, Reply
+from ground.settings import Settings
 from ground.texts import Texts
 from pilots.cards import checkin_card, reflection_card
 from pilots.schedule import DuePrompt, PromptKind, due_prompt

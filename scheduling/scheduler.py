@@ -32,7 +32,7 @@ _SHUTDOWN_POLLS = 100
 
 
 class SchedulerSettings(Protocol):
-    """The part of bot.settings.Settings the scheduler reads."""
+    """The part of ground.settings.Settings the scheduler reads."""
 
     @property
     def timezone(self) -> str: ...

@@ -14,13 +14,13 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import AuthenticateRequestResult
 
-from bot.settings import Settings, is_loopback
 from bot.teams.activities import tenant_id, to_incoming
 from bot.teams.auth import create_authentication
 from bot.teams.cards import to_activity
 from bot.teams.replies import Outbound, ReplyPacer
 from delivery.limits import DeliveryLimits
 from ground.messages import Incoming, Reply
+from ground.settings import Settings, is_loopback
 from privacy.redaction import redact_text
 
 logger = logging.getLogger(__name__)
@@ -70,11 +70,11 @@ class TeamsChannel:
         self._authentication = create_authentication(settings)
         self._adapter = CloudAdapter(self._authentication)
         self._adapter.on_turn_error = self._on_turn_error
-        if not settings.has_credentials:
+        if not settings.teams.has_credentials:
             logger.warning("No MICROSOFT_APP_ID: inbound Teams requests are NOT authenticated")
             logger.warning("Dev mode: only activities with a loopback serviceUrl are answered")
-        elif settings.allowed_tenants:
-            logger.info("Allowed tenants: %s", ", ".join(sorted(settings.allowed_tenants)))
+        elif settings.teams.allowed_tenants:
+            logger.info("Allowed tenants: %s", ", ".join(sorted(settings.teams.allowed_tenants)))
         else:
             logger.warning("Allowed tenants: any (KOMPAS_ALLOWED_TENANTS is empty)")
 
@@ -142,7 +142,7 @@ class TeamsChannel:
 
     def _check_service_url(self, activity: Activity) -> None:
         """Dev mode only answers loopback service URLs (a token binds it otherwise)."""
-        if self._settings.has_credentials or is_loopback_url(activity.service_url or ""):
+        if self._settings.teams.has_credentials or is_loopback_url(activity.service_url or ""):
             return
         logger.warning(
             "Rejected %r activity in dev mode: serviceUrl %r is not loopback",
@@ -168,7 +168,7 @@ class TeamsChannel:
         raise _RejectedError(error_response(401, "unauthorized"))
 
     def _check_tenant(self, activity: Activity) -> None:
-        allowed = self._settings.allowed_tenants
+        allowed = self._settings.teams.allowed_tenants
         if not allowed:
             return
         tenant = tenant_id(activity)

@@ -18,8 +18,8 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 
-from bot.settings import Settings
 from bot.teams.signing_keys import install_signing_keys
+from ground.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -51,19 +51,19 @@ class BotFrameworkConfig:
     def from_settings(cls, settings: Settings) -> BotFrameworkConfig:
         """Credentials from Settings; public-cloud endpoints unless the metadata URL is set."""
         base = cls(
-            APP_ID=settings.app_id,
-            APP_PASSWORD=settings.app_password,
-            APP_TYPE=settings.app_type,
-            APP_TENANTID=settings.app_tenant_id,
+            APP_ID=settings.teams.app_id,
+            APP_PASSWORD=settings.teams.app_password,
+            APP_TYPE=settings.teams.app_type,
+            APP_TENANTID=settings.teams.app_tenant_id,
         )
-        if not settings.openid_metadata_url:
+        if not settings.teams.openid_metadata_url:
             return base
         return cls(
             APP_ID=base.APP_ID,
             APP_PASSWORD=base.APP_PASSWORD,
             APP_TYPE=base.APP_TYPE,
             APP_TENANTID=base.APP_TENANTID,
-            TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.openid_metadata_url,
+            TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=settings.teams.openid_metadata_url,
             TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
             TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=(
                 AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
@@ -189,7 +189,7 @@ class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
 def create_authentication(settings: Settings) -> CachingBotFrameworkAuthentication:
     """botbuilder's ConfigurationBotFrameworkAuthentication for these settings, cached; its
     signing keys are fetched off the event loop within KOMPAS_OPENID_TIMEOUT."""
-    install_signing_keys(settings.openid_metadata_url, settings.server.openid_timeout)
+    install_signing_keys(settings.teams.openid_metadata_url, settings.teams.openid_timeout)
     inner = ConfigurationBotFrameworkAuthentication(BotFrameworkConfig.from_settings(settings))
     return CachingBotFrameworkAuthentication(inner)
 

@@ -20,7 +20,6 @@ from botframework.connector.auth import (
     MicrosoftAppCredentials,
 )
 
-from bot.settings import Settings
 from bot.teams.cards import to_activity
 from delivery.limits import DeliveryLimits
 from delivery.outbox import Outbox
@@ -28,6 +27,7 @@ from delivery.sender import OutboxSender
 from delivery.transport import Destination, SendOutcome, retry_after_seconds
 from ground.clock import utc_now
 from ground.messages import Reply
+from ground.settings import Settings
 from storage.database import Database
 from storage.store import Store
 
@@ -44,12 +44,12 @@ GONE_STATUSES = frozenset({403, 404})
 
 def app_credentials(settings: Settings) -> AppCredentials | None:
     """botbuilder's credentials for outbound calls; None without MICROSOFT_APP_ID."""
-    if not settings.app_id:
+    if not settings.teams.app_id:
         return None
-    if settings.app_type == "UserAssignedMSI":
-        return ManagedIdentityAppCredentials(settings.app_id)
-    tenant = settings.app_tenant_id if settings.app_type == "SingleTenant" else None
-    return MicrosoftAppCredentials(settings.app_id, settings.app_password, tenant)
+    if settings.teams.app_type == "UserAssignedMSI":
+        return ManagedIdentityAppCredentials(settings.teams.app_id)
+    tenant = settings.teams.app_tenant_id if settings.teams.app_type == "SingleTenant" else None
+    return MicrosoftAppCredentials(settings.teams.app_id, settings.teams.app_password, tenant)
 
 
 def activity_json(destination: Destination, reply: Reply) -> dict[str, Any]:

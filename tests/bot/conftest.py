@@ -11,8 +11,8 @@ import pytest
 from aiohttp import web
 
 from bot.app import create_app
-from bot.settings import Settings
 from ground.messages import Incoming, Reply
+from ground.settings import Settings
 from tests.fakes.bot_connector import FakeBotConnector
 
 

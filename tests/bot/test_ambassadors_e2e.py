@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.settings import Contacts, Settings
 from ground.messages import Incoming, Reply
+from ground.settings import Contacts, Settings
 from storage.database import Database
 from storage.models import ConversationReferenceRow, OpenQuestionRow
 from tests.bot import activities as fx

@@ -8,9 +8,10 @@ import logging
 import pytest
 
 from bot.app import create_app
-from bot.settings import Settings
 from bot.teams import TeamsChannel
+from ground.channel_settings import TeamsSettings
 from ground.messages import ConversationType, IncomingKind
+from ground.settings import Settings
 from privacy.redaction import TOKENS, RedactionKind
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
@@ -188,7 +189,7 @@ async def test_tenant_not_allowed_is_403(
     start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
 ) -> None:
     router = RecordingRouter()
-    settings = Settings(allowed_tenants=frozenset({fx.OTHER_TENANT_ID}))
+    settings = Settings(teams=TeamsSettings(allowed_tenants=frozenset({fx.OTHER_TENANT_ID})))
     app = await start_app(create_app(settings, StubServices(settings, router)))  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING):
         response = await app.post_activity(fx.personal_message(bot_connector.url))
@@ -198,7 +199,9 @@ async def test_tenant_not_allowed_is_403(
 
 
 async def test_allowed_tenant_passes(start_app: StartApp, bot_connector: FakeBotConnector) -> None:
-    settings = Settings(allowed_tenants=frozenset({fx.TENANT_ID, fx.OTHER_TENANT_ID}))
+    settings = Settings(
+        teams=TeamsSettings(allowed_tenants=frozenset({fx.TENANT_ID, fx.OTHER_TENANT_ID}))
+    )
     services = StubServices(settings, RecordingRouter())
     app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
     assert (await app.post_activity(fx.personal_message(bot_connector.url))).status == 200

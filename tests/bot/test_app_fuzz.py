@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.settings import Settings
 from dialogs.features import feature_routes
 from dialogs.router import COMMANDS, VERBS
+from ground.settings import Settings
 from storage.database import Database
 from storage.models import QuestionRow
 from tests.bot import activities as fx

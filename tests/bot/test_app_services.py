@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
-from bot.settings import Settings
 from ground.messages import Person
+from ground.settings import Settings
 from storage.store import Store
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp

@@ -11,7 +11,8 @@ from collections.abc import Callable
 import pytest
 
 from bot.app import create_app
-from bot.settings import Settings
+from ground.channel_settings import TeamsSettings
+from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.fakes.bot_connector import FakeBotConnector
@@ -95,7 +96,7 @@ async def test_lone_surrogate_escapes_in_the_body_are_never_a_500(
     caplog: pytest.LogCaptureFixture,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    settings = Settings(allowed_tenants=frozenset({fx.TENANT_ID}))
+    settings = Settings(teams=TeamsSettings(allowed_tenants=frozenset({fx.TENANT_ID})))
     app = await start_app(create_app(settings, StubServices(settings, RecordingRouter())))  # type: ignore[arg-type]
     activity = fx.personal_message(bot_connector.url, "hej")
     if path[0] == "remote":  # refused in dev mode, and the refusal names it in the log

@@ -9,7 +9,7 @@ import pytest
 
 from bot.app import create_app
 from bot.server import UnsafeServeError, check_serve_options
-from bot.settings import Settings, SettingsError
+from ground.settings import Settings, SettingsError
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.bot.test_cli import kompas
@@ -52,7 +52,7 @@ async def test_the_app_starts_and_logs_which_tenants_it_answers(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings = Settings.from_env(environment, env_file=NO_ENV_FILE)
-    check_serve_options(settings, "127.0.0.1", dev=not settings.has_credentials)
+    check_serve_options(settings, "127.0.0.1", dev=not settings.teams.has_credentials)
     services = StubServices(settings, RecordingRouter())
 
     with caplog.at_level(logging.INFO, logger="bot"):

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from bot.app import create_app
-from bot.settings import Settings
 from delivery.outbox import Outbox
 from digests.job import MonthlyDigest
 from digests.store import DigestStore
+from ground.settings import Settings
 from ground.texts import Texts
 from organisation.model import OrgPerson, OrgTree
 from storage.database import Database, sqlite_path

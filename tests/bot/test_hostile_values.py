@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.settings import Settings
+from ground.settings import Settings
 from storage.database import Database
 from storage.models import QuestionRow, UserRow
 from tests.bot import activities as fx

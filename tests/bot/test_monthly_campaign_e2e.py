@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.app import create_app
-from bot.settings import Settings
 from delivery.outbox import Outbox
 from experiences.campaign import CampaignService
+from ground.settings import Settings
 from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
-from bot.settings import Settings
+from ground.settings import Settings
 from privacy.redaction import TOKENS, RedactionKind
 from storage.database import Database
 from storage.models import QuestionRow

@@ -9,11 +9,11 @@ import pytest
 
 from bot.app import create_app
 from bot.services import Services, open_services
-from bot.settings import Settings
 from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from ground.messages import Incoming, Reply
+from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.fakes.bot_connector import ConnectorLimits, FakeBotConnector, FakeResponse

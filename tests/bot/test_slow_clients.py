@@ -13,7 +13,7 @@ import pytest
 
 from bot.app import create_app
 from bot.server import RESERVED_FILE_DESCRIPTORS, GuardedSite, connection_limit, start_server
-from bot.settings import ServerSettings, Settings
+from ground.settings import ServerSettings, Settings
 from tests.bot.conftest import RecordingRouter, StubServices
 
 LIMIT = 20

@@ -19,7 +19,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.app import create_app
-from bot.settings import Settings
+from ground.channel_settings import TeamsSettings
+from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.fakes.bot_connector import FakeBotConnector
@@ -107,10 +108,12 @@ def credentials(openid_url: str = "", **overrides: Any) -> Settings:
     """Settings with credentials; the tenant of the test activities is allowed unless given."""
     overrides.setdefault("allowed_tenants", frozenset({fx.TENANT_ID}))
     return Settings(
-        app_id=fx.APP_ID,
-        app_password="not-a-real-secret",
-        openid_metadata_url=openid_url,
-        **overrides,
+        teams=TeamsSettings(
+            app_id=fx.APP_ID,
+            app_password="not-a-real-secret",
+            openid_metadata_url=openid_url,
+            **overrides,
+        )
     )
 
 

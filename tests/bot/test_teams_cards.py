@@ -7,10 +7,10 @@ from typing import Any
 
 from botbuilder.core.adapters import TestAdapter
 
-from bot.settings import Settings
 from bot.teams import TeamsChannel
 from bot.teams.cards import ADAPTIVE_CARD_CONTENT_TYPE, card_json, markdown_blocks, to_activity
 from ground.messages import Action, Card, Fact, Incoming, Reply, Section
+from ground.settings import Settings
 
 ANSWER = Card(
     title="Persondata i AI-værktøjer",

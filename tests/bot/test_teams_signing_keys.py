@@ -23,9 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.app import create_app
-from bot.settings import ServerSettings, Settings
 from bot.teams.auth import create_authentication
 from bot.teams.signing_keys import SigningKeys
+from ground.channel_settings import TeamsSettings
+from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.fakes.bot_connector import FakeBotConnector
@@ -111,11 +112,13 @@ async def secured(
         MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: "t"
     )
     settings = Settings(
-        app_id=fx.APP_ID,
-        app_password="not-a-real-secret",
-        allowed_tenants=frozenset({fx.TENANT_ID}),
-        openid_metadata_url=metadata.url,
-        server=ServerSettings(openid_timeout=OPENID_TIMEOUT),
+        teams=TeamsSettings(
+            app_id=fx.APP_ID,
+            app_password="not-a-real-secret",
+            allowed_tenants=frozenset({fx.TENANT_ID}),
+            openid_metadata_url=metadata.url,
+            openid_timeout=OPENID_TIMEOUT,
+        )
     )
     return await start_app(create_app(settings, StubServices(settings, RecordingRouter())))  # type: ignore[arg-type]
 
@@ -184,9 +187,11 @@ async def test_cached_keys_keep_accepting_valid_tokens_when_the_metadata_server_
 def test_the_public_cloud_keys_are_fetched_the_same_way() -> None:
     """Without the test override, botbuilder's public-cloud URLs get the bounded fetcher too."""
     settings = Settings(
-        app_id=fx.APP_ID,
-        app_password="not-a-real-secret",
-        allowed_tenants=frozenset({fx.TENANT_ID}),
+        teams=TeamsSettings(
+            app_id=fx.APP_ID,
+            app_password="not-a-real-secret",
+            allowed_tenants=frozenset({fx.TENANT_ID}),
+        )
     )
     create_authentication(settings)
 
@@ -195,7 +200,7 @@ def test_the_public_cloud_keys_are_fetched_the_same_way() -> None:
         AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
     ):
         keys = JwtTokenExtractor.get_open_id_metadata(url)
-        assert isinstance(keys, SigningKeys) and keys.timeout == settings.server.openid_timeout
+        assert isinstance(keys, SigningKeys) and keys.timeout == settings.teams.openid_timeout
 
 
 async def test_a_token_for_one_service_url_cannot_send_the_replies_to_another(

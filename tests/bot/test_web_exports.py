@@ -6,7 +6,7 @@ import json
 import re
 
 from bot.app import create_app
-from bot.settings import Settings
+from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
 from tests.fakes.bot_connector import FakeBotConnector

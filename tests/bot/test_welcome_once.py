@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
-from bot.settings import Settings
+from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.fakes.bot_connector import FakeBotConnector

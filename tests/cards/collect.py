@@ -16,11 +16,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.app import create_app
-from bot.settings import PROJECT_ROOT, Settings
 from delivery.outbox import Outbox
 from digests.service import DigestService
 from experiences.campaign import CampaignService
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.settings import PROJECT_ROOT, Settings
 from ground.texts import Texts
 from pilots.checkins import build_pilot_checkins
 from pilots.schedule import planned_end

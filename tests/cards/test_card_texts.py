@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.settings import PROJECT_ROOT
+from ground.settings import PROJECT_ROOT
 from ground.texts import Texts
 from storage.database import Database
 from tests.bot.conftest import StartApp

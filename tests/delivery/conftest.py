@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from bot.settings import DeliverySettings, Settings
 from bot.teams.transport import TeamsTransport
 from delivery.api import OutgoingMessage
 from delivery.limits import DeliveryLimits
@@ -33,6 +32,7 @@ from ground.messages import (
     Section,
     TextInput,
 )
+from ground.settings import DeliverySettings, Settings
 from storage.database import Database
 from storage.models import ConversationReferenceRow, UserRow
 from storage.store import Store

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.settings import DeliverySettings
 from delivery.outbox import OutboxState
+from ground.settings import DeliverySettings
 from storage.store import Store
 from tests.delivery.conftest import (
     Delivery,

@@ -9,9 +9,10 @@ from email.utils import format_datetime
 import pytest
 from botframework.connector.auth import MicrosoftAppCredentials
 
-from bot.settings import Settings
 from bot.teams.transport import TeamsTransport, app_credentials
 from delivery.transport import Destination, OutcomeKind, retry_after_seconds
+from ground.channel_settings import TeamsSettings
+from ground.settings import Settings
 from tests.delivery.conftest import prompt_reply, teams_reference
 from tests.fakes.bot_connector import FakeBotConnector, FakeResponse
 
@@ -125,7 +126,7 @@ async def test_with_credentials_the_token_is_sent_and_refreshed_after_401(
     monkeypatch.setattr(
         MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: next(tokens)
     )
-    transport = TeamsTransport(Settings(app_id="app", app_password="secret"))
+    transport = TeamsTransport(Settings(teams=TeamsSettings(app_id="app", app_password="secret")))
     try:
         connector.respond_with(FakeResponse(status=401))
         first = await transport.send(destination(connector.url), prompt_reply())
@@ -147,7 +148,11 @@ async def test_with_credentials_the_token_is_sent_and_refreshed_after_401(
 def test_credentials_follow_the_app_type() -> None:
     assert app_credentials(Settings()) is None
     single = app_credentials(
-        Settings(app_id="app", app_password="pw", app_type="SingleTenant", app_tenant_id="t-1")
+        Settings(
+            teams=TeamsSettings(
+                app_id="app", app_password="pw", app_type="SingleTenant", app_tenant_id="t-1"
+            )
+        )
     )
     assert isinstance(single, MicrosoftAppCredentials)
     assert single.microsoft_app_id == "app"

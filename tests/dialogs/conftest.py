@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, Settings
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
+from ground.settings import PROJECT_ROOT, Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.database import Database

@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from bot.settings import Contacts
 from delivery.outbox import Outbox
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.router import Router
+from ground.settings import Contacts
 from storage.database import Database
 from storage.store import Store
 from tests.dialogs.conftest import MakeRouter

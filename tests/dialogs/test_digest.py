@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete
 
-from bot.settings import PROJECT_ROOT, Settings
 from digests.links import link_signer
 from digests.service import DigestService
 from digests.store import DigestStore
 from ground.messages import ConversationType, Person
+from ground.settings import PROJECT_ROOT, Settings
 from ground.texts import Texts
 from storage.database import Database
 from storage.models_digests import DigestRow

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
 from dialogs.monthly_prompt import NOTHING_VERB, SUBMIT_VERB, monthly_prompt_card
 from dialogs.router import Router
 from ground.messages import ChoiceInput, TextInput
+from ground.settings import PROJECT_ROOT
 from ground.texts import Texts
 from tests.dialogs.helpers import message
 

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.settings import PROJECT_ROOT
 from dialogs.monthly_prompt import monthly_prompt_card
 from dialogs.router import Router
 from ground.clock import utc_now
 from ground.messages import Card, Incoming, IncomingKind, Person
+from ground.settings import PROJECT_ROOT
 from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, Settings
 from digests.page import DigestPages
+from ground.settings import PROJECT_ROOT, Settings
 from ground.texts import Texts
 from tests.bot.conftest import start_app
 

@@ -17,9 +17,9 @@ import pytest
 from PIL import Image
 
 from bot.app import create_app
-from bot.settings import Settings
 from digests.links import link_signer
 from digests.service import DigestService
+from ground.settings import Settings
 from ground.texts import Texts
 from storage.database import Database
 from tests.bot.conftest import StartApp

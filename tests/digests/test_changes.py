@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert
 
-from bot.settings import Settings
 from digests.page import DigestPages
 from digests.service import DigestService
+from ground.settings import Settings
 from ground.texts import Texts
 from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.app import create_app
-from bot.settings import Settings
 from digests.links import link_signer
 from digests.service import DigestService
 from experiences.personal_data import PersonalDataService
+from ground.settings import Settings
 from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore, NewExperience

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.settings import Settings
 from digests.page import DigestPages
 from digests.service import DigestService
 from digests.store import Audience
+from ground.settings import Settings
 from ground.texts import Texts
 from organisation.model import OrgTree
 from storage.database import Database

@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.settings import Settings
 from delivery.outbox import Outbox
 from digests.job import (
     DIGEST_SENDER,
@@ -20,6 +19,7 @@ from digests.job import (
     due_month,
     run_monthly_digest_job,
 )
+from ground.settings import Settings
 from ground.texts import Texts
 from scheduling.context import JobContext
 from storage.database import Database

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.settings import Settings
 from digests.links import DEV_BASE_URL, LinkError, LinkProblem, LinkSigner, base_url, link_signer
 from digests.store import DigestStore
+from ground.settings import Settings
 from storage.database import Database
 
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)

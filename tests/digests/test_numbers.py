@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from bot.settings import Settings
 from digests.page import DigestPages
 from digests.service import DigestService
 from digests.store import Audience
+from ground.settings import Settings
 from ground.texts import Texts
 from insights.digest import Series, Suppressed, SuppressionKind
 from storage.database import Database

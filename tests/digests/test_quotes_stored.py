@@ -3,8 +3,8 @@ below min_text_group (issue 8, item 15)."""
 
 from __future__ import annotations
 
-from bot.settings import Settings
 from digests.service import DigestService
+from ground.settings import Settings
 from ground.texts import Texts
 from storage.database import Database
 from tests.digests.support import MONTH, NAMED_TEXT, seed_world

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, ScheduleSettings, Settings
 from delivery.outbox import Outbox
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from experiences.campaign import CampaignService
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.settings import PROJECT_ROOT, ScheduleSettings, Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.database import Database

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
 from dialogs.template_samples import SAMPLE_CONTEXTS
+from ground.settings import PROJECT_ROOT
 from ground.texts import Texts, TextsError
 
 TEMPLATES = PROJECT_ROOT / "content" / "templates"

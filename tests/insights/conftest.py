@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from ground.settings import PROJECT_ROOT
 from ground.texts import Texts
 from organisation.model import OrgPerson, OrgTree, Role, Unit, UnitKind
 

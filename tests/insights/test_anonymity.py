@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import Settings, SettingsError
+from ground.settings import Settings, SettingsError
 from insights.anonymity import AnonymityError, AnonymityRules, fold
 
 CHILDREN = {"k": ("a", "b", "c"), "a": (), "b": (), "c": ()}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Contacts
+from ground.settings import Contacts
 from knowledge.index import KnowledgeBase
 
 FIXTURE_CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"

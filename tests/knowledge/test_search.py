@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.settings import Contacts
+from ground.settings import Contacts
 from knowledge.calibration import ANSWER_THRESHOLD
 from knowledge.index import KnowledgeBase
 from knowledge.topics import load_topics

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import Contacts
+from ground.settings import Contacts
 from knowledge.index import KnowledgeBase
 from knowledge.validation import REQUIRED_TOPIC_IDS, check_content
 from tests.knowledge.conftest import SHIPPED_CONTENT

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Contacts
+from ground.settings import Contacts
 from knowledge.topics import EMPTY_CONTACT, ContentError, load_topics
 from tests.knowledge.conftest import FIXTURE_CONTENT
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from bot.settings import Contacts
 from ground.content import ContentProblem
+from ground.settings import Contacts
 from knowledge.validation import REQUIRED_TOPIC_IDS, check_content
 
 TODAY = date(2026, 11, 22)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from ground.settings import PROJECT_ROOT
 from organisation.loading import OrgImportError, load_organisation, parse_csv, parse_yaml
 from organisation.model import Role, UnitKind
 

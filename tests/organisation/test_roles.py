@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
 from ground.messages import Person
+from ground.settings import PROJECT_ROOT
 from organisation.loading import load_organisation
 from organisation.model import Role
 from organisation.roles import NotAllowedError, Roles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.settings import PROJECT_ROOT, Settings
+from ground.settings import PROJECT_ROOT, Settings
 from knowledge.index import KnowledgeBase
 from storage.database import Database
 from storage.store import Store

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.settings import PROJECT_ROOT, Settings
 from delivery.outbox import Outbox
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from ground.messages import Card, ConversationType, Incoming, IncomingKind, Person, Reply
+from ground.settings import PROJECT_ROOT, Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from pilots.cards import CREATE_VERB

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
-from bot.settings import PROJECT_ROOT
 from ground.messages import ConversationType, Incoming, IncomingKind
+from ground.settings import PROJECT_ROOT
 from pilots.schedule import planned_end
 from storage.database import Database
 from storage.pilot_records import NewPilot

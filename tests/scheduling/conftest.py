@@ -11,7 +11,7 @@ from urllib.parse import quote
 import psycopg
 import pytest
 
-from bot.settings import Settings
+from ground.settings import Settings
 
 PG_URL_ENV = "KOMPAS_TEST_DATABASE_URL"
 

@@ -11,7 +11,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.settings import Settings
+from ground.settings import Settings
 from scheduling.calendar import CampaignRule, Weekday
 from scheduling.context import JobContext
 from scheduling.jobs import (

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.settings import PROJECT_ROOT
+from ground.settings import PROJECT_ROOT
 from organisation.loading import load_organisation, parse_yaml
 from organisation.model import OrgTree, Role, UnitKind
 from storage.database import Database, NotFoundError

@@ -11,6 +11,15 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from ground.channel_settings import TeamsSettings
+from ground.env_values import (
+    SettingsError,
+    parse_clock,
+    parse_int,
+    parse_seconds,
+    parse_split,
+)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///data/kompas.db"
 # Leaders' digests: fewest distinct people behind any figure, and behind anything from free text.
@@ -21,16 +30,6 @@ DEFAULT_MIN_TEXT_GROUP = 10
 DEFAULT_DIGEST_LINK_DAYS = 45
 
 
-class SettingsError(ValueError):
-    """A setting has a value Kompas cannot use."""
-
-
-def _split(value: str | None) -> frozenset[str]:
-    if not value:
-        return frozenset()
-    return frozenset(part.strip() for part in value.split(",") if part.strip())
-
-
 @dataclass(frozen=True)
 class Contacts:
     """Contact points named in the guideline content; empty means not filled in yet."""
@@ -38,26 +37,6 @@ class Contacts:
     dpo: str = ""
     it_security: str = ""
     ambassadors: str = ""
-
-
-def _int(name: str, value: str, default: int, minimum: int = 0) -> int:
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError as error:
-        raise SettingsError(f"{name}={value!r}: expected a whole number") from error
-    if number < minimum:
-        raise SettingsError(f"{name}={value!r}: must be at least {minimum}")
-    return number
-
-
-def _clock(name: str, value: str) -> time:
-    try:
-        hours, minutes = value.split(":")
-        return time(int(hours), int(minutes))
-    except ValueError as error:
-        raise SettingsError(f"{name}={value!r}: expected a time like 09:30") from error
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -84,11 +63,13 @@ class ScheduleSettings:
             raise SettingsError(f"KOMPAS_CAMPAIGN_WEEKDAY={weekday!r}: use mon, tue, … sun")
         hours = get("KOMPAS_WORKING_HOURS", "08:00-16:00")
         start, _, end = hours.partition("-")
-        opening = _clock("KOMPAS_WORKING_HOURS", start.strip())
-        closing = _clock("KOMPAS_WORKING_HOURS", end.strip())
+        opening = parse_clock("KOMPAS_WORKING_HOURS", start.strip())
+        closing = parse_clock("KOMPAS_WORKING_HOURS", end.strip())
         if closing <= opening:
             raise SettingsError(f"KOMPAS_WORKING_HOURS={hours!r}: the end must be after the start")
-        occurrence = _int("KOMPAS_CAMPAIGN_OCCURRENCE", get("KOMPAS_CAMPAIGN_OCCURRENCE", ""), 1, 1)
+        occurrence = parse_int(
+            "KOMPAS_CAMPAIGN_OCCURRENCE", get("KOMPAS_CAMPAIGN_OCCURRENCE", ""), 1, 1
+        )
         if occurrence > 4:
             raise SettingsError("KOMPAS_CAMPAIGN_OCCURRENCE must be 1, 2, 3 or 4")
         scheduler = get("KOMPAS_SCHEDULER", "on").lower()
@@ -97,13 +78,13 @@ class ScheduleSettings:
         return cls(
             campaign_weekday=WEEKDAYS.index(weekday),
             campaign_occurrence=occurrence,
-            campaign_time=_clock("KOMPAS_CAMPAIGN_TIME", get("KOMPAS_CAMPAIGN_TIME", "09:30")),
+            campaign_time=parse_clock("KOMPAS_CAMPAIGN_TIME", get("KOMPAS_CAMPAIGN_TIME", "09:30")),
             working_hours_start=opening,
             working_hours_end=closing,
-            reminder_after_working_days=_int(
+            reminder_after_working_days=parse_int(
                 "KOMPAS_REMINDER_AFTER_DAYS", get("KOMPAS_REMINDER_AFTER_DAYS", ""), 3, 1
             ),
-            campaign_window_working_days=_int(
+            campaign_window_working_days=parse_int(
                 "KOMPAS_CAMPAIGN_WINDOW_DAYS", get("KOMPAS_CAMPAIGN_WINDOW_DAYS", ""), 10, 1
             ),
             enabled=scheduler == "on",
@@ -131,37 +112,16 @@ class DeliverySettings:
             raise SettingsError("KOMPAS_OUTBOX_RATE must be above 0")
         return cls(
             rate_per_second=rate,
-            concurrency=_int(
+            concurrency=parse_int(
                 "KOMPAS_OUTBOX_CONCURRENCY", get("KOMPAS_OUTBOX_CONCURRENCY", ""), 8, 1
             ),
-            max_attempts=_int(
+            max_attempts=parse_int(
                 "KOMPAS_OUTBOX_MAX_ATTEMPTS", get("KOMPAS_OUTBOX_MAX_ATTEMPTS", ""), 8, 1
             ),
-            lease_seconds=_int(
+            lease_seconds=parse_int(
                 "KOMPAS_OUTBOX_LEASE_SECONDS", get("KOMPAS_OUTBOX_LEASE_SECONDS", ""), 120, 5
             ),
         )
-
-
-def _seconds(name: str, value: str, default: float, minimum: float = 0.1) -> float:
-    if not value:
-        return default
-    try:
-        number = float(value)
-    except ValueError as error:
-        raise SettingsError(f"{name}={value!r}: expected a number of seconds") from error
-    if not number >= minimum:  # also refuses nan
-        raise SettingsError(f"{name}={value!r}: must be at least {minimum}")
-    return number
-
-
-def _flag(name: str, value: str) -> bool:
-    text = value.lower()
-    if text in {"", "false", "no", "0", "off"}:
-        return False
-    if text in {"true", "yes", "1", "on"}:
-        return True
-    raise SettingsError(f"{name}={value!r}: use true or false")
 
 
 @dataclass(frozen=True)
@@ -171,23 +131,19 @@ class ServerSettings:
     header_timeout: float = 15.0  # a request line and headers (and keep-alive idle time)
     body_timeout: float = 20.0  # the whole body of a POST /api/messages
     max_connections: int = 1000  # open connections at once (also capped by `ulimit -n`)
-    openid_timeout: float = 5.0  # fetching the Bot Framework signing keys
 
     @classmethod
     def parse(cls, get: Callable[[str, str], str]) -> ServerSettings:
         """Read the KOMPAS_*_TIMEOUT variables and KOMPAS_MAX_CONNECTIONS."""
         return cls(
-            header_timeout=_seconds(
+            header_timeout=parse_seconds(
                 "KOMPAS_HEADER_TIMEOUT", get("KOMPAS_HEADER_TIMEOUT", ""), cls.header_timeout
             ),
-            body_timeout=_seconds(
+            body_timeout=parse_seconds(
                 "KOMPAS_BODY_TIMEOUT", get("KOMPAS_BODY_TIMEOUT", ""), cls.body_timeout
             ),
-            max_connections=_int(
+            max_connections=parse_int(
                 "KOMPAS_MAX_CONNECTIONS", get("KOMPAS_MAX_CONNECTIONS", ""), cls.max_connections, 2
-            ),
-            openid_timeout=_seconds(
-                "KOMPAS_OPENID_TIMEOUT", get("KOMPAS_OPENID_TIMEOUT", ""), cls.openid_timeout
             ),
         )
 
@@ -196,13 +152,7 @@ class ServerSettings:
 class Settings:
     """Everything Kompas can be configured with. Build with Settings.from_env()."""
 
-    app_id: str = ""
-    app_password: str = ""
-    app_tenant_id: str = ""
-    app_type: str = "MultiTenant"
-    allowed_tenants: frozenset[str] = frozenset()
-    # With credentials and no allow-list, start only when this says any tenant is welcome.
-    allow_any_tenant: bool = False
+    teams: TeamsSettings = field(default_factory=TeamsSettings)
     database_url: str = DEFAULT_DATABASE_URL
     content_dir: Path = PROJECT_ROOT / "content"
     timezone: str = "Europe/Copenhagen"
@@ -210,8 +160,6 @@ class Settings:
     ambassadors_conversation: str = ""
     contacts: Contacts = field(default_factory=Contacts)
     log_level: str = "INFO"
-    # Test / sovereign-cloud only: where inbound Bot Framework JWT signing keys are published.
-    openid_metadata_url: str = ""
     # AI-ambassadors by Teams user id, AAD object id or CLI user name (roles refined later).
     ambassadors: frozenset[str] = frozenset()
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
@@ -228,28 +176,6 @@ class Settings:
         """True when any of a person's ids is configured as an AI-ambassador."""
         return any(identity in self.ambassadors for identity in identities if identity)
 
-    @property
-    def has_credentials(self) -> bool:
-        """True when Bot Framework credentials are configured (JWTs are then validated)."""
-        return bool(self.app_id)
-
-    def tenant_policy_problem(self) -> str:
-        """Why these settings would accept any tenant unasked, or "" when they do not.
-
-        A multi-tenant bot with credentials answers every Entra ID tenant that installs it;
-        that takes an allow-list or an explicit KOMPAS_ALLOW_ANY_TENANT=true. Dev mode (no
-        credentials, loopback only) is exempt.
-        """
-        if not self.has_credentials or self.allowed_tenants or self.allow_any_tenant:
-            return ""
-        if self.app_type != "MultiTenant":
-            return ""
-        return (
-            "MICROSOFT_APP_TYPE=MultiTenant with credentials accepts every tenant, but "
-            "KOMPAS_ALLOWED_TENANTS is empty. Set KOMPAS_ALLOWED_TENANTS to your tenant id(s), "
-            "or KOMPAS_ALLOW_ANY_TENANT=true if any tenant may really use this bot."
-        )
-
     @classmethod
     def from_env(
         cls, environ: Mapping[str, str] | None = None, env_file: Path | None = None
@@ -265,18 +191,8 @@ class Settings:
             return values.get(name, default).strip()
 
         content_dir = get("KOMPAS_CONTENT_DIR")
-        app_type = get("MICROSOFT_APP_TYPE", "MultiTenant") or "MultiTenant"
-        if app_type not in {"MultiTenant", "SingleTenant", "UserAssignedMSI"}:
-            raise SettingsError(
-                f"MICROSOFT_APP_TYPE={app_type!r}: use MultiTenant, SingleTenant or UserAssignedMSI"
-            )
         settings = cls(
-            app_id=get("MICROSOFT_APP_ID"),
-            app_password=get("MICROSOFT_APP_PASSWORD"),
-            app_tenant_id=get("MICROSOFT_APP_TENANT_ID"),
-            app_type=app_type,
-            allowed_tenants=_split(get("KOMPAS_ALLOWED_TENANTS")),
-            allow_any_tenant=_flag("KOMPAS_ALLOW_ANY_TENANT", get("KOMPAS_ALLOW_ANY_TENANT")),
+            teams=TeamsSettings.parse(get),
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL) or DEFAULT_DATABASE_URL,
             content_dir=Path(content_dir) if content_dir else PROJECT_ROOT / "content",
             timezone=get("KOMPAS_TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",
@@ -288,22 +204,21 @@ class Settings:
                 ambassadors=get("KOMPAS_CONTACT_AMBASSADORS"),
             ),
             log_level=get("KOMPAS_LOG_LEVEL", "INFO") or "INFO",
-            openid_metadata_url=get("KOMPAS_OPENID_METADATA_URL"),
-            ambassadors=_split(get("KOMPAS_AMBASSADORS")),
+            ambassadors=parse_split(get("KOMPAS_AMBASSADORS")),
             schedule=ScheduleSettings.parse(get),
             delivery=DeliverySettings.parse(get),
             server=ServerSettings.parse(get),
-            min_group=_int(
+            min_group=parse_int(
                 "KOMPAS_MIN_GROUP", get("KOMPAS_MIN_GROUP"), DEFAULT_MIN_GROUP, SMALLEST_MIN_GROUP
             ),
-            min_text_group=_int(
+            min_text_group=parse_int(
                 "KOMPAS_MIN_TEXT_GROUP",
                 get("KOMPAS_MIN_TEXT_GROUP"),
                 DEFAULT_MIN_TEXT_GROUP,
                 SMALLEST_MIN_GROUP,
             ),
             link_secret=get("KOMPAS_LINK_SECRET"),
-            digest_link_days=_int(
+            digest_link_days=parse_int(
                 "KOMPAS_DIGEST_LINK_DAYS",
                 get("KOMPAS_DIGEST_LINK_DAYS"),
                 DEFAULT_DIGEST_LINK_DAYS,
@@ -315,8 +230,6 @@ class Settings:
                 f"KOMPAS_MIN_TEXT_GROUP={settings.min_text_group} must be at least "
                 f"KOMPAS_MIN_GROUP={settings.min_group}"
             )
-        if settings.app_type == "SingleTenant" and settings.app_id and not settings.app_tenant_id:
-            raise SettingsError("MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID")
         return settings
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -1,0 +1,74 @@
+"""Each channel's own settings: Teams (Bot Framework) today; Slack gets its part beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ground.env_values import SettingsError, parse_flag, parse_seconds, parse_split
+
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+
+
+@dataclass(frozen=True)
+class TeamsSettings:
+    """The Bot Framework identity, the tenants Kompas answers and how signing keys are read."""
+
+    app_id: str = ""
+    app_password: str = ""
+    app_tenant_id: str = ""
+    app_type: str = "MultiTenant"
+    allowed_tenants: frozenset[str] = frozenset()
+    # With credentials and no allow-list, start only when this says any tenant is welcome.
+    allow_any_tenant: bool = False
+    # Test / sovereign-cloud only: where inbound Bot Framework JWT signing keys are published.
+    openid_metadata_url: str = ""
+    openid_timeout: float = 5.0  # fetching the Bot Framework signing keys
+
+    @classmethod
+    def parse(cls, get: Callable[[str, str], str]) -> TeamsSettings:
+        """Read MICROSOFT_APP_*, KOMPAS_ALLOWED_TENANTS and the signing-key settings."""
+        app_type = get("MICROSOFT_APP_TYPE", "MultiTenant") or "MultiTenant"
+        if app_type not in APP_TYPES:
+            raise SettingsError(
+                f"MICROSOFT_APP_TYPE={app_type!r}: use MultiTenant, SingleTenant or UserAssignedMSI"
+            )
+        teams = cls(
+            app_id=get("MICROSOFT_APP_ID", ""),
+            app_password=get("MICROSOFT_APP_PASSWORD", ""),
+            app_tenant_id=get("MICROSOFT_APP_TENANT_ID", ""),
+            app_type=app_type,
+            allowed_tenants=parse_split(get("KOMPAS_ALLOWED_TENANTS", "")),
+            allow_any_tenant=parse_flag(
+                "KOMPAS_ALLOW_ANY_TENANT", get("KOMPAS_ALLOW_ANY_TENANT", "")
+            ),
+            openid_metadata_url=get("KOMPAS_OPENID_METADATA_URL", ""),
+            openid_timeout=parse_seconds(
+                "KOMPAS_OPENID_TIMEOUT", get("KOMPAS_OPENID_TIMEOUT", ""), cls.openid_timeout
+            ),
+        )
+        if teams.app_type == "SingleTenant" and teams.app_id and not teams.app_tenant_id:
+            raise SettingsError("MICROSOFT_APP_TYPE=SingleTenant needs MICROSOFT_APP_TENANT_ID")
+        return teams
+
+    @property
+    def has_credentials(self) -> bool:
+        """True when Bot Framework credentials are configured (JWTs are then validated)."""
+        return bool(self.app_id)
+
+    def tenant_policy_problem(self) -> str:
+        """Why these settings would accept any tenant unasked, or "" when they do not.
+
+        A multi-tenant bot with credentials answers every Entra ID tenant that installs it;
+        that takes an allow-list or an explicit KOMPAS_ALLOW_ANY_TENANT=true. Dev mode (no
+        credentials, loopback only) is exempt.
+        """
+        if not self.has_credentials or self.allowed_tenants or self.allow_any_tenant:
+            return ""
+        if self.app_type != "MultiTenant":
+            return ""
+        return (
+            "MICROSOFT_APP_TYPE=MultiTenant with credentials accepts every tenant, but "
+            "KOMPAS_ALLOWED_TENANTS is empty. Set KOMPAS_ALLOWED_TENANTS to your tenant id(s), "
+            "or KOMPAS_ALLOW_ANY_TENANT=true if any tenant may really use this bot."
+        )
