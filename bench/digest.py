@@ -24,7 +24,7 @@ from ground.texts import Texts
 from insights.aggregate import DigestBuilder, previous_months
 from insights.anonymity import AnonymityRules
 from insights.index import InsightsIndex
-from insights.records import (
+from insights.inputs import (
     AnswerRecord,
     Consent,
     Decision,

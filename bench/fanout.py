@@ -175,7 +175,7 @@ async def start_sender(
             sys.executable,
             *profile,
             "-m",
-            "bot.cli",
+            "bot.main",
             "outbox",
             "drain",
             "--until-empty",

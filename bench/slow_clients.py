@@ -142,7 +142,7 @@ def start_server(args: argparse.Namespace, folder: Path, port: int) -> subproces
         env["KOMPAS_MAX_CONNECTIONS"] = str(args.max_connections)
     if args.header_timeout:
         env["KOMPAS_HEADER_TIMEOUT"] = str(args.header_timeout)
-    command = [sys.executable, "-m", "bot.cli"]
+    command = [sys.executable, "-m", "bot.main"]
     subprocess.run([*command, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     log = (folder / "serve.log").open("wb")
     files = args.server_files

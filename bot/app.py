@@ -9,12 +9,13 @@ from contextlib import AsyncExitStack
 from aiohttp import web
 
 from bot.background import BackgroundScheduler, job_services
+from bot.composition import open_services
 from bot.connections import serving
-from bot.services import Services, open_services
 from bot.teams import TeamsChannel
 from bot.teams.transport import teams_outbox_sender
-from bot.web_digests import add_digest_routes
-from bot.web_exports import add_export_routes
+from bot.web.digests import add_digest_routes
+from bot.web.exports import add_export_routes
+from dialogs.services import Services
 from ground.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)

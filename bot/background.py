@@ -6,8 +6,9 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from bot.services import Services
 from delivery.outbox import Outbox
+from dialogs.services import Services
+from digests.digest_store import scrub_withdrawn_quotes
 from digests.job import DIGEST_SENDER, MonthlyDigest, digest_job_spec
 from experiences.campaign import CampaignService
 from ground.settings import Settings
@@ -43,7 +44,11 @@ def job_services(services: Services) -> JobServices:
     def provide(context: JobContext) -> None:
         database, settings, texts = services.database, services.settings, services.texts
         campaign = CampaignService(
-            ExperienceStore(database), Outbox(database), texts, settings, calendar=context.calendar
+            ExperienceStore(database, scrub_withdrawn_quotes),
+            Outbox(database),
+            texts,
+            settings,
+            calendar=context.calendar,
         )
         context.provide(CAMPAIGN_STARTER, campaign)
         context.provide(REMINDER_SENDER, campaign)

@@ -35,18 +35,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from delivery.api import OutgoingMessage
-from delivery.payload import reply_to_json
-from delivery.records import (
+from delivery.outbox_records import (
     ClaimedMessage,
     FailedMessage,
     OutboxEntry,
     OutboxState,
     OutboxStatus,
 )
+from delivery.payload import reply_to_json
 from delivery.settling import Outcome, Settlement, Settler
 from delivery.transport import Destination
-from dialogs.person_binding import bind_actions
 from ground.clock import utc_now
+from ground.person_binding import bind_actions
 from storage.database import Database
 from storage.models import ConversationReferenceRow
 from storage.models_outbox import OutboxRow

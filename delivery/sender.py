@@ -35,8 +35,8 @@ from delivery.payload import PayloadError
 from delivery.transport import Destination, OutcomeKind, SendOutcome, Transport
 from ground.messages import Reply
 from ground.settings import DeliverySettings
+from storage.conversation_store import Store
 from storage.database import StorageError
-from storage.store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from delivery.records import ClaimedMessage, OutboxState
+from delivery.outbox_records import ClaimedMessage, OutboxState
 from storage.database import StorageError
 from storage.models import UTCDateTime
 from storage.models_outbox import OutboxRow

@@ -12,8 +12,8 @@ from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from storage.conversation_store import Store
 from storage.database import Database
-from storage.store import Store
 
 
 @dataclass(frozen=True)

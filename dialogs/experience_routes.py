@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from dialogs.base import Dialog, DialogDeps, RouteTable
-from dialogs.monthly_prompt import NOTHING_VERB, SHARE_VERB, SUBMIT_VERB, MonthlyPromptDialog
+from dialogs.monthly_prompt import MonthlyPromptDialog
 from dialogs.my_data import (
     CANCEL_DELETE_VERB,
     CONFIRM_DELETE_VERB,
@@ -16,8 +16,10 @@ from dialogs.my_data import (
 )
 from dialogs.reminders import RemindersDialog
 from dialogs.share_experience import ShareExperienceDialog
-from experiences.choices import AnswerKind
+from digests.digest_store import scrub_withdrawn_quotes
 from experiences.personal_data import PersonalDataService
+from experiences.prompt_card import NOTHING_VERB, SHARE_VERB, SUBMIT_VERB
+from storage.experience_choices import AnswerKind
 from storage.experience_store import ExperienceStore
 
 # Whole-message commands (normalised: lower case, no punctuation) → dialog name.
@@ -52,7 +54,7 @@ VERBS: Mapping[str, str] = {
 
 
 def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
-    experiences = ExperienceStore(deps.database)
+    experiences = ExperienceStore(deps.database, scrub_withdrawn_quotes)
     personal_data = PersonalDataService(deps.database)
     return {
         "experience_card": MonthlyPromptDialog(deps),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.monthly_prompt import choice_title
+from experiences.prompt_card import choice_title
 from experiences.submission import Field
 from ground.messages import Card, Fact, Section
 from ground.texts import Texts

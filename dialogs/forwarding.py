@@ -12,7 +12,7 @@ from typing import Any
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
 from ground.messages import ConversationType, Incoming, Reply
-from storage.store import Store
+from storage.conversation_store import Store
 
 logger = logging.getLogger(__name__)
 

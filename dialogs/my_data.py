@@ -9,9 +9,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dialogs.base import DialogDeps
-from dialogs.monthly_prompt import choice_title
 from experiences.export_links import EXPORT_LINK_LIFETIME, export_url
 from experiences.personal_data import PersonalData, PersonalDataService
+from experiences.prompt_card import choice_title
 from experiences.submission import Field
 from ground.clock import format_date
 from ground.messages import Action, Card, Fact, Incoming, Reply, Section

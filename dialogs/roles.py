@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from dialogs.base import DialogDeps
 from ground.messages import Person
 from organisation.roles import Roles
-from storage.organisation_store import OrganisationStore
+from organisation.tree_store import OrganisationStore
 
 
 @dataclass(frozen=True)

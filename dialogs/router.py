@@ -15,12 +15,13 @@ from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.feedback import FeedbackDialog
 from dialogs.forwarding import Forwarder, is_foreign
 from dialogs.help import HelpDialog
-from dialogs.person_binding import PERSON_BOUND_VERBS, bind_replies, is_person_bound, refusal
+from dialogs.person_binding import refusal
 from dialogs.show_topic import ShowTopicDialog
 from dialogs.small_talk import SmallTalkDialog
 from dialogs.turn_input import has_unstorable_integer, sanitised
 from dialogs.welcome import WelcomeDialog
 from ground.messages import Incoming, IncomingKind, Reply
+from ground.person_binding import PERSON_BOUND_VERBS, bind_replies, is_person_bound
 
 logger = logging.getLogger(__name__)
 

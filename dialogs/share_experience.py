@@ -7,10 +7,8 @@ from zoneinfo import ZoneInfo
 
 from dialogs.ask import redaction_notice
 from dialogs.base import DialogDeps
-from dialogs.card_ids import card_id_of, plain_values
 from dialogs.experience_summary import submitted_card
-from dialogs.monthly_prompt import field_label
-from experiences.choices import AnswerKind
+from experiences.prompt_card import field_label
 from experiences.submission import (
     CAMPAIGN_KEY,
     MAX_TEXT_CHARS,
@@ -20,7 +18,9 @@ from experiences.submission import (
     parse_submission,
 )
 from experiences.withdrawal import withdraw_reminders
+from ground.card_ids import card_id_of, plain_values
 from ground.messages import Incoming, Reply
+from storage.experience_choices import AnswerKind
 from storage.experience_store import ExperienceStore, NewExperience
 from storage.handled_keys import HandledKeys
 

@@ -1,1 +1,1 @@
-"""Leaders' digests: the monthly job, stored digests, signed links and the HTML page."""
+"""The monthly leaders' digest built on insights/: the job, stored digests, links and page."""

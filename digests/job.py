@@ -21,9 +21,9 @@ from apscheduler.triggers.base import BaseTrigger
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
 from digests.card import digest_card
+from digests.digest_store import Reachable
 from digests.links import link_signer
 from digests.service import DigestService, LabelTexts, audience_of
-from digests.store import Reachable
 from ground.messages import Reply
 from ground.settings import Settings
 from scheduling.calendar import (

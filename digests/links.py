@@ -21,7 +21,7 @@ from enum import StrEnum
 from functools import cache
 from urllib.parse import quote
 
-from digests.store import DigestStore
+from digests.digest_store import DigestStore
 from ground.settings import Settings
 from storage.database import StorageError
 

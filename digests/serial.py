@@ -16,7 +16,7 @@ from insights.anonymity import Layout, ProtectedTable, TableSpec
 from insights.changes import MonthMembers
 from insights.digest import Digest, Suppressed, SuppressionKind
 from insights.index import MonthTables
-from insights.records import PilotRecord, PilotStatus
+from insights.inputs import PilotRecord, PilotStatus
 
 DIGEST_VERSION = 1
 TABLES_VERSION = 1

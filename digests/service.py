@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from digests.digest_store import Audience, DigestStore, NewDigest, StoredDigest
 from digests.serial import SerialError, digest_to_json, tables_from_json, tables_to_json
 from digests.sources import CATEGORY_KEYS, DigestSources, within
-from digests.store import Audience, DigestStore, NewDigest, StoredDigest
 from ground.settings import Settings
 from insights.aggregate import TREND_MONTHS, DigestBuilder, DigestTexts, previous_months
 from insights.anonymity import AnonymityRules
 from insights.digest import Digest
 from insights.index import PILOT_PREFIX, InsightsIndex, MonthTables
 from organisation.model import OrgTree
+from organisation.tree_store import OrganisationStore
 from storage.database import Database
-from storage.organisation_store import OrganisationStore
 
 logger = logging.getLogger(__name__)
 

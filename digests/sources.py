@@ -21,10 +21,8 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from experiences.choices import AnswerKind, Barrier, Gain, TaskType
-from experiences.choices import Consent as ExperienceConsent
 from ground.messages import Person
-from insights.records import (
+from insights.inputs import (
     AnswerRecord,
     Consent,
     Decision,
@@ -38,6 +36,8 @@ from insights.records import (
 from organisation.model import OrgPerson, OrgTree
 from organisation.roles import Roles
 from storage.database import Database
+from storage.experience_choices import AnswerKind, Barrier, Gain, TaskType
+from storage.experience_choices import Consent as ExperienceConsent
 from storage.models import OpenQuestionRow, QuestionRow, UserRow
 from storage.models_experiences import CampaignRecipientRow, CampaignRow, ExperienceRow
 from storage.models_pilots import PilotCheckinRow, PilotReflectionRow, PilotRow

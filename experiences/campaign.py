@@ -9,7 +9,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from delivery.api import OutgoingMessage
-from dialogs.monthly_prompt import monthly_prompt_card
+from experiences.prompt_card import monthly_prompt_card
 from ground.clock import utc_now
 from ground.messages import Reply
 from ground.settings import Settings

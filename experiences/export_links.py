@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
+from digests.digest_store import DigestStore
 from digests.links import TOKEN_PARAMETER, LinkSigner, link_signer
-from digests.store import DigestStore
 from ground.settings import Settings
 from storage.database import Database
 

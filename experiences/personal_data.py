@@ -12,9 +12,10 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from digests.digest_store import scrub_erased
 from digests.scrub import ErasedPerson, scrub_payload
 from digests.sources import match_users
-from digests.store import scrub_erased
+from organisation.tree_store import OrganisationStore
 from storage.database import Database
 from storage.experience_store import EXPERIENCE_COLUMNS, Experience, experience_from_row
 from storage.models import (
@@ -38,7 +39,6 @@ from storage.models_pilots import (
     PilotReflectionRow,
 )
 from storage.models_turns import HandledKeyRow
-from storage.organisation_store import OrganisationStore
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from experiences.choices import Barrier, Consent, Gain, TaskType
 from privacy.redaction import RedactionKind, redact
+from storage.experience_choices import Barrier, Consent, Gain, TaskType
 from storage.experience_store import NewExperience
 
 MAX_TEXT_CHARS = 1000  # per free-text field; longer text is cut (and the person told)

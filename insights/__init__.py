@@ -1,1 +1,1 @@
-"""Leaders' digests: anonymised aggregation, themes and suggested next steps."""
+"""Anonymised aggregation: what one month's answers may show a leader; digests/ publishes it."""

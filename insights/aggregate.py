@@ -49,8 +49,8 @@ from insights.index import (
     InsightsIndex,
     MonthTables,
 )
+from insights.inputs import Consent, PilotStatus
 from insights.next_steps import suggest_next_steps
-from insights.records import Consent, PilotStatus
 from privacy.redaction import redact
 
 logger = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ digest shows a subset of one consistent, safe table: combining digests reveals n
 Months are protected separately, and each month's figures come only from that month's
 records (attributed to the unit the person was in that month), so a month's figure is the
 same in every digest that shows it; a trend value is shown only when both months are.
-Free text (themes, quotes, question lists) needs t people; see insights/text.py.
+Free text (themes, quotes, question lists) needs t people; see insights/free_text.py.
 
 5. Quotes across digests. A leader who compares digests learns where a quote's author is:
    inside every scope that shows it, outside every scope whose (complete) list leaves it

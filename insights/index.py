@@ -37,7 +37,8 @@ from insights.changes import (
     protect_against_earlier,
     token,
 )
-from insights.records import (
+from insights.free_text import QuestionGroups, TermIndex, group_questions
+from insights.inputs import (
     AnswerRecord,
     Consent,
     Decision,
@@ -47,7 +48,6 @@ from insights.records import (
     QuestionGapRecord,
     Recommendation,
 )
-from insights.text import QuestionGroups, TermIndex, group_questions
 from organisation.model import OrgTree
 
 logger = logging.getLogger(__name__)

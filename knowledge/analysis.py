@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from knowledge.danish import STOPWORDS, Word, stem, words
 from knowledge.lexicon import GeneralLexicon
 from knowledge.synonyms import SynonymGroups, SynonymMatcher
-from knowledge.text import STOPWORDS, Word, stem, words
 
 HYPHEN_PART_WEIGHT = 1.0  # parts of an explicitly hyphenated word (CPR-nummer: cpr, nummer)
 COMPOUND_PART_WEIGHT = 0.5  # parts found by splitting a closed compound (cprnummer)

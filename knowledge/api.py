@@ -42,5 +42,3 @@ class SearchResult:
     @property
     def in_scope(self) -> bool:
         return self.best is not None
-
-

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ground.content import ContentProblem
-from knowledge.text import STOPWORDS, Word, inflections, words
+from knowledge.danish import STOPWORDS, Word, inflections, words
 from knowledge.topics import ContentError, yaml_error
 
 SYNONYMS_FILE = "synonyms.yml"

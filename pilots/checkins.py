@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
+from digests.digest_store import scrub_withdrawn_quotes
 from ground.messages import Card, Reply
 from ground.settings import Settings
 from ground.texts import Texts
@@ -192,7 +193,7 @@ def build_pilot_checkins(
         Outbox(database),
         texts,
         working_hours_of(settings),
-        opt_outs=ExperienceStore(database),
+        opt_outs=ExperienceStore(database, scrub_withdrawn_quotes),
         clock=clock,
     )
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ground.messages import Incoming, Person
+from storage.conversation_store import Store
 from storage.pilot_records import KnownPerson
 from storage.pilot_store import PilotStore
-from storage.store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -6,15 +6,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import RowMapping, and_, case, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from digests.scrub import ErasedPerson
-from digests.store import scrub_erased
-from experiences.choices import AnswerKind, Consent
 from storage.database import Database
+from storage.experience_choices import AnswerKind, Consent
 from storage.models import ConversationReferenceRow, UserRow
 from storage.models_experiences import (
     CampaignRecipientRow,
@@ -175,11 +174,18 @@ def _quote_withdrawn(before: Any, experience: NewExperience) -> bool:
     return experience.consent != before.consent or experience.used_for != before.used_for
 
 
+class QuoteScrubber(Protocol):
+    """Removes texts from everything already published, in the caller's transaction."""
+
+    async def __call__(self, connection: AsyncConnection, texts: Sequence[str]) -> None: ...
+
+
 class ExperienceStore:
     """Typed access to the AI-erfaringer tables. Errors come out as StorageError."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, scrub_quotes: QuoteScrubber) -> None:
         self._database = database
+        self._scrub_quotes = scrub_quotes
         self._insert = postgresql.insert if database.is_postgresql else sqlite.insert
 
     # --- campaigns -------------------------------------------------------------------------
@@ -351,7 +357,7 @@ class ExperienceStore:
                 updated = before is not None
                 if before is not None and _quote_withdrawn(before, experience):
                     # The earlier text may be quoted in stored digests: it leaves them now.
-                    await scrub_erased(connection, ErasedPerson.of((), (before.used_for,), None))
+                    await self._scrub_quotes(connection, (before.used_for,))
                 statement = statement.on_conflict_do_update(
                     index_elements=[ExperienceRow.campaign_id, ExperienceRow.user_id],
                     set_=fields,

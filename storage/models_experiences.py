@@ -7,8 +7,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from experiences.choices import AnswerKind, Consent, Gain, TaskType, check_values
 from ground.clock import utc_now
+from storage.experience_choices import AnswerKind, Consent, Gain, TaskType, check_values
 from storage.models import Base, UTCDateTime
 
 

@@ -14,10 +14,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from storage.conversation_store import Store
 from storage.database import Database, to_sync_url
 from storage.migrate import upgrade
 from storage.schema import metadata
-from storage.store import Store
 
 TEST_DATABASE_ENV = "KOMPAS_TEST_DATABASE_URL"
 

@@ -1,12 +1,14 @@
-"""Architecture rules checked on the source: botbuilder stays inside the Teams adapter."""
+"""Architecture rules checked on the source: the layers, and each SDK inside its own edge."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
-NAMED_PACKAGES = {"bot", "dialogs", "storage", "knowledge", "privacy"}
+NAMED_PACKAGES = {"ground", "bot", "dialogs", "storage", "knowledge", "privacy"}
 # Also any top-level package added later (scheduling/, insights/ …); tests may use botbuilder.
 PACKAGES = sorted(
     NAMED_PACKAGES | {init.parent.name for init in ROOT.glob("*/__init__.py")} - {"tests"}
@@ -16,13 +18,17 @@ BOT_FRAMEWORK_MODULES = ("botbuilder", "botframework")
 
 
 def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
-    """(line, module) for every import statement, including `from x import y`."""
+    """(line, module) for every import, also inside functions and via importlib.import_module.
+
+    `from x import y` yields x and x.y (y may be a module); relative imports are not used.
+    """
     found: list[tuple[int, str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found.extend((node.lineno, alias.name) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.append((node.lineno, node.module))
+            found.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
         elif (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute | ast.Name)
@@ -86,5 +92,131 @@ def test_import_detection() -> None:
     assert [m for m in modules if is_bot_framework(m)] == [
         "botbuilder.core",
         "botframework.connector",
+        "botframework.connector.auth",
         "botbuilder.schema",
     ]
+
+
+# --- layers ----------------------------------------------------------------------------------
+# ground ← storage ← domains ← dialogs ← edges ← app: a module imports only its own layer and
+# the layers below it.
+LAYERS = ("ground", "storage", "domains", "dialogs", "edges", "app")
+DOMAINS = frozenset(
+    {
+        "knowledge",
+        "privacy",
+        "organisation",
+        "experiences",
+        "pilots",
+        "insights",
+        "digests",
+        "delivery",
+        "scheduling",
+        "demo",  # the fake municipality behind `kompas demo seed`
+    }
+)
+EDGES = frozenset({"teams", "slack", "cli", "web"})  # folders under bot/
+
+
+def layer_of(module: str) -> str | None:
+    """The layer of a Kompas module (dotted name), or None for anything else."""
+    parts = module.split(".")
+    if parts[0] in {"ground", "storage", "dialogs"}:
+        return parts[0]
+    if parts[0] in DOMAINS:
+        return "domains"
+    if parts[0] == "bot" and len(parts) > 1:  # `from bot import x` is judged by bot.x
+        return "edges" if parts[1] in EDGES else "app"
+    return None
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def upward_imports(module: str, source: str) -> list[str]:
+    """The imports in `source` (of `module`) that run up the layers."""
+    own = "app" if module == "bot" else layer_of(module)
+    assert own is not None, f"{module} belongs to no layer"
+    found = []
+    for line, imported in imported_modules(ast.parse(source)):
+        target = layer_of(imported)
+        if target is not None and LAYERS.index(target) > LAYERS.index(own):
+            found.append(f"{module}:{line}: {own} imports {imported} ({target})")
+    return found
+
+
+def test_every_source_file_belongs_to_a_layer() -> None:
+    files = source_files()
+    assert len(files) > 100
+    layers = {module_name(path): layer_of(module_name(path)) for path in files}
+    assert [module for module, layer in layers.items() if layer is None] == ["bot"]
+    assert set(layers.values()) - {None} == set(LAYERS)
+
+
+def test_no_import_runs_up_the_layers() -> None:
+    offenders = [
+        problem
+        for path in source_files()
+        for problem in upward_imports(module_name(path), path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "imports that run up the layers:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        (
+            "storage.conversation_store",
+            "from ground.messages import Reply\nfrom dialogs.router import Router\n",
+        ),
+        ("ground.clock", "import storage.models\n"),
+        ("pilots.cards", "def f():\n    from bot.teams import cards\n"),
+        ("dialogs.help", "import importlib\nimportlib.import_module('bot.app')\n"),
+        ("bot.teams.adapter", "from bot import app\n"),
+        ("bot.cli.chat", "from bot.composition import open_services\n"),
+    ],
+)
+def test_the_layer_rule_catches_a_planted_upward_import(module: str, source: str) -> None:
+    problems = upward_imports(module, source)
+    lines = {problem.split(":")[1] for problem in problems}
+    assert problems and len(lines) == 1
+
+
+def test_imports_within_and_down_the_layers_pass() -> None:
+    source = "from ground.messages import Reply\nfrom storage.conversation_store import Store\n"
+    assert upward_imports("experiences.campaign", source) == []
+    assert upward_imports("bot.app", "from bot.teams import TeamsChannel\n") == []
+
+
+def test_no_module_imports_itself_through_a_circle() -> None:
+    modules = {module_name(path): path for path in source_files()}
+    graph: dict[str, set[str]] = {
+        name: {
+            imported
+            for _, imported in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
+            if imported in modules and imported != name
+        }
+        for name, path in modules.items()
+    }
+    circles = [name for name in graph if _reaches(graph, name, name)]
+    assert not circles, f"modules in an import circle: {sorted(circles)}"
+
+
+def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
+    seen: set[str] = set()
+    pending = list(graph[start])
+    while pending:
+        current = pending.pop()
+        if current == goal:
+            return True
+        if current not in seen:
+            seen.add(current)
+            pending.extend(graph.get(current, ()))
+    return False
+
+
+def test_the_circle_rule_sees_a_circle() -> None:
+    assert _reaches({"a": {"b"}, "b": {"c"}, "c": {"a"}}, "a", "a")
+    assert not _reaches({"a": {"b"}, "b": {"c"}, "c": set()}, "a", "a")

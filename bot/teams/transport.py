@@ -28,8 +28,8 @@ from delivery.transport import Destination, SendOutcome, retry_after_seconds
 from ground.clock import utc_now
 from ground.messages import Reply
 from ground.settings import Settings
+from storage.conversation_store import Store
 from storage.database import Database
-from storage.store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import pytest
 from bot.app import create_app
 from ground.messages import Person
 from ground.settings import Settings
-from storage.store import Store
+from storage.conversation_store import Store
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.fakes.bot_connector import FakeBotConnector

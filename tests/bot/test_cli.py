@@ -24,7 +24,7 @@ def kompas(
     base = {k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_", "KOMPAS_"))}
     base.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.main", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -14,17 +14,17 @@ from sqlalchemy import insert, select, update
 
 from bot.app import create_app
 from delivery.outbox import Outbox
+from digests.digest_store import DigestStore
 from digests.job import MonthlyDigest
-from digests.store import DigestStore
 from ground.settings import Settings
 from ground.texts import Texts
 from organisation.model import OrgPerson, OrgTree
+from organisation.tree_store import OrganisationStore
 from storage.database import Database, sqlite_path
 from storage.models import Base, UserRow
 from storage.models_digests import DigestRow
 from storage.models_experiences import ExperienceRow
 from storage.models_pilots import PilotCheckinRow, PilotNoteRow, PilotReflectionRow, PilotRow
-from storage.organisation_store import OrganisationStore
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.bot.test_experience_card_once import filled_in

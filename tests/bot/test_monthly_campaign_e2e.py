@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.app import create_app
 from delivery.outbox import Outbox
+from digests.digest_store import scrub_withdrawn_quotes
 from experiences.campaign import CampaignService
 from ground.settings import Settings
 from ground.texts import Texts
@@ -57,7 +58,11 @@ async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redact
 
     texts = Texts(settings.content_dir / "templates")
     campaign = CampaignService(
-        ExperienceStore(database), Outbox(database), texts, settings, clock=lambda: CAMPAIGN_MORNING
+        ExperienceStore(database, scrub_withdrawn_quotes),
+        Outbox(database),
+        texts,
+        settings,
+        clock=lambda: CAMPAIGN_MORNING,
     )
     assert await campaign.start_monthly_campaign(date(2026, 11, 3)) == len(PEOPLE)
     assert await campaign.start_monthly_campaign(date(2026, 11, 3)) == 0  # the job ran twice
@@ -78,7 +83,7 @@ async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redact
     texts_sent = [r.text for r in replies[2 * len(PEOPLE) :]]
     assert any("fjernet et CPR-nummer" in text for text in texts_sent)
     assert any("Tak, fordi du delte din erfaring" in text for text in texts_sent)
-    shared = await ExperienceStore(database).shared_experiences(
+    shared = await ExperienceStore(database, scrub_withdrawn_quotes).shared_experiences(
         datetime(2026, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC)
     )
     assert [s.used_for for s in shared] == ["Referat til borger [CPR-nummer fjernet] via Copilot"]

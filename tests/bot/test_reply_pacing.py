@@ -8,10 +8,11 @@ from collections.abc import AsyncIterator, Mapping
 import pytest
 
 from bot.app import create_app
-from bot.services import Services, open_services
+from bot.composition import open_services
 from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.features import feature_routes
 from dialogs.router import Router
+from dialogs.services import Services
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from tests.bot import activities as fx

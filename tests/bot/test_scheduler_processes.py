@@ -56,7 +56,7 @@ def serve_processes(
         port = _free_port()
         log = (tmp_path / f"serve-{number}.log").open("wb")
         process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "serve", "--dev", "--port", str(port)],
+            [sys.executable, "-m", "bot.main", "serve", "--dev", "--port", str(port)],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log,

@@ -17,6 +17,7 @@ from typing import Any
 
 from bot.app import create_app
 from delivery.outbox import Outbox
+from digests.digest_store import scrub_withdrawn_quotes
 from digests.service import DigestService
 from experiences.campaign import CampaignService
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
@@ -24,11 +25,11 @@ from ground.settings import PROJECT_ROOT, Settings
 from ground.texts import Texts
 from pilots.checkins import build_pilot_checkins
 from pilots.schedule import planned_end
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
 from storage.pilot_records import NewPilot
 from storage.pilot_store import PilotStore
-from storage.store import Store
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.digests.support import MONTH, seed_world
@@ -203,7 +204,11 @@ async def monthly_prompt(
 ) -> list[dict[str, Any]]:
     """The campaign job queues the month's prompt; the app delivers it to Mette."""
     campaign = CampaignService(
-        ExperienceStore(database), Outbox(database), texts, settings, clock=lambda: JOB_MORNING
+        ExperienceStore(database, scrub_withdrawn_quotes),
+        Outbox(database),
+        texts,
+        settings,
+        clock=lambda: JOB_MORNING,
     )
     assert await campaign.start_monthly_campaign(JOB_DAY) >= 1
     return await chat.expect(1)

@@ -33,9 +33,9 @@ from ground.messages import (
     TextInput,
 )
 from ground.settings import DeliverySettings, Settings
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.models import ConversationReferenceRow, UserRow
-from storage.store import Store
 from tests.fakes.bot_connector import FakeBotConnector
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -238,7 +238,7 @@ async def make_delivery(database: Database, store: Store) -> AsyncIterator[Calla
 
 
 def cli_environment(database_url: str, **settings: str) -> dict[str, str]:
-    """Environment for a `python -m bot.cli …` subprocess on the test database."""
+    """Environment for a `python -m bot.main …` subprocess on the test database."""
     environment = {
         key: value
         for key, value in os.environ.items()
@@ -260,7 +260,7 @@ PYTHON = sys.executable
 
 @dataclass
 class CliProcess:
-    """A `python -m bot.cli …` subprocess; its output goes to files in the test's folder."""
+    """A `python -m bot.main …` subprocess; its output goes to files in the test's folder."""
 
     process: asyncio.subprocess.Process
     stdout: Path
@@ -287,6 +287,6 @@ async def start_cli(folder: Path, name: str, *args: str, env: dict[str, str]) ->
     stdout, stderr = folder / f"{name}.out", folder / f"{name}.err"
     with stdout.open("wb") as out, stderr.open("wb") as err:
         process = await asyncio.create_subprocess_exec(
-            PYTHON, "-m", "bot.cli", *args, cwd=folder, env=env, stdout=out, stderr=err
+            PYTHON, "-m", "bot.main", *args, cwd=folder, env=env, stdout=out, stderr=err
         )
     return CliProcess(process, stdout, stderr)

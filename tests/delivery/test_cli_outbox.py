@@ -10,8 +10,8 @@ from pathlib import Path
 import aiohttp
 
 from delivery.outbox import Outbox, OutboxState
+from storage.conversation_store import Store
 from storage.database import Database
-from storage.store import Store
 from tests.delivery.conftest import (
     Delivery,
     add_conversation,

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 from delivery.api import OutgoingMessage
 from delivery.outbox import IN_DOUBT_REASON, Outbox, OutboxState
 from ground.messages import Reply
+from storage.conversation_store import Store
 from storage.database import Database, StorageError
 from storage.models_outbox import OutboxRow
-from storage.store import Store
 from tests.delivery.conftest import (
     ManualClock,
     add_conversation,

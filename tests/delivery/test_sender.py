@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from delivery.outbox import OutboxState
 from ground.settings import DeliverySettings
-from storage.store import Store
+from storage.conversation_store import Store
 from tests.delivery.conftest import (
     Delivery,
     ManualClock,

@@ -12,8 +12,8 @@ from dialogs.router import Router
 from ground.settings import PROJECT_ROOT, Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from storage.conversation_store import Store
 from storage.database import Database
-from storage.store import Store
 
 MakeRouter = Callable[..., Router]
 

@@ -10,8 +10,8 @@ from delivery.outbox import Outbox
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.router import Router
 from ground.settings import Contacts
+from storage.conversation_store import Store
 from storage.database import Database
-from storage.store import Store
 from tests.dialogs.conftest import MakeRouter
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message, press
 

@@ -7,15 +7,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete
 
+from digests.digest_store import DigestStore
 from digests.links import link_signer
 from digests.service import DigestService
-from digests.store import DigestStore
 from ground.messages import ConversationType, Person
 from ground.settings import PROJECT_ROOT, Settings
 from ground.texts import Texts
+from organisation.tree_store import OrganisationStore
 from storage.database import Database
 from storage.models_digests import DigestRow
-from storage.organisation_store import OrganisationStore
 from tests.dialogs.conftest import MakeRouter
 from tests.dialogs.helpers import message
 from tests.digests.support import MONTH, seed_world

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from dialogs.monthly_prompt import NOTHING_VERB, SUBMIT_VERB, monthly_prompt_card
 from dialogs.router import Router
+from experiences.prompt_card import NOTHING_VERB, SUBMIT_VERB, monthly_prompt_card
 from ground.messages import ChoiceInput, TextInput
 from ground.settings import PROJECT_ROOT
 from ground.texts import Texts

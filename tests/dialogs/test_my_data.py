@@ -12,14 +12,15 @@ from sqlalchemy import func, select
 from dialogs.answer_card import ASK_AMBASSADOR_VERB
 from dialogs.my_data import CONFIRM_DELETE_VERB
 from dialogs.router import Router
+from digests.digest_store import scrub_withdrawn_quotes
 from experiences.personal_data import PersonalDataService, export_json
 from ground.clock import utc_now
 from ground.messages import Card, Incoming, IncomingKind, Person, Reply
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
 from storage.models import ConversationReferenceRow, OpenQuestionRow, QuestionRow
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow, ReminderOptOutRow
-from storage.store import Store
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message, press
 
 PERSONAL_TABLES = (
@@ -65,7 +66,7 @@ async def _lives_with_kompas(router: Router, person: Person, word: str) -> None:
 
 @pytest.fixture
 async def two_people(router: Router, database: Database) -> None:
-    await ExperienceStore(database).start_campaign(
+    await ExperienceStore(database, scrub_withdrawn_quotes).start_campaign(
         "2026-12", date(2026, 12, 1), date(2026, 12, 15), utc_now()
     )
     await _lives_with_kompas(router, MEDARBEJDER, "mettes")
@@ -163,7 +164,7 @@ async def test_delete_is_final_and_leaves_other_people_alone(
     assert data.name == ""
     assert set((await _rows_of(database, store, MEDARBEJDER)).values()) == {0}
     assert await _rows_of(database, store, KOLLEGA) == colleague_before
-    assert not await ExperienceStore(database).is_opted_out(user_id)
+    assert not await ExperienceStore(database, scrub_withdrawn_quotes).is_opted_out(user_id)
 
 
 async def test_after_deleting_the_export_holds_only_the_conversation_in_use(

@@ -11,9 +11,9 @@ from ground.messages import Card
 from knowledge.index import KnowledgeBase
 from pilots.cards import CHECKIN_VERB
 from pilots.checkins import checkin_key
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.pilot_records import Decision, Pilot
-from storage.store import Store
 from tests.pilots.support import ANNE, JONAS, KARIN, METTE, World, make_world
 
 

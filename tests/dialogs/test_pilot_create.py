@@ -10,9 +10,9 @@ import pytest
 from ground.messages import ChoiceInput, ConversationType, Person, TextInput
 from knowledge.index import KnowledgeBase
 from pilots.cards import CREATE_VERB
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.pilot_records import PilotState
-from storage.store import Store
 from tests.pilots.support import (
     ANNE,
     BO,

@@ -8,9 +8,9 @@ import pytest
 
 from knowledge.index import KnowledgeBase
 from pilots.checkins import reflection_key
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.pilot_records import Recommendation, ShareConsent
-from storage.store import Store
 from tests.pilots.support import ANNE, JONAS, KARIN, METTE, World, make_world
 
 

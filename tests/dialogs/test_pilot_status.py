@@ -10,9 +10,9 @@ from ground.messages import Card, ConversationType, Person
 from knowledge.index import KnowledgeBase
 from pilots.cards import END_VERB, EXTEND_VERB, PAUSE_VERB
 from pilots.checkins import checkin_key, reflection_key
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.pilot_records import Pilot, PilotState
-from storage.store import Store
 from tests.pilots.support import (
     ANNE,
     JONAS,

@@ -5,15 +5,16 @@ from __future__ import annotations
 import pytest
 
 from dialogs.router import Router
+from digests.digest_store import scrub_withdrawn_quotes
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
-from storage.store import Store
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message
 
 
 @pytest.fixture
 def experiences(database: Database) -> ExperienceStore:
-    return ExperienceStore(database)
+    return ExperienceStore(database, scrub_withdrawn_quotes)
 
 
 @pytest.mark.parametrize("command", ["pause", "Stop påmindelser!", "stop paamindelser", "PAUSE"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialogs.router import Router, normalise_command
 from ground.messages import Action, ConversationType, Incoming, IncomingKind
-from storage.store import Store
+from storage.conversation_store import Store
 from tests.dialogs.helpers import MEDARBEJDER, message, press
 
 

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from dialogs.monthly_prompt import monthly_prompt_card
 from dialogs.router import Router
+from digests.digest_store import scrub_withdrawn_quotes
+from experiences.prompt_card import monthly_prompt_card
 from ground.clock import utc_now
 from ground.messages import Card, Incoming, IncomingKind, Person
 from ground.settings import PROJECT_ROOT
@@ -27,7 +28,7 @@ def texts() -> Texts:
 
 @pytest.fixture
 async def december(database: Database) -> str:
-    await ExperienceStore(database).start_campaign(
+    await ExperienceStore(database, scrub_withdrawn_quotes).start_campaign(
         "2026-12", date(2026, 12, 1), date(2026, 12, 15), utc_now()
     )
     return "2026-12"

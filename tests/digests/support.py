@@ -20,11 +20,11 @@ from datetime import UTC, date, datetime
 from sqlalchemy import insert
 
 from organisation.model import OrgPerson, OrgTree, Role, Unit, UnitKind
+from organisation.tree_store import OrganisationStore
 from storage.database import Database
 from storage.models import ConversationReferenceRow, QuestionRow, UserRow
 from storage.models_experiences import CampaignRecipientRow, CampaignRow, ExperienceRow
 from storage.models_pilots import PilotCheckinRow, PilotParticipantRow, PilotRow
-from storage.organisation_store import OrganisationStore
 
 MONTH = "2026-10"
 SINGLE_MONTH = "2026-09"

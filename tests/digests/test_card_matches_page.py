@@ -11,7 +11,7 @@ from ground.texts import Texts
 from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules
 from insights.index import InsightsIndex
-from insights.records import AnswerRecord, PromptRecord
+from insights.inputs import AnswerRecord, PromptRecord
 from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
 
 MONTH = "2026-10"

@@ -15,7 +15,7 @@ from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules
 from insights.digest import Suppressed, SuppressionKind
 from insights.index import InsightsIndex
-from insights.records import AnswerRecord, PromptRecord
+from insights.inputs import AnswerRecord, PromptRecord
 from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
 from storage.database import Database
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.app import create_app
+from digests.digest_store import scrub_withdrawn_quotes
 from digests.links import link_signer
 from digests.service import DigestService
 from experiences.personal_data import PersonalDataService
@@ -48,7 +49,7 @@ async def test_withdrawing_the_consent_to_be_quoted_removes_the_quote_from_valid
 
     again = NewExperience(NAMED_TEXT, "moedereferater", "tid", ("regler",), "", consent)
     now = datetime(2026, 10, 9, 10, 0, tzinfo=UTC)
-    saved = await ExperienceStore(database).save_experience(
+    saved = await ExperienceStore(database, scrub_withdrawn_quotes).save_experience(
         users["a1-0"], again, MONTH, now, date(2026, 10, 9)
     )
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from digests.digest_store import Audience
 from digests.page import DigestPages
 from digests.service import DigestService
-from digests.store import Audience
 from ground.settings import Settings
 from ground.texts import Texts
 from organisation.model import OrgTree
+from organisation.tree_store import OrganisationStore
 from storage.database import Database
-from storage.organisation_store import OrganisationStore
 from tests.digests.support import MONTH, seed_world
 
 NEXT = "2026-11"

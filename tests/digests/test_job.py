@@ -21,11 +21,11 @@ from digests.job import (
 )
 from ground.settings import Settings
 from ground.texts import Texts
+from organisation.tree_store import OrganisationStore
 from scheduling.context import JobContext
 from storage.database import Database
 from storage.models_digests import DigestRow
 from storage.models_outbox import OutboxRow
-from storage.organisation_store import OrganisationStore
 from tests.digests.support import MONTH, seed_world
 
 CPH = ZoneInfo("Europe/Copenhagen")

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from digests.digest_store import DigestStore
 from digests.links import DEV_BASE_URL, LinkError, LinkProblem, LinkSigner, base_url, link_signer
-from digests.store import DigestStore
 from ground.settings import Settings
 from storage.database import Database
 

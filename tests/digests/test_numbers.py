@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from digests.digest_store import Audience
 from digests.page import DigestPages
 from digests.service import DigestService
-from digests.store import Audience
 from ground.settings import Settings
 from ground.texts import Texts
 from insights.digest import Series, Suppressed, SuppressionKind

@@ -12,7 +12,7 @@ from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules
 from insights.digest import Digest, PilotFigures, Suppressed
 from insights.index import InsightsIndex
-from insights.records import Decision, PilotRecord, PromptRecord
+from insights.inputs import Decision, PilotRecord, PromptRecord
 from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
 
 MONTH = "2026-10"

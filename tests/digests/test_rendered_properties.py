@@ -14,7 +14,7 @@ from digests.page import DigestPages
 from ground.texts import Texts
 from insights.aggregate import DigestBuilder
 from insights.index import InsightsIndex
-from insights.records import Consent
+from insights.inputs import Consent
 from tests.insights.test_anonymity_properties import MONTHS, World, worlds
 
 NOW = datetime(2026, 3, 1, tzinfo=UTC)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.app import create_app
+from digests.digest_store import Audience
 from digests.links import link_signer
 from digests.service import DigestService
-from digests.store import Audience
 from ground.settings import Settings
 from ground.texts import Texts
 from storage.database import Database

@@ -13,14 +13,15 @@ from delivery.outbox import Outbox
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
+from digests.digest_store import scrub_withdrawn_quotes
 from experiences.campaign import CampaignService
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from ground.settings import PROJECT_ROOT, ScheduleSettings, Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
-from storage.store import Store
 
 CPH = ZoneInfo("Europe/Copenhagen")
 
@@ -82,7 +83,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def experiences(database: Database) -> ExperienceStore:
-    return ExperienceStore(database)
+    return ExperienceStore(database, scrub_withdrawn_quotes)
 
 
 @pytest.fixture

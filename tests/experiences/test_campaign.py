@@ -11,10 +11,10 @@ from delivery.outbox import Outbox, OutboxState
 from dialogs.router import Router
 from experiences.campaign import CampaignService, campaign_key, reminder_key
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.models_experiences import CampaignRecipientRow, CampaignRow, ExperienceRow
 from storage.models_outbox import OutboxRow
-from storage.store import Store
 from tests.experiences.conftest import Clock, MakeCampaign, at, chat
 
 METTE = Person("teams", "29:mette", "Mette Hansen", tenant_id="t1")

@@ -14,7 +14,7 @@ from ground.settings import PROJECT_ROOT
 def kompas(*args: str, database_url: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_", "KOMPAS_"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.main", *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -25,7 +25,7 @@ from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules
 from insights.digest import Digest, Series, Suppressed
 from insights.index import InsightsIndex
-from insights.records import AnswerRecord, Consent, PromptRecord
+from insights.inputs import AnswerRecord, Consent, PromptRecord
 from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
 from tests.insights.attacks import possible_authors
 

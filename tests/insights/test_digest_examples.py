@@ -7,7 +7,7 @@ from insights.aggregate import DigestBuilder, previous_months
 from insights.anonymity import AnonymityRules
 from insights.digest import Suppressed, SuppressionKind
 from insights.index import InsightsIndex
-from insights.records import AnswerRecord, Consent, PromptRecord, QuestionGapRecord
+from insights.inputs import AnswerRecord, Consent, PromptRecord, QuestionGapRecord
 from organisation.model import OrgTree
 
 OCT, NOV = "2026-10", "2026-11"

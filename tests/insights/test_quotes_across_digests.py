@@ -7,7 +7,7 @@ from ground.texts import Texts
 from insights.aggregate import DigestBuilder
 from insights.anonymity import AnonymityRules
 from insights.index import InsightsIndex
-from insights.records import AnswerRecord, Consent, PromptRecord
+from insights.inputs import AnswerRecord, Consent, PromptRecord
 from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
 from tests.insights.attacks import possible_authors
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from knowledge.analysis import Analyzer
+from knowledge.danish import STOPWORDS, Word, inflections, normalise, stem, words
 from knowledge.lexicon import GeneralLexicon
 from knowledge.synonyms import SynonymMatcher
-from knowledge.text import STOPWORDS, Word, inflections, normalise, stem, words
 
 VOCABULARY = [
     "Sikkerhed og hændelse. CPR-nummer og nummer. Arbejde på en konto.",

@@ -6,8 +6,8 @@ import pytest
 
 from ground.settings import PROJECT_ROOT, Settings
 from knowledge.index import KnowledgeBase
+from storage.conversation_store import Store
 from storage.database import Database
-from storage.store import Store
 from tests.bot.conftest import bot_connector, start_app
 from tests.pilots.support import World, make_world
 

@@ -19,11 +19,11 @@ from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from pilots.cards import CREATE_VERB
 from pilots.checkins import PilotCheckins, build_pilot_checkins
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.models_outbox import OutboxRow
 from storage.pilot_records import Pilot
 from storage.pilot_store import PilotStore
-from storage.store import Store
 
 CPH = ZoneInfo("Europe/Copenhagen")
 

@@ -7,8 +7,8 @@ import copy
 from typing import Any
 
 from organisation.model import OrgPerson, OrgTree, Role, Unit, UnitKind
+from organisation.tree_store import OrganisationStore
 from storage.database import Database
-from storage.organisation_store import OrganisationStore
 from storage.pilot_records import PilotState
 from storage.pilot_store import PilotStore
 from tests.bot import activities as fx

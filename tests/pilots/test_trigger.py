@@ -10,17 +10,17 @@ from datetime import datetime, timedelta
 from ground.messages import ConversationType, Incoming, IncomingKind
 from ground.settings import PROJECT_ROOT
 from pilots.schedule import planned_end
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.pilot_records import NewPilot
 from storage.pilot_store import PilotStore
-from storage.store import Store
 from tests.pilots.support import ANNE, CPH, JONAS, METTE
 
 
 def _kompas(*args: str, database_url: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_", "KOMPAS_"))}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
+        [sys.executable, "-m", "bot.main", *args],
         capture_output=True,
         text=True,
         timeout=120,

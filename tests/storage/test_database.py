@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from ground.messages import Person
+from storage.conversation_store import Store
 from storage.database import (
     Database,
     DatabaseUnavailableError,
@@ -17,7 +18,6 @@ from storage.database import (
     to_async_url,
     to_sync_url,
 )
-from storage.store import Store
 
 UNREACHABLE_POSTGRESQL = "postgresql://postgres@127.0.0.1:1/nothing"
 

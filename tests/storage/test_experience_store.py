@@ -8,11 +8,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from digests.digest_store import scrub_withdrawn_quotes
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from storage.conversation_store import Store
 from storage.database import Database, StorageError
 from storage.experience_store import ExperienceStore, NewExperience
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow
-from storage.store import Store
 
 ANE = Person("teams", "29:ane", "Ane Hansen", tenant_id="tenant-1")
 BO = Person("teams", "29:bo", "Bo Jensen", tenant_id="tenant-1")
@@ -44,7 +45,7 @@ def _incoming(
 
 @pytest.fixture
 def experiences(database: Database) -> ExperienceStore:
-    return ExperienceStore(database)
+    return ExperienceStore(database, scrub_withdrawn_quotes)
 
 
 async def _count(database: Database, entity: type[object]) -> int:

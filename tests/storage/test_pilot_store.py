@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from storage.conversation_store import Store
 from storage.database import Database, NotFoundError
 from storage.pilot_records import (
     AnswerOutcome,
@@ -19,7 +20,6 @@ from storage.pilot_records import (
     ShareConsent,
 )
 from storage.pilot_store import PilotStore
-from storage.store import Store
 
 ANNE = Person("teams", "29:anne", "Anne Ambassadør", aad_object_id="aad-anne")
 METTE = Person("teams", "29:mette", "Mette Hansen")

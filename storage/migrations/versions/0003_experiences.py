@@ -17,7 +17,7 @@ down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Frozen copies of experiences.choices at the time of this migration.
+# Frozen copies of storage.experience_choices at the time of this migration.
 ANSWER_KINDS = "('shared', 'nothing')"
 TASK_TYPES = (
     "('kommunikation', 'sagsbehandling', 'moedereferater', 'oversaettelse', 'dataanalyse', "

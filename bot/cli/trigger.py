@@ -12,6 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from digests.digest_store import scrub_withdrawn_quotes
 from ground.settings import Settings
 from storage.database import Database, StorageError
 
@@ -32,7 +33,9 @@ def _campaign_service(database: Database, settings: Settings) -> CampaignService
     from storage.experience_store import ExperienceStore
 
     texts = Texts(settings.content_dir / "templates")
-    return CampaignService(ExperienceStore(database), Outbox(database), texts, settings)
+    return CampaignService(
+        ExperienceStore(database, scrub_withdrawn_quotes), Outbox(database), texts, settings
+    )
 
 
 async def run_monthly(database: Database, settings: Settings, today: date) -> str:

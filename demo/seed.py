@@ -24,6 +24,7 @@ from ground.settings import Settings
 from insights.aggregate import previous_months
 from organisation.loading import load_organisation
 from organisation.model import OrgPerson, OrgTree
+from organisation.tree_store import OrganisationStore
 from scheduling.calendar import DEFAULT_CALENDAR, WorkingCalendar, monthly_campaign_date
 from storage.database import Database, StorageError
 from storage.models import QuestionRow, UserRow
@@ -35,7 +36,6 @@ from storage.models_pilots import (
     PilotReflectionRow,
     PilotRow,
 )
-from storage.organisation_store import OrganisationStore
 
 logger = logging.getLogger(__name__)
 

@@ -158,7 +158,7 @@ async def _write(settings: Settings, unit_id: str, month: str | None, out: Path,
 
 
 async def _revoke(settings: Settings, digest_id: str) -> str:
-    from digests.store import DigestStore
+    from digests.digest_store import DigestStore
 
     digest_id = digest_id.strip().split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     opened = await _open(settings)

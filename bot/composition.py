@@ -1,40 +1,20 @@
-"""The long-lived services one Kompas process needs, opened and closed together."""
+"""The composition root: builds the long-lived services of one Kompas process once."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
+from dialogs.services import Services
 from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from storage.conversation_store import Store
 from storage.database import Database
-from storage.store import Store
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Services:
-    """Database, store, knowledge index, texts and router for one process."""
-
-    settings: Settings
-    database: Database
-    store: Store
-    knowledge: KnowledgeBase
-    texts: Texts
-    router: Router
-
-    async def readiness(self) -> dict[str, bool]:
-        """What /readyz reports: the database answers and content is loaded."""
-        return {"database": await self.database.ping(), "content": bool(self.knowledge.topics)}
-
-    async def close(self) -> None:
-        """Release the database connections."""
-        await self.database.dispose()
 
 
 async def open_services(settings: Settings) -> Services:

@@ -35,7 +35,7 @@ def register(commands: Any) -> None:
 
 def run_seed(args: argparse.Namespace, settings: Settings) -> int:
     """Seed (or show) the demo; 1 when the database holds other data, 2 on storage errors."""
-    from digests.demo import DemoError
+    from demo.seed import DemoError
 
     try:
         lines = asyncio.run(_seed(settings, args.reset, args.seed))
@@ -50,8 +50,8 @@ def run_seed(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
-    from bot.cli_digest import digest_links
-    from digests.demo import DemoSeeder, cli_name
+    from bot.cli.digest import digest_links
+    from demo.seed import DemoSeeder, cli_name
     from digests.job import MonthlyDigest
     from ground.texts import Texts
     from storage.migrate import upgrade

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
-from bot.cli_render import plain
+from bot.cli.render import plain
 from knowledge.api import SearchResult
 from knowledge.index import KnowledgeBase
 from privacy.redaction import redact_text

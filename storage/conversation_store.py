@@ -13,6 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningInsert
 
 from ground.messages import ConversationType, Incoming, Person
+from storage.conversation_records import (
+    ASKER_COLUMNS,
+    AskedQuestion,
+    OpenQuestion,
+    StoredReference,
+    asked_question_from_row,
+    open_question_from_row,
+    stored_reference_from_row,
+)
 from storage.database import Database
 from storage.models import (
     ConversationReferenceRow,
@@ -21,15 +30,6 @@ from storage.models import (
     UserRow,
     UTCDateTime,
     utc_now,
-)
-from storage.records import (
-    ASKER_COLUMNS,
-    AskedQuestion,
-    OpenQuestion,
-    StoredReference,
-    asked_question_from_row,
-    open_question_from_row,
-    stored_reference_from_row,
 )
 
 __all__ = ["AskedQuestion", "OpenQuestion", "Store", "StoredReference"]

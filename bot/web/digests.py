@@ -21,20 +21,20 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.web_exports import ascii_token
+from bot.web.exports import ascii_token
+from digests.digest_store import DigestStore
 from digests.links import TOKEN_PARAMETER, LinkError, link_signer
 from digests.page import DigestPages
 from digests.serial import SerialError
-from digests.store import DigestStore
 from ground.settings import Settings
 from ground.texts import Texts
+from organisation.tree_store import OrganisationStore
 from storage.database import Database, StorageError
-from storage.organisation_store import OrganisationStore
 
 logger = logging.getLogger(__name__)
 
 CACHED_PAGES = 64
-DIGEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what digests.store generates, with room
+DIGEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # what digests.digest_store generates, with room
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -48,7 +48,7 @@ SECURITY_HEADERS = {
 
 
 class PageServices(Protocol):
-    """What the page needs of bot.services.Services."""
+    """What the page needs of bot.composition.Services."""
 
     settings: Settings
     database: Database

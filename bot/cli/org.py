@@ -11,8 +11,8 @@ from typing import Any, TextIO
 from ground.settings import Settings
 from organisation.loading import OrgImportError, load_organisation
 from organisation.model import OrgTree, Role, UnitKind
+from organisation.tree_store import ImportSummary, OrganisationStore
 from storage.database import Database, StorageError
-from storage.organisation_store import ImportSummary, OrganisationStore
 
 
 def register(commands: Any) -> None:

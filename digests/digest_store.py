@@ -115,6 +115,11 @@ async def scrub_erased(connection: AsyncConnection, person: ErasedPerson) -> int
     return changed
 
 
+async def scrub_withdrawn_quotes(connection: AsyncConnection, texts: Sequence[str]) -> None:
+    """In the caller's transaction: texts whose author withdrew consent leave stored digests."""
+    await scrub_erased(connection, ErasedPerson.of((), tuple(texts), None))
+
+
 class DigestStore:
     """Typed access to the digest tables; each method is one transaction."""
 

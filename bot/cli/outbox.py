@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from delivery.outbox import Outbox, OutboxState, OutboxStatus
 from delivery.sender import DrainReport
 from ground.settings import Settings
+from storage.conversation_store import Store
 from storage.database import Database, StorageError
-from storage.store import Store
 
 
 def register(commands: Any) -> None:

@@ -8,9 +8,9 @@ from datetime import UTC
 from sqlalchemy import delete, func, select
 
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from storage.conversation_store import Store
 from storage.database import Database
 from storage.models import ConversationReferenceRow, QuestionRow, UserRow
-from storage.store import Store
 
 ANE = Person("teams", "29:ane", "Ane Hansen", aad_object_id="aad-ane", tenant_id="tenant-1")
 BO = Person("teams", "29:bo", "Bo Jensen", tenant_id="tenant-1")

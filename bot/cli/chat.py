@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import getpass
 import logging
-import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
-from bot.cli_render import input_prompt, parse_input_answer, render_reply
-from bot.services import Services, open_services
+from bot.cli.render import input_prompt, parse_input_answer, render_reply
 from delivery.outbox import Outbox
+from dialogs.services import Services
 from ground.clock import utc_now
 from ground.messages import (
     Action,
@@ -22,7 +20,6 @@ from ground.messages import (
     Person,
     Reply,
 )
-from ground.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -165,22 +162,13 @@ class ChatSession:
 
 
 async def run_chat(
-    settings: Settings,
+    services: Services,
     user: str | None,
     stdin: TextIO,
     stdout: TextIO,
     pending: PendingMessages = outbox_messages,
 ) -> int:
-    """Open the services, chat until the input ends, close the services."""
-    services = await open_services(settings)
+    """Chat as `user` (default: the login name) until the input ends."""
     name = user or getpass.getuser()
     person = Person(channel=CLI_CHANNEL, user_id=name, name=name)
-    try:
-        return await ChatSession(services, person, stdin, stdout, pending).run()
-    finally:
-        await services.close()
-
-
-def main_chat(settings: Settings, user: str | None) -> int:
-    """Entry for the CLI."""
-    return asyncio.run(run_chat(settings, user, sys.stdin, sys.stdout))
+    return await ChatSession(services, person, stdin, stdout, pending).run()

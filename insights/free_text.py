@@ -21,7 +21,7 @@ from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from knowledge.text import STOPWORDS, stem, words
+from knowledge.danish import STOPWORDS, stem, words
 from privacy.redaction import TOKENS
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.cli_render import parse_input_answer, plain, render_reply
+from bot.cli.render import parse_input_answer, plain, render_reply
 from ground.messages import Action, Card, Choice, ChoiceInput, Reply, Section
 
 LINK = "http://127.0.0.1:3978/digests/vRjIOHMe0rBCCyaGgR0Fwg?t=1799207034.E-N1B2wlfWcQo3y_lZZTpK"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from collections.abc import Sequence
@@ -53,13 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
-    from bot import cli_demo, cli_digest, cli_org, cli_outbox, cli_trigger
+    from bot.cli import demo, digest, org, outbox, trigger
 
-    cli_outbox.register(commands)
-    cli_trigger.register(commands)
-    cli_org.register(commands)
-    cli_digest.register(commands)
-    cli_demo.register(commands)
+    for operator_commands in (outbox, trigger, org, digest, demo):
+        operator_commands.register(commands)
     return parser
 
 
@@ -70,6 +68,18 @@ def _configure_logging(settings: Settings, verbose: bool, command: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
+
+
+async def _chat(settings: Settings, user: str | None) -> int:
+    """`kompas chat`: open the services, chat in the terminal until input ends, close them."""
+    from bot.cli.chat import run_chat
+    from bot.composition import open_services
+
+    services = await open_services(settings)
+    try:
+        return await run_chat(services, user, sys.stdin, sys.stdout)
+    finally:
+        await services.close()
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -86,13 +96,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
             return 2
         return 0
     if args.command == "chat":
-        from bot.chat import main_chat
         from storage.migrate import upgrade
 
         upgrade(settings.database_url)
-        return main_chat(settings, args.user)
+        return asyncio.run(_chat(settings, args.user))
     if args.command == "ask":
-        from bot.ask_cli import answer_questions
+        from bot.cli.ask import answer_questions
         from knowledge.index import KnowledgeBase
 
         knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
@@ -100,11 +109,11 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         answer_questions(knowledge, lines, sys.stdout, args.json)
         return 0
     if args.command == "content":
-        from bot.content_check import run_content_check
+        from bot.cli.content_check import run_content_check
 
         return run_content_check(settings, sys.stdout)
     if args.command == "manifest":
-        from bot.manifest import ManifestError, write_package
+        from bot.cli.manifest import ManifestError, write_package
 
         try:
             path = write_package(settings, args.out, args.version)

@@ -1,0 +1,1 @@
+"""Command-line edges: `kompas chat`, `ask` and the operator commands."""

@@ -1,0 +1,1 @@
+"""Web edges: the digest pages and the personal-data download."""

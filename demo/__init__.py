@@ -1,0 +1,1 @@
+"""A clearly fake municipality (Eksempel Kommune) with generated answers, for trying Kompas."""
