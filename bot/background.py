@@ -6,13 +6,11 @@ import logging
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-from delivery.outbox import Outbox
 from dialogs.services import Services
-from digests.digest_store import scrub_withdrawn_quotes
 from digests.job import DIGEST_SENDER, MonthlyDigest, digest_job_spec
 from experiences.campaign import CampaignService
 from ground.settings import Settings
-from pilots.checkins import build_pilot_checkins
+from pilots.checkins import PilotCheckins, working_hours_of
 from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
 from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
@@ -20,7 +18,6 @@ from scheduling.leader import SchedulerLeadership
 from scheduling.scheduler import SchedulerRunner, build_scheduler, job_store_url_for
 from scheduling.tasks import CAMPAIGN_STARTER, PILOT_CHECKIN_SENDER, REMINDER_SENDER
 from storage.database import Database
-from storage.experience_store import ExperienceStore
 
 logger = logging.getLogger(__name__)
 
@@ -42,17 +39,21 @@ def job_services(services: Services) -> JobServices:
     """Registers the services the scheduled jobs call into the scheduler's job context."""
 
     def provide(context: JobContext) -> None:
-        database, settings, texts = services.database, services.settings, services.texts
+        deps = services.deps
+        database, settings, texts = deps.database, deps.settings, deps.texts
         campaign = CampaignService(
-            ExperienceStore(database, scrub_withdrawn_quotes),
-            Outbox(database),
+            deps.experiences, deps.outbox, texts, settings, calendar=context.calendar
+        )
+        checkins = PilotCheckins(
+            deps.pilots,
+            deps.outbox,
             texts,
-            settings,
-            calendar=context.calendar,
+            working_hours_of(settings),
+            opt_outs=deps.experiences,
         )
         context.provide(CAMPAIGN_STARTER, campaign)
         context.provide(REMINDER_SENDER, campaign)
-        context.provide(PILOT_CHECKIN_SENDER, build_pilot_checkins(database, texts, settings))
+        context.provide(PILOT_CHECKIN_SENDER, checkins)
         context.provide(
             DIGEST_SENDER, MonthlyDigest(database, texts, settings, calendar=context.calendar)
         )

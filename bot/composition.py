@@ -4,28 +4,55 @@ from __future__ import annotations
 
 import logging
 
+from delivery.outbox import Outbox
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from dialogs.services import Services
+from digests.digest_store import scrub_withdrawn_quotes
+from ground.clock import Clock, utc_now
 from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from organisation.tree_store import OrganisationStore
 from storage.conversation_store import Store
 from storage.database import Database
+from storage.experience_store import ExperienceStore
+from storage.handled_keys import HandledKeys
+from storage.pilot_store import PilotStore
 
 logger = logging.getLogger(__name__)
 
 
-async def open_services(settings: Settings) -> Services:
-    """Connect to the database (already migrated) and load the content once."""
-    database = await Database.connect(settings.database_url)
-    store = Store(database)
-    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    texts = Texts(settings.content_dir / "templates")
-    deps = DialogDeps(
-        database=database, store=store, knowledge=knowledge, texts=texts, settings=settings
+def compose(
+    settings: Settings,
+    database: Database,
+    knowledge: KnowledgeBase,
+    texts: Texts,
+    *,
+    clock: Clock = utc_now,
+) -> DialogDeps:
+    """Every store and service the dialogs use, each built once for the process."""
+    return DialogDeps(
+        database=database,
+        store=Store(database),
+        knowledge=knowledge,
+        texts=texts,
+        settings=settings,
+        clock=clock,
+        outbox=Outbox(database),
+        experiences=ExperienceStore(database, scrub_withdrawn_quotes),
+        pilots=PilotStore(database),
+        organisation=OrganisationStore(database),
+        handled=HandledKeys(database),
     )
+
+
+async def open_services(settings: Settings) -> Services:
+    """Connect to the database (already migrated), load the content and compose, once."""
+    database = await Database.connect(settings.database_url)
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    deps = compose(settings, database, knowledge, Texts(settings.content_dir / "templates"))
     router = Router(deps, feature_routes())
     logger.info("Kompas ready: %d topics, database %s", len(knowledge.topics), database.engine.url)
-    return Services(settings, database, store, knowledge, texts, router)
+    return Services(deps, router)

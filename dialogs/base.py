@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from ground.clock import utc_now
+from delivery.outbox import Outbox
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from organisation.tree_store import OrganisationStore
 from storage.conversation_store import Store
 from storage.database import Database
+from storage.experience_store import ExperienceStore
+from storage.handled_keys import HandledKeys
+from storage.pilot_store import PilotStore
 
 
 @dataclass(frozen=True)
 class DialogDeps:
-    """The services dialogs use; built once per process."""
+    """The services dialogs use; built once per process by the composition root."""
 
     database: Database
     store: Store
     knowledge: KnowledgeBase
     texts: Texts
     settings: Settings
-    clock: Callable[[], datetime] = field(default=utc_now)
+    clock: Callable[[], datetime]
+    outbox: Outbox
+    experiences: ExperienceStore
+    pilots: PilotStore
+    organisation: OrganisationStore  # keeps the newest imported tree
+    handled: HandledKeys
 
 
 class Dialog(Protocol):

@@ -16,11 +16,9 @@ from dialogs.my_data import (
 )
 from dialogs.reminders import RemindersDialog
 from dialogs.share_experience import ShareExperienceDialog
-from digests.digest_store import scrub_withdrawn_quotes
 from experiences.personal_data import PersonalDataService
 from experiences.prompt_card import NOTHING_VERB, SHARE_VERB, SUBMIT_VERB
 from storage.experience_choices import AnswerKind
-from storage.experience_store import ExperienceStore
 
 # Whole-message commands (normalised: lower case, no punctuation) → dialog name.
 COMMANDS: Mapping[str, str] = {
@@ -54,7 +52,7 @@ VERBS: Mapping[str, str] = {
 
 
 def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
-    experiences = ExperienceStore(deps.database, scrub_withdrawn_quotes)
+    experiences = deps.experiences
     personal_data = PersonalDataService(deps.database)
     return {
         "experience_card": MonthlyPromptDialog(deps),

@@ -22,10 +22,9 @@ from pilots.cards import (
     REFLECTION_VERB,
     RESUME_VERB,
 )
-from pilots.checkins import build_pilot_checkins
+from pilots.checkins import PilotCheckins, working_hours_of
 from pilots.manage import PilotChange, PilotSteering
 from pilots.participants import ParticipantResolver, SeenMembers
-from storage.pilot_store import PilotStore
 
 # Whole-message commands (normalised: lower case, no punctuation) → dialog name.
 COMMANDS: Mapping[str, str] = {
@@ -56,8 +55,15 @@ VERBS: Mapping[str, str] = {
 
 
 def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
-    pilots = PilotStore(deps.database)
-    checkins = build_pilot_checkins(deps.database, deps.texts, deps.settings, clock=deps.clock)
+    pilots = deps.pilots
+    checkins = PilotCheckins(
+        pilots,
+        deps.outbox,
+        deps.texts,
+        working_hours_of(deps.settings),
+        opt_outs=deps.experiences,
+        clock=deps.clock,
+    )
     services = PilotServices(
         pilots=pilots,
         participants=ParticipantResolver(pilots, deps.store, SeenMembers(pilots)),

@@ -25,7 +25,7 @@ class RemindersDialog:
         user_id = await deps.store.remember_person(incoming.person)
         changed = await self._experiences.set_opted_out(user_id, self._pause, deps.clock())
         if self._pause:
-            withdrawn = await withdraw_prompts(deps.database, user_id)
+            withdrawn = await withdraw_prompts(deps.outbox, user_id)
             logger.info(
                 "prompts paused for user %d; %d queued message(s) withdrawn", user_id, withdrawn
             )

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from dialogs.base import DialogDeps
 from ground.messages import Person
 from organisation.roles import Roles
-from organisation.tree_store import OrganisationStore
 
 
 @dataclass(frozen=True)
@@ -22,7 +21,7 @@ class PersonRoles:
 async def roles_of(deps: DialogDeps, person: Person) -> PersonRoles:
     """Look the person up in the stored organisation; KOMPAS_AMBASSADORS also count."""
     configured = deps.settings.is_ambassador(person.user_id, person.aad_object_id)
-    tree = await OrganisationStore(deps.database).load_tree()
+    tree = await deps.organisation.load_tree()
     roles = Roles(tree, deps.settings.ambassadors)
     return PersonRoles(
         ambassador=configured or roles.is_ambassador(person),

@@ -7,7 +7,6 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 
-from delivery.outbox import Outbox
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.ask import AskDialog
 from dialogs.ask_ambassador import AskAmbassadorDialog
@@ -93,7 +92,7 @@ class Router:
     def __init__(self, deps: DialogDeps, extra_routes: Sequence[RouteTable] = ()) -> None:
         self._store = deps.store
         self._texts = deps.texts
-        self._forwarder = Forwarder(Outbox(deps.database), deps.store)
+        self._forwarder = Forwarder(deps.outbox, deps.store)
         self._commands = dict(COMMANDS)
         self._verbs = dict(VERBS)
         self._dialogs: dict[str, Dialog] = {

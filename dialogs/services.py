@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dialogs.base import DialogDeps
 from dialogs.router import Router
 from ground.settings import Settings
 from ground.texts import Texts
@@ -14,14 +15,30 @@ from storage.database import Database
 
 @dataclass
 class Services:
-    """Database, store, knowledge index, texts and router for one process."""
+    """The dialogs' dependencies (built once) and the router over them."""
 
-    settings: Settings
-    database: Database
-    store: Store
-    knowledge: KnowledgeBase
-    texts: Texts
+    deps: DialogDeps
     router: Router
+
+    @property
+    def settings(self) -> Settings:
+        return self.deps.settings
+
+    @property
+    def database(self) -> Database:
+        return self.deps.database
+
+    @property
+    def store(self) -> Store:
+        return self.deps.store
+
+    @property
+    def knowledge(self) -> KnowledgeBase:
+        return self.deps.knowledge
+
+    @property
+    def texts(self) -> Texts:
+        return self.deps.texts
 
     async def readiness(self) -> dict[str, bool]:
         """What /readyz reports: the database answers and content is loaded."""

@@ -22,7 +22,6 @@ from ground.card_ids import card_id_of, plain_values
 from ground.messages import Incoming, Reply
 from storage.experience_choices import AnswerKind
 from storage.experience_store import ExperienceStore, NewExperience
-from storage.handled_keys import HandledKeys
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ class ShareExperienceDialog:
         self._experiences = experiences
         self._kind = kind
         self._tz = ZoneInfo(deps.settings.timezone)
-        self._handled = HandledKeys(deps.database)
+        self._handled = deps.handled
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         value = plain_values(incoming.value or {}, (field.value for field in Field))
@@ -86,7 +85,7 @@ class ShareExperienceDialog:
             now.astimezone(self._tz).date(),
         )
         # every open prompt of the person now counts as answered: no reminder may follow
-        await withdraw_reminders(deps.database, user_id)
+        await withdraw_reminders(deps.outbox, user_id)
         logger.info(
             "experience %d stored (campaign %s, updated=%s, redacted=%s)",
             saved.experience.id,
@@ -120,7 +119,7 @@ class ShareExperienceDialog:
                 return self._already_sent()
             found = await self._experiences.record_nothing_to_share(user_id, month, deps.clock())
             if found:
-                await withdraw_reminders(deps.database, user_id, month)
+                await withdraw_reminders(deps.outbox, user_id, month)
         logger.info("nothing to share for campaign %s (found=%s)", month, found)
         text = deps.texts.render("experience_nothing", found=found)
         return [self._summary(None), Reply(text=text)] if found else [Reply(text=text)]

@@ -7,7 +7,6 @@ import logging
 
 from dialogs.base import DialogDeps
 from ground.messages import ConversationType, Incoming, IncomingKind, Reply
-from storage.handled_keys import HandledKeys
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ class WelcomeDialog:
 
     def __init__(self, deps: DialogDeps) -> None:
         self._deps = deps
-        self._handled = HandledKeys(deps.database)
+        self._handled = deps.handled
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         personal = incoming.conversation_type == ConversationType.PERSONAL

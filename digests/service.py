@@ -98,13 +98,19 @@ class MonthDigests:
 class DigestService:
     """Computes, stores and finds digests."""
 
-    def __init__(self, database: Database, texts: LabelTexts, settings: Settings) -> None:
+    def __init__(
+        self,
+        database: Database,
+        texts: LabelTexts,
+        settings: Settings,
+        organisation: OrganisationStore | None = None,
+    ) -> None:
         self._texts = texts
         self.settings = settings
         self._tz = ZoneInfo(settings.timezone)
         self.rules = AnonymityRules(settings.min_group, settings.min_text_group)
         self.store = DigestStore(database)
-        self.organisation = OrganisationStore(database)
+        self.organisation = organisation or OrganisationStore(database)
         self.sources = DigestSources(database, self._tz)
         self.labels = option_labels(texts)
 

@@ -74,6 +74,7 @@ class OrganisationStore:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._insert = postgresql.insert if database.is_postgresql else sqlite.insert
+        self._cached: tuple[tuple[int, str] | None, OrgTree] | None = None  # (import, tree)
 
     async def replace_tree(self, tree: OrgTree, source: str = "") -> ImportSummary:
         """Replace the stored tree by `tree` atomically; new leaders get a digest subscription.
@@ -169,15 +170,19 @@ class OrganisationStore:
 
         Each statement may see a newer commit (SQLite reads outside a transaction, PostgreSQL
         reads committed), so the newest import is read before and after: when an import
-        landed in between, the tree is read again.
+        landed in between, the tree is read again. The tree of the newest import is kept, so
+        until the next import (by any process) reading it costs one small query.
         """
         for _ in range(READ_ATTEMPTS):
             before = await self._newest_import()
+            if self._cached is not None and self._cached[0] == before:
+                return self._cached[1]
             try:
                 tree = await self._read_tree()
             except OrganisationError:  # rows of two imports: read again
                 continue
             if await self._newest_import() == before:
+                self._cached = (before, tree)
                 return tree
             logger.debug("an import landed while reading the tree; reading again")
         return await self._read_tree()

@@ -50,14 +50,7 @@ async def kompas(start_app: StartApp, database_url: str) -> AsyncIterator[Runnin
     """The real app and services; the router has the real tables plus one many-part dialog."""
     settings = Settings(database_url=database_url)
     services: Services = await open_services(settings)
-    deps = DialogDeps(
-        database=services.database,
-        store=services.store,
-        knowledge=services.knowledge,
-        texts=services.texts,
-        settings=settings,
-    )
-    services.router = Router(deps, (*feature_routes(), MANY_PARTS_ROUTES))
+    services.router = Router(services.deps, (*feature_routes(), MANY_PARTS_ROUTES))
     try:
         yield await start_app(create_app(settings, services))
     finally:

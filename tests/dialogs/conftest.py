@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from dialogs.base import DialogDeps
+from bot.composition import compose
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from ground.settings import PROJECT_ROOT, Settings
@@ -29,10 +29,7 @@ def make_router(database: Database, store: Store, knowledge: KnowledgeBase) -> M
     def build(**overrides: object) -> Router:
         settings = Settings().with_overrides(**overrides)
         texts = Texts(PROJECT_ROOT / "content" / "templates")
-        deps = DialogDeps(
-            database=database, store=store, knowledge=knowledge, texts=texts, settings=settings
-        )
-        return Router(deps, feature_routes())
+        return Router(compose(settings, database, knowledge, texts), feature_routes())
 
     return build
 

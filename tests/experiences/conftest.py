@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.composition import compose
 from delivery.outbox import Outbox
-from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from digests.digest_store import scrub_withdrawn_quotes
@@ -130,12 +130,4 @@ def router(
     settings: Settings,
     clock: Clock,
 ) -> Router:
-    deps = DialogDeps(
-        database=database,
-        store=store,
-        knowledge=knowledge,
-        texts=texts,
-        settings=settings,
-        clock=clock,
-    )
-    return Router(deps, feature_routes())
+    return Router(compose(settings, database, knowledge, texts, clock=clock), feature_routes())

@@ -94,3 +94,17 @@ async def test_an_empty_tree_can_be_stored(database: Database) -> None:
     await store.replace_tree(EXAMPLE)
     await store.replace_tree(OrgTree.empty())
     assert (await store.load_tree()).units == {}
+
+
+async def test_a_kept_tree_gives_way_to_an_import_made_by_another_process(
+    database: Database,
+) -> None:
+    serving = OrganisationStore(database)  # the long-lived store of `kompas serve`
+    await OrganisationStore(database).replace_tree(EXAMPLE, "first import")
+    assert (await serving.load_tree()).name == "Eksempel Kommune"
+    assert (await serving.load_tree()).name == "Eksempel Kommune"  # kept, still right
+
+    await OrganisationStore(database).replace_tree(SMALL, "`kompas org import` elsewhere")
+
+    loaded = await serving.load_tree()
+    assert loaded.name == "Lille Kommune" and set(loaded.people) == {"p001", "new"}

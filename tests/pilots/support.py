@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.composition import compose
 from delivery.outbox import Outbox
-from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from ground.messages import Card, ConversationType, Incoming, IncomingKind, Person, Reply
@@ -165,14 +165,7 @@ def make_world(
     clock = Clock(now or at(2027, 3, 10))
     settings = Settings(timezone="Europe/Copenhagen", ambassadors=AMBASSADORS)
     texts = Texts(PROJECT_ROOT / "content" / "templates")
-    deps = DialogDeps(
-        database=database,
-        store=store,
-        knowledge=knowledge,
-        texts=texts,
-        settings=settings,
-        clock=clock,
-    )
+    deps = compose(settings, database, knowledge, texts, clock=clock)
     return World(
         database=database,
         store=store,
