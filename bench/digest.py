@@ -19,7 +19,7 @@ from digests.card import digest_card
 from digests.page import DigestPages
 from digests.serial import digest_from_json, digest_to_json, tables_from_json, tables_to_json
 from digests.sources import CATEGORY_KEYS, DigestRecords, within
-from ground.settings import PROJECT_ROOT
+from ground.settings import default_content_dir
 from ground.texts import Texts
 from insights.aggregate import DigestBuilder, previous_months
 from insights.anonymity import AnonymityRules
@@ -200,8 +200,9 @@ def main() -> None:
         f"{len(data.answers)} experiences, {len(data.pilots)} pilot-months in "
         f"{time.perf_counter() - started:.1f} s"
     )
-    texts = Texts(PROJECT_ROOT / "content" / "templates")
-    pages = DigestPages(PROJECT_ROOT / "content" / "templates", texts)
+    templates = default_content_dir() / "templates"
+    texts = Texts(templates)
+    pages = DigestPages(templates, texts)
     rules = AnonymityRules()
     month = data.months[-1]
     trend = previous_months(month, 6)

@@ -11,7 +11,7 @@ from dialogs.router import Router
 from dialogs.services import Services
 from digests.digest_store import scrub_withdrawn_quotes
 from ground.clock import Clock, utc_now
-from ground.settings import Settings
+from ground.settings import Settings, require_content
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from organisation.tree_store import OrganisationStore
@@ -49,7 +49,11 @@ def compose(
 
 
 async def open_services(settings: Settings) -> Services:
-    """Connect to the database (already migrated), load the content and compose, once."""
+    """Connect to the database (already migrated), load the content and compose, once.
+
+    Raises ContentMissingError when the content directory holds no AI-kompas.
+    """
+    require_content(settings.content_dir)
     database = await Database.connect(settings.database_url)
     knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
     deps = compose(settings, database, knowledge, Texts(settings.content_dir / "templates"))

@@ -9,7 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ground.settings import Settings, SettingsError
+from ground.settings import ContentMissingError, Settings, SettingsError, require_content
+
+# Commands that answer people: without content they would answer nothing, so they refuse.
+NEEDS_CONTENT = frozenset({"serve", "chat", "ask"})
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"kompas: {error}", file=sys.stderr)
         return 2
     _configure_logging(settings, args.verbose, args.command)
+    if args.command in NEEDS_CONTENT:
+        try:
+            require_content(settings.content_dir)
+        except ContentMissingError as error:
+            print(f"kompas {args.command}: {error}", file=sys.stderr)
+            return 2
     return _run(args, settings)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import ipaddress
 import os
 from collections.abc import Callable, Mapping
@@ -20,7 +21,6 @@ from ground.env_values import (
     parse_split,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///data/kompas.db"
 # Leaders' digests: fewest distinct people behind any figure, and behind anything from free text.
 DEFAULT_MIN_GROUP = 5
@@ -154,7 +154,7 @@ class Settings:
 
     teams: TeamsSettings = field(default_factory=TeamsSettings)
     database_url: str = DEFAULT_DATABASE_URL
-    content_dir: Path = PROJECT_ROOT / "content"
+    content_dir: Path = field(default_factory=lambda: default_content_dir())
     timezone: str = "Europe/Copenhagen"
     public_host: str = ""
     ambassadors_conversation: str = ""
@@ -194,7 +194,7 @@ class Settings:
         settings = cls(
             teams=TeamsSettings.parse(get),
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL) or DEFAULT_DATABASE_URL,
-            content_dir=Path(content_dir) if content_dir else PROJECT_ROOT / "content",
+            content_dir=Path(content_dir) if content_dir else default_content_dir(),
             timezone=get("KOMPAS_TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",
             public_host=get("KOMPAS_PUBLIC_HOST"),
             ambassadors_conversation=get("KOMPAS_AMBASSADORS_CONVERSATION"),
@@ -245,3 +245,29 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+class ContentMissingError(SettingsError):
+    """The content directory holds no AI-kompas: Kompas would answer nothing."""
+
+
+def default_content_dir() -> Path:
+    """The sample content shipped inside Kompas (the `content` package).
+
+    The one place the default is decided: an editable install finds the source tree's
+    content/, a wheel or container install the copy installed beside the code. Set
+    KOMPAS_CONTENT_DIR to use a municipality's own content instead.
+    """
+    return Path(str(importlib.resources.files("content")))
+
+
+def require_content(content_dir: Path) -> None:
+    """Refuse to go on without topics in content/kompas and templates in content/templates."""
+    topics = content_dir / "kompas"
+    has_topics = topics.is_dir() and any(topics.glob("*.md"))
+    has_templates = (content_dir / "templates").is_dir()
+    if not (has_topics and has_templates):
+        raise ContentMissingError(
+            f"no AI-kompas content in {content_dir} (expected kompas/*.md and templates/): "
+            "set KOMPAS_CONTENT_DIR to the folder with your content"
+        )

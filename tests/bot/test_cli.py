@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ground.settings import PROJECT_ROOT
+from tests.paths import PROJECT_ROOT
 
 APP_ID = "8f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ground.settings import PROJECT_ROOT
+from tests.paths import PROJECT_ROOT
 
 TAKEOVER_LIMIT_SECONDS = 30.0  # the promise; leadership is retried every 5 s
 

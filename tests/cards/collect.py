@@ -21,7 +21,7 @@ from digests.digest_store import scrub_withdrawn_quotes
 from digests.service import DigestService
 from experiences.campaign import CampaignService
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
-from ground.settings import PROJECT_ROOT, Settings
+from ground.settings import Settings
 from ground.texts import Texts
 from pilots.checkins import build_pilot_checkins
 from pilots.schedule import planned_end
@@ -34,6 +34,7 @@ from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.digests.support import MONTH, seed_world
 from tests.fakes.bot_connector import FakeBotConnector
+from tests.paths import PROJECT_ROOT
 
 LINK_SECRET = "cards-test-link-secret-0123456789abcdef"
 # A Tuesday morning in the past: what the scheduled jobs queue for it is due at once.

@@ -9,11 +9,12 @@ import pytest
 from bot.composition import compose
 from dialogs.features import feature_routes
 from dialogs.router import Router
-from ground.settings import PROJECT_ROOT, Settings
+from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.conversation_store import Store
 from storage.database import Database
+from tests.paths import PROJECT_ROOT
 
 MakeRouter = Callable[..., Router]
 

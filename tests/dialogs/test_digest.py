@@ -11,7 +11,7 @@ from digests.digest_store import DigestStore
 from digests.links import link_signer
 from digests.service import DigestService
 from ground.messages import ConversationType, Person
-from ground.settings import PROJECT_ROOT, Settings
+from ground.settings import Settings
 from ground.texts import Texts
 from organisation.tree_store import OrganisationStore
 from storage.database import Database
@@ -19,6 +19,7 @@ from storage.models_digests import DigestRow
 from tests.dialogs.conftest import MakeRouter
 from tests.dialogs.helpers import message
 from tests.digests.support import MONTH, seed_world
+from tests.paths import PROJECT_ROOT
 
 LEADER = Person("cli", "lars", "Leder Lars")
 DIRECTOR = Person("cli", "direktor", "Direktør Dorte")

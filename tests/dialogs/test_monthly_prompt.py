@@ -7,9 +7,9 @@ import pytest
 from dialogs.router import Router
 from experiences.prompt_card import NOTHING_VERB, SUBMIT_VERB, monthly_prompt_card
 from ground.messages import ChoiceInput, TextInput
-from ground.settings import PROJECT_ROOT
 from ground.texts import Texts
 from tests.dialogs.helpers import message
+from tests.paths import PROJECT_ROOT
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from digests.digest_store import scrub_withdrawn_quotes
 from experiences.prompt_card import monthly_prompt_card
 from ground.clock import utc_now
 from ground.messages import Card, Incoming, IncomingKind, Person
-from ground.settings import PROJECT_ROOT
 from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message
+from tests.paths import PROJECT_ROOT
 
 
 @pytest.fixture

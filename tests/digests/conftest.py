@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from digests.page import DigestPages
-from ground.settings import PROJECT_ROOT, Settings
+from ground.settings import Settings
 from ground.texts import Texts
 from tests.bot.conftest import start_app
+from tests.paths import PROJECT_ROOT
 
 __all__ = ["start_app"]  # the loopback app fixture, shared with the HTTP edge tests
 

@@ -16,12 +16,13 @@ from dialogs.router import Router
 from digests.digest_store import scrub_withdrawn_quotes
 from experiences.campaign import CampaignService
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
-from ground.settings import PROJECT_ROOT, ScheduleSettings, Settings
+from ground.settings import ScheduleSettings, Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
+from tests.paths import PROJECT_ROOT
 
 CPH = ZoneInfo("Europe/Copenhagen")
 

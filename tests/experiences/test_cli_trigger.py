@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from ground.settings import PROJECT_ROOT
+from tests.paths import PROJECT_ROOT
 
 
 def kompas(*args: str, database_url: str, stdin: str = "") -> subprocess.CompletedProcess[str]:

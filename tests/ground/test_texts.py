@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from dialogs.template_samples import SAMPLE_CONTEXTS
-from ground.settings import PROJECT_ROOT
 from ground.texts import Texts, TextsError
+from tests.paths import PROJECT_ROOT
 
 TEMPLATES = PROJECT_ROOT / "content" / "templates"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ground.settings import PROJECT_ROOT
 from ground.texts import Texts
 from organisation.model import OrgPerson, OrgTree, Role, Unit, UnitKind
+from tests.paths import PROJECT_ROOT
 
 
 def build_tree() -> OrgTree:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from ground.settings import PROJECT_ROOT
 from organisation.loading import OrgImportError, load_organisation, parse_csv, parse_yaml
 from organisation.model import Role, UnitKind
+from tests.paths import PROJECT_ROOT
 
 CONTENT = PROJECT_ROOT / "content"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ground.messages import Person
-from ground.settings import PROJECT_ROOT
 from organisation.loading import load_organisation
 from organisation.model import Role
 from organisation.roles import NotAllowedError, Roles
+from tests.paths import PROJECT_ROOT
 
 TREE = load_organisation(PROJECT_ROOT / "content" / "org.yml")
 

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
-from ground.settings import PROJECT_ROOT
 from organisation.loading import load_organisation, parse_yaml
 from organisation.model import OrgTree, Role, UnitKind
 from organisation.tree_store import OrganisationStore
 from storage.database import Database, NotFoundError
+from tests.paths import PROJECT_ROOT
 
 EXAMPLE = load_organisation(PROJECT_ROOT / "content" / "org.yml")
 SMALL = parse_yaml(

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ground.settings import PROJECT_ROOT, Settings
+from ground.settings import Settings
 from knowledge.index import KnowledgeBase
 from storage.conversation_store import Store
 from storage.database import Database
 from tests.bot.conftest import bot_connector, start_app
+from tests.paths import PROJECT_ROOT
 from tests.pilots.support import World, make_world
 
 __all__ = ["bot_connector", "start_app"]  # the loopback app and Bot Connector, for HTTP tests

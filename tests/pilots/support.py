@@ -14,7 +14,7 @@ from delivery.outbox import Outbox
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from ground.messages import Card, ConversationType, Incoming, IncomingKind, Person, Reply
-from ground.settings import PROJECT_ROOT, Settings
+from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from pilots.cards import CREATE_VERB
@@ -24,6 +24,7 @@ from storage.database import Database
 from storage.models_outbox import OutboxRow
 from storage.pilot_records import Pilot
 from storage.pilot_store import PilotStore
+from tests.paths import PROJECT_ROOT
 
 CPH = ZoneInfo("Europe/Copenhagen")
 

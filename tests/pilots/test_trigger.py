@@ -8,12 +8,12 @@ import sys
 from datetime import datetime, timedelta
 
 from ground.messages import ConversationType, Incoming, IncomingKind
-from ground.settings import PROJECT_ROOT
 from pilots.schedule import planned_end
 from storage.conversation_store import Store
 from storage.database import Database
 from storage.pilot_records import NewPilot
 from storage.pilot_store import PilotStore
+from tests.paths import PROJECT_ROOT
 from tests.pilots.support import ANNE, CPH, JONAS, METTE
 
 

@@ -1,0 +1,1 @@
+"""The sample content that ships with Kompas: AI-kompas topics, templates, Teams texts."""
