@@ -37,6 +37,7 @@ from tests.fakes.bot_connector import FakeBotConnector
 from tests.paths import PROJECT_ROOT
 
 LINK_SECRET = "cards-test-link-secret-0123456789abcdef"
+AMBASSADORS_CONVERSATION = "19:ambassadoererne-kort@thread.tacv2"
 # A Tuesday morning in the past: what the scheduled jobs queue for it is due at once.
 JOB_DAY = date(2026, 11, 3)
 JOB_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
@@ -140,14 +141,20 @@ async def every_card(
     settings = settings_for(database_url)
     texts = Texts(PROJECT_ROOT / "content" / "templates")
     await DigestService(database, texts, settings).compute_month(MONTH)
-    chat = await start_kompas(start_app, connector, database_url)
+    chat = await start_kompas(
+        start_app, connector, database_url, ambassadors_conversation=AMBASSADORS_CONVERSATION
+    )
 
     label = texts.label
     chat.keep("help", await chat.say("hjælp"), titled(label("help_card", "title")))
     answer = chat.keep(
         "answer", await chat.say("Må jeg skrive et CPR-nummer i ChatGPT?"), with_verb("feedback")
     )
-    chat.keep("feedback", await chat.press(answer, "👎"), with_verb("ask_ambassador"))
+    feedback = chat.keep("feedback", await chat.press(answer, "👎"), with_verb("ask_ambassador"))
+    # The confirmation in Mette's chat, then the post in the ambassadors' channel (outbox).
+    [ask] = [a for a in feedback["actions"] if a["data"].get("verb") == "ask_ambassador"]
+    posted = await chat.post(fx.card_submit(connector.url, copy.deepcopy(ask["data"])), 2)
+    chat.keep("ambassadors' post", posted, titled(label("ambassador_post", "title")))
     chat.keep(
         "no answer, Mente du …?",
         await chat.say("Hvad med møde og billede?"),

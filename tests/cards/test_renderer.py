@@ -31,6 +31,7 @@ EVERY_KIND = {
     "no answer, Mente du …?",
     "help",
     "feedback",
+    "ambassadors' post",
     "monthly prompt",
     "share experience",
     "my data",
