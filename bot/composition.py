@@ -42,7 +42,7 @@ def compose(
         clock=clock,
         outbox=Outbox(database),
         experiences=ExperienceStore(database, scrub_withdrawn_quotes),
-        pilots=PilotStore(database),
+        pilots=PilotStore(database, scrub_withdrawn_quotes),
         organisation=OrganisationStore(database),
         handled=HandledKeys(database),
     )

@@ -189,7 +189,7 @@ def build_pilot_checkins(
 ) -> PilotCheckins:
     """The check-in service on the real outbox, skipping people who paused prompts."""
     return PilotCheckins(
-        PilotStore(database),
+        PilotStore(database, scrub_withdrawn_quotes),
         Outbox(database),
         texts,
         working_hours_of(settings),

@@ -6,11 +6,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import RowMapping, and_, case, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.experience_choices import AnswerKind, Consent
@@ -21,6 +20,7 @@ from storage.models_experiences import (
     ExperienceRow,
     ReminderOptOutRow,
 )
+from storage.published_texts import QuoteScrubber
 
 logger = logging.getLogger(__name__)
 
@@ -172,12 +172,6 @@ def _quote_withdrawn(before: Any, experience: NewExperience) -> bool:
     if before.consent == Consent.AGGREGATE_ONLY.value or not (before.used_for or "").strip():
         return False
     return experience.consent != before.consent or experience.used_for != before.used_for
-
-
-class QuoteScrubber(Protocol):
-    """Removes texts from everything already published, in the caller's transaction."""
-
-    async def __call__(self, connection: AsyncConnection, texts: Sequence[str]) -> None: ...
 
 
 class ExperienceStore:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import ScalarSelect, Select, and_, func, insert, or_, select, update
@@ -34,11 +35,13 @@ from storage.pilot_records import (
     PilotState,
     ReflectionAnswer,
     ReflectionRecord,
+    ShareConsent,
     checkin_from_row,
     person_from_row,
     pilot_from_row,
     reflection_from_row,
 )
+from storage.published_texts import QuoteScrubber
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +116,10 @@ class PilotStore:
     (NotFoundError for an unknown pilot or owner).
     """
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, scrub_quotes: QuoteScrubber) -> None:
         self._database = database
         self._insert = postgresql.insert if database.is_postgresql else sqlite.insert
+        self._scrub_quotes = scrub_quotes
 
     # --- people -------------------------------------------------------------------------
 
@@ -401,7 +405,19 @@ class PilotStore:
             "share_consent": answer.share_consent.value,
         }
         where = PilotReflectionRow.pilot_id == pilot_id
-        return await self._answer(PilotReflectionRow, where, pilot_id, person, values)
+
+        def withdrawn(before: Any) -> list[str]:
+            """The earlier micro-success, when it could be quoted and no longer may be as it
+            was (consent lowered or withdrawn, or the text changed): it leaves the digests."""
+            text = (before.micro_success or "").strip()
+            if not text or before.share_consent in (None, ShareConsent.NONE.value):
+                return []
+            changed = (answer.micro_success or "").strip() != text
+            return [text] if changed or answer.share_consent.value != before.share_consent else []
+
+        return await self._answer(
+            PilotReflectionRow, where, pilot_id, person, values, withdrawn=withdrawn
+        )
 
     async def _answer(
         self,
@@ -410,6 +426,7 @@ class PilotStore:
         pilot_id: int,
         person: Person,
         values: dict[str, Any],
+        withdrawn: Callable[[Any], Sequence[str]] = lambda before: (),
     ) -> AnswerOutcome:
         participant = select(PilotParticipantRow.user_id).where(
             PilotParticipantRow.pilot_id == pilot_id,
@@ -425,15 +442,17 @@ class PilotStore:
                     return AnswerOutcome.UNKNOWN
                 return AnswerOutcome.NOT_PARTICIPANT
             mine = and_(where, table.user_id == user_id)
-            previous = (
-                await connection.execute(select(table.answered_at).where(mine))
-            ).one_or_none()
+            previous = (await connection.execute(select(table).where(mine))).mappings().first()
             if previous is None:
                 return AnswerOutcome.UNKNOWN
+            if previous["answered_at"] is not None:
+                taken_back = withdrawn(SimpleNamespace(**previous))
+                if taken_back:
+                    await self._scrub_quotes(connection, taken_back)
             await connection.execute(
                 update(table).where(mine).values(**values, answered_at=utc_now())
             )
-        return AnswerOutcome.STORED if previous[0] is None else AnswerOutcome.UPDATED
+        return AnswerOutcome.STORED if previous["answered_at"] is None else AnswerOutcome.UPDATED
 
     async def checkins(self, pilot_id: int) -> list[CheckinRecord]:
         """Every asked check-in of the pilot, by number, without who gave which answer."""

@@ -193,7 +193,7 @@ async def _scheduled_cards(
         Incoming(IncomingKind.MESSAGE, METTE, fx.PERSONAL_CONVERSATION, ConversationType.PERSONAL)
     )
     mette = await store.remember_person(METTE)
-    pilots = PilotStore(database)
+    pilots = PilotStore(database, scrub_withdrawn_quotes)
     running = JOB_DAY - timedelta(weeks=3)
     over = JOB_DAY - timedelta(weeks=6)
     for pilot_title, start in (("Copilot til breve", running), ("AI til mødereferater", over)):

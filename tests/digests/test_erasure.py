@@ -5,16 +5,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import insert, select, update
 
 from bot.app import create_app
 from digests.digest_store import scrub_withdrawn_quotes
 from digests.links import link_signer
 from digests.service import DigestService
 from experiences.personal_data import PersonalDataService
+from ground.messages import Person
 from ground.settings import Settings
 from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore, NewExperience
+from storage.models import UserRow
+from storage.models_digests import DigestRow
+from storage.models_pilots import PilotReflectionRow, PilotRow
+from storage.pilot_records import AnswerOutcome, Recommendation, ReflectionAnswer, ShareConsent
+from storage.pilot_store import PilotStore
 from tests.bot.conftest import RunningApp, StartApp
 from tests.digests.support import MONTH, NAMED_TEXT, seed_world
 from tests.digests.test_web import PageServices
@@ -67,3 +74,69 @@ async def test_after_slet_mine_data_the_page_behind_a_valid_link_no_longer_quote
 
     page = await _page(running, path)
     assert NAMED_TEXT not in page and NAME not in page
+
+
+MICRO_SUCCESS = "Første teammøde hvor referatet lå klar før frokost"
+
+
+async def _reflections(database: Database, users: dict[str, int]) -> tuple[int, Person]:
+    """The seeded pilot's final reflection asked of its six participants; a1-0 answers it
+    with a micro-success that may be quoted with the name; all six count as answered in the
+    digest's month."""
+    async with database.transaction() as connection:
+        pilot_id = (await connection.execute(select(PilotRow.id))).scalar_one()
+        cli_user = (
+            await connection.execute(
+                select(UserRow.channel_user_id).where(UserRow.id == users["a1-0"])
+            )
+        ).scalar_one()
+        await connection.execute(
+            insert(PilotReflectionRow),
+            [
+                {"pilot_id": pilot_id, "user_id": users[f"a1-{n}"],
+                 "due_date": date(2026, 10, 19), "asked_at": datetime(2026, 10, 19, 9, tzinfo=UTC)}
+                for n in range(6)
+            ],
+        )  # fmt: skip
+    author = Person("cli", cli_user, NAME)
+    answered = await PilotStore(database, scrub_withdrawn_quotes).answer_reflection(
+        pilot_id, author, reflection(ShareConsent.NAMED)
+    )
+    assert answered is AnswerOutcome.STORED
+    async with database.transaction() as connection:  # answered in the digest's month
+        await connection.execute(
+            update(PilotReflectionRow).values(answered_at=datetime(2026, 10, 20, 12, tzinfo=UTC))
+        )
+    return pilot_id, author
+
+
+def reflection(consent: ShareConsent) -> ReflectionAnswer:
+    return ReflectionAnswer("Skabelonen", "", "", Recommendation.YES, MICRO_SUCCESS, consent)
+
+
+@pytest.mark.parametrize("consent", [ShareConsent.NONE, ShareConsent.ANONYMOUS])
+async def test_a_micro_success_taken_back_leaves_the_stored_digests(
+    start_app: StartApp,
+    database: Database,
+    texts: Texts,
+    settings: Settings,
+    consent: ShareConsent,
+) -> None:
+    world = await seed_world(database)
+    pilot_id, author = await _reflections(database, world.users)
+    service = DigestService(database, texts, settings)
+    computed = await service.compute_month(MONTH)
+    running = await start_app(create_app(settings, PageServices(settings, database, texts)))  # type: ignore[arg-type]
+    signer = await link_signer(settings, service.store)
+    path = signer.path(dict(computed.ids)["a"], datetime.now(UTC))
+    assert MICRO_SUCCESS in await _page(running, path)  # quoted before
+
+    again = await PilotStore(database, scrub_withdrawn_quotes).answer_reflection(
+        pilot_id, author, reflection(consent)
+    )
+
+    assert again is AnswerOutcome.UPDATED
+    assert MICRO_SUCCESS not in await _page(running, path)
+    async with database.transaction() as connection:
+        stored = (await connection.execute(select(DigestRow.payload))).scalars().all()
+    assert stored and MICRO_SUCCESS not in str(stored)

@@ -13,6 +13,7 @@ from bot.composition import compose
 from delivery.outbox import Outbox
 from dialogs.features import feature_routes
 from dialogs.router import Router
+from digests.digest_store import scrub_withdrawn_quotes
 from ground.messages import Card, ConversationType, Incoming, IncomingKind, Person, Reply
 from ground.settings import Settings
 from ground.texts import Texts
@@ -171,7 +172,7 @@ def make_world(
         database=database,
         store=store,
         router=Router(deps, feature_routes()),
-        pilots=PilotStore(database),
+        pilots=PilotStore(database, scrub_withdrawn_quotes),
         checkins=build_pilot_checkins(database, texts, settings, clock=clock),
         outbox=Outbox(database),
         clock=clock,

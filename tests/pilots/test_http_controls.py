@@ -6,6 +6,7 @@ import asyncio
 import copy
 from typing import Any
 
+from digests.digest_store import scrub_withdrawn_quotes
 from organisation.model import OrgPerson, OrgTree, Role, Unit, UnitKind
 from organisation.tree_store import OrganisationStore
 from storage.database import Database
@@ -67,7 +68,7 @@ async def test_another_ambassador_cannot_pause_extend_or_end_the_pilot(
 ) -> None:
     chat = await start_kompas(start_app, bot_connector, database_url, ambassadors=AMBASSADORS)
     pilot_id, status = await mettes_pilot(chat)
-    pilots = PilotStore(database)
+    pilots = PilotStore(database, scrub_withdrawn_quotes)
     before = await pilots.pilot(pilot_id)
     assert before is not None
 
@@ -91,7 +92,7 @@ async def test_the_owner_and_an_admin_can_steer_the_pilot(
     await import_admin(database)
     chat = await start_kompas(start_app, bot_connector, database_url, ambassadors=AMBASSADORS)
     pilot_id, status = await mettes_pilot(chat)
-    pilots = PilotStore(database)
+    pilots = PilotStore(database, scrub_withdrawn_quotes)
 
     await chat.post(fx.card_submit(bot_connector.url, button(status, "pilot_pause")), replies=2)
     paused = await pilots.pilot(pilot_id)
@@ -118,11 +119,11 @@ async def test_submitting_the_creation_card_twice_creates_one_pilot(
 
     again = bot_connector.requests[-1].text
     assert "er allerede oprettet fra dette kort" in again and "pilot status" in again
-    assert len(await PilotStore(database).pilots_owned_by(METTE)) == 1
+    assert len(await PilotStore(database, scrub_withdrawn_quotes).pilots_owned_by(METTE)) == 1
     # A new card is a new pilot.
     [other] = await chat.say("ny pilot")
     await chat.press(other, "Opret pilot", **{**PILOT, "title": "Copilot til breve"})
-    assert len(await PilotStore(database).pilots_owned_by(METTE)) == 2
+    assert len(await PilotStore(database, scrub_withdrawn_quotes).pilots_owned_by(METTE)) == 2
 
 
 async def test_two_submissions_of_one_card_at_the_same_moment_create_one_pilot(
@@ -142,7 +143,7 @@ async def test_two_submissions_of_one_card_at_the_same_moment_create_one_pilot(
     texts = sorted(request.text for request in replies[chat.seen :])
     assert any("er oprettet" in text for text in texts), texts
     assert any("allerede oprettet fra dette kort" in text for text in texts), texts
-    assert len(await PilotStore(database).pilots_owned_by(METTE)) == 1
+    assert len(await PilotStore(database, scrub_withdrawn_quotes).pilots_owned_by(METTE)) == 1
 
 
 async def test_submitting_the_note_card_twice_stores_one_note(
@@ -157,7 +158,7 @@ async def test_submitting_the_note_card_twice_stores_one_note(
     await chat.press(note, "Gem refleksion", **typed)
 
     assert "allerede gemt" in bot_connector.requests[-1].text
-    assert [n.text for n in await PilotStore(database).notes(pilot_id)] == [
+    assert [n.text for n in await PilotStore(database, scrub_withdrawn_quotes).notes(pilot_id)] == [
         "Referaterne blev kortere"
     ]
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
+from digests.digest_store import scrub_withdrawn_quotes
 from ground.messages import ConversationType, Incoming, IncomingKind
 from pilots.schedule import planned_end
 from storage.conversation_store import Store
@@ -38,7 +39,7 @@ async def _pilot_three_weeks_in(database: Database, store: Store) -> None:
             Incoming(IncomingKind.MESSAGE, person, conversation, ConversationType.PERSONAL)
         )
     start = datetime.now(CPH).date() - timedelta(weeks=3)
-    await PilotStore(database).create_pilot(
+    await PilotStore(database, scrub_withdrawn_quotes).create_pilot(
         ANNE,
         NewPilot(
             "AI til mødereferater", "", "", "", "Klar samme dag", start, 5, 7, planned_end(start, 5)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from digests.digest_store import scrub_withdrawn_quotes
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from storage.conversation_store import Store
 from storage.database import Database, NotFoundError
@@ -44,7 +45,7 @@ def _seen(person: Person, conversation_id: str, kind: ConversationType) -> Incom
 
 @pytest.fixture
 def pilots(database: Database) -> PilotStore:
-    return PilotStore(database)
+    return PilotStore(database, scrub_withdrawn_quotes)
 
 
 async def _ids(store: Store, *people: Person) -> list[int]:
