@@ -50,6 +50,7 @@ from ground.person_binding import bind_actions
 from storage.database import Database
 from storage.models import ConversationReferenceRow
 from storage.models_outbox import OutboxRow
+from storage.rows import record_from_row
 
 __all__ = [
     "ClaimedMessage",
@@ -93,22 +94,7 @@ def _reason(text: str) -> str:
 
 
 def _entry(row: RowMapping) -> OutboxEntry:
-    return OutboxEntry(
-        id=row["id"],
-        key=row["key"],
-        channel=row["channel"],
-        conversation_id=row["conversation_id"],
-        user_id=row["user_id"],
-        payload=row["payload"],
-        state=OutboxState(row["state"]),
-        attempts=row["attempts"],
-        not_before=row["not_before"],
-        lease_expires_at=row["lease_expires_at"],
-        last_error=row["last_error"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        sent_at=row["sent_at"],
-    )
+    return record_from_row(OutboxEntry, row, state=OutboxState(row["state"]))
 
 
 @asynccontextmanager
@@ -257,16 +243,9 @@ class Outbox:
             claimed = sorted(rows.all(), key=lambda row: row["id"])
             destinations = await self._destinations(connection, claimed)
         return [
-            ClaimedMessage(
-                id=row["id"],
-                key=row["key"],
-                channel=row["channel"],
-                conversation_id=row["conversation_id"],
-                user_id=row["user_id"],
-                payload=row["payload"],
-                attempts=row["attempts"],
-                lease_token=row["lease_token"],
-                lease_expires_at=row["lease_expires_at"],
+            record_from_row(
+                ClaimedMessage,
+                row,
                 destination=destinations.get((row["channel"], row["conversation_id"])),
             )
             for row in claimed

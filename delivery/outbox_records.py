@@ -24,12 +24,8 @@ class OutboxState(StrEnum):
 
 
 @dataclass(frozen=True)
-class ClaimedMessage:
-    """A message a sender has claimed: it may send it until `lease_expires_at`.
-
-    `attempts` includes this one. `destination` is None when the conversation has no
-    active reference (the bot was removed, or the conversation was never stored).
-    """
+class OutboxMessage:
+    """What every outbox row holds: whom it is for, the reply, and how often it was tried."""
 
     id: int
     key: str
@@ -38,9 +34,6 @@ class ClaimedMessage:
     user_id: int | None
     payload: Mapping[str, Any]
     attempts: int
-    lease_token: str
-    lease_expires_at: datetime
-    destination: Destination | None
 
     def reply(self) -> Reply:
         """The stored reply; raises delivery.payload.PayloadError when unreadable."""
@@ -48,27 +41,29 @@ class ClaimedMessage:
 
 
 @dataclass(frozen=True)
-class OutboxEntry:
+class ClaimedMessage(OutboxMessage):
+    """A message a sender has claimed: it may send it until `lease_expires_at`.
+
+    `attempts` includes this one. `destination` is None when the conversation has no
+    active reference (the bot was removed, or the conversation was never stored).
+    """
+
+    lease_token: str
+    lease_expires_at: datetime
+    destination: Destination | None
+
+
+@dataclass(frozen=True)
+class OutboxEntry(OutboxMessage):
     """One outbox row as stored, for status views and tests."""
 
-    id: int
-    key: str
-    channel: str
-    conversation_id: str
-    user_id: int | None
-    payload: Mapping[str, Any]
     state: OutboxState
-    attempts: int
     not_before: datetime
     lease_expires_at: datetime | None
     last_error: str | None
     created_at: datetime
     updated_at: datetime
     sent_at: datetime | None
-
-    def reply(self) -> Reply:
-        """The stored reply; raises delivery.payload.PayloadError when unreadable."""
-        return reply_from_json(self.payload)
 
 
 @dataclass(frozen=True)

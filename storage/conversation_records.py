@@ -10,6 +10,7 @@ from sqlalchemy import RowMapping
 
 from ground.messages import ConversationType, Person
 from storage.models import UserRow
+from storage.rows import person_from_row, record_from_row
 
 
 @dataclass(frozen=True)
@@ -59,63 +60,32 @@ class StoredReference:
 
 
 # The asker's columns, labelled so they do not clash with the question's own columns.
-ASKER_COLUMNS = (
-    UserRow.channel.label("asker_channel"),
-    UserRow.channel_user_id.label("asker_user_id"),
-    UserRow.display_name.label("asker_name"),
-    UserRow.aad_object_id.label("asker_aad_object_id"),
-    UserRow.tenant_id.label("asker_tenant_id"),
+ASKER = "asker_"
+ASKER_COLUMNS = tuple(
+    column.label(ASKER + column.key)
+    for column in (
+        UserRow.channel,
+        UserRow.channel_user_id,
+        UserRow.display_name,
+        UserRow.aad_object_id,
+        UserRow.tenant_id,
+    )
 )
 
 
 def asker_from_row(row: RowMapping) -> Person:
-    return Person(
-        channel=row["asker_channel"],
-        user_id=row["asker_user_id"],
-        name=row["asker_name"],
-        aad_object_id=row["asker_aad_object_id"],
-        tenant_id=row["asker_tenant_id"],
-    )
+    return person_from_row(row, ASKER)
 
 
 def asked_question_from_row(row: RowMapping) -> AskedQuestion:
-    return AskedQuestion(
-        id=row["id"],
-        asker=asker_from_row(row),
-        text=row["text"],
-        topic_id=row["topic_id"],
-        score=row["score"],
-        in_scope=row["in_scope"],
-        feedback=row["feedback"],
-        feedback_at=row["feedback_at"],
-        created_at=row["created_at"],
-    )
+    return record_from_row(AskedQuestion, row, asker=asker_from_row(row))
 
 
 def open_question_from_row(row: RowMapping) -> OpenQuestion:
-    return OpenQuestion(
-        id=row["id"],
-        question_id=row["question_id"],
-        asker=asker_from_row(row),
-        text=row["text"],
-        status=row["status"],
-        answer=row["answer"],
-        answered_at=row["answered_at"],
-        posted_to_ambassadors=row["posted_to_ambassadors"],
-        created_at=row["created_at"],
-    )
+    return record_from_row(OpenQuestion, row, asker=asker_from_row(row))
 
 
 def stored_reference_from_row(row: RowMapping) -> StoredReference:
-    return StoredReference(
-        id=row["id"],
-        channel=row["channel"],
-        conversation_id=row["conversation_id"],
-        conversation_type=ConversationType(row["conversation_type"]),
-        service_url=row["service_url"],
-        tenant_id=row["tenant_id"],
-        reference=row["reference"],
-        active=row["active"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return record_from_row(
+        StoredReference, row, conversation_type=ConversationType(row["conversation_type"])
     )

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import RowMapping
 
 from ground.messages import Person
+from storage.rows import person_from_row, record_from_row
 
 
 class PilotState(StrEnum):
@@ -158,44 +159,17 @@ class PilotNote:
     created_at: datetime
 
 
-def person_from_row(row: RowMapping, prefix: str = "") -> Person:
-    return Person(
-        channel=row[f"{prefix}channel"],
-        user_id=row[f"{prefix}channel_user_id"],
-        name=row[f"{prefix}display_name"],
-        aad_object_id=row[f"{prefix}aad_object_id"],
-        tenant_id=row[f"{prefix}tenant_id"],
-    )
-
-
 def pilot_from_row(row: RowMapping) -> Pilot:
-    return Pilot(
-        id=row["id"],
-        owner_id=row["owner_id"],
-        owner=person_from_row(row, "owner_"),
-        title=row["title"],
-        unit=row["unit"],
-        task=row["task"],
-        tool=row["tool"],
-        success_criterion=row["success_criterion"],
-        start_date=row["start_date"],
-        duration_weeks=row["duration_weeks"],
-        cadence_days=row["cadence_days"],
-        end_date=row["end_date"],
-        state=PilotState(row["status"]),
-        ended_early=row["ended_early"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
+    return record_from_row(
+        Pilot, row, owner=person_from_row(row, "owner_"), state=PilotState(row["status"])
     )
 
 
 def checkin_from_row(row: RowMapping) -> CheckinRecord:
     decision = row["decision"]
-    return CheckinRecord(
-        number=row["number"],
-        due_date=row["due_date"],
-        answered_at=row["answered_at"],
-        rating=row["rating"],
+    return record_from_row(
+        CheckinRecord,
+        row,
         worked=row["worked"] or "",
         hard=row["hard"] or "",
         decision=Decision(decision) if decision else None,
@@ -205,9 +179,9 @@ def checkin_from_row(row: RowMapping) -> CheckinRecord:
 def reflection_from_row(row: RowMapping) -> ReflectionRecord:
     recommend = row["recommend"]
     consent = ShareConsent(row["share_consent"])
-    return ReflectionRecord(
-        due_date=row["due_date"],
-        answered_at=row["answered_at"],
+    return record_from_row(
+        ReflectionRecord,
+        row,
         worked=row["worked"] or "",
         easier=row["easier"] or "",
         harder=row["harder"] or "",

@@ -37,11 +37,11 @@ from storage.pilot_records import (
     ReflectionRecord,
     ShareConsent,
     checkin_from_row,
-    person_from_row,
     pilot_from_row,
     reflection_from_row,
 )
 from storage.published_texts import QuoteScrubber
+from storage.rows import person_from_row
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,35 @@
+"""Rows to frozen records: each field read from the column of the same name."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, is_dataclass
+from typing import Any, TypeVar
+
+from ground.messages import Person
+
+Record = TypeVar("Record")
+
+
+def record_from_row(
+    record_type: type[Record], row: Mapping[Any, Any], /, prefix: str = "", **given: Any
+) -> Record:
+    """A `record_type` whose fields come from `row[prefix + field]`, unless given here."""
+    assert is_dataclass(record_type), record_type
+    values = {
+        spec.name: given[spec.name] if spec.name in given else row[prefix + spec.name]
+        for spec in fields(record_type)
+        if spec.init and (spec.name in given or prefix + spec.name in row)
+    }
+    return record_type(**values)
+
+
+def person_from_row(row: Mapping[Any, Any], prefix: str = "") -> Person:
+    """The person in a users row (its columns optionally labelled with `prefix`)."""
+    return Person(
+        channel=row[f"{prefix}channel"],
+        user_id=row[f"{prefix}channel_user_id"],
+        name=row[f"{prefix}display_name"],
+        aad_object_id=row[f"{prefix}aad_object_id"],
+        tenant_id=row[f"{prefix}tenant_id"],
+    )
