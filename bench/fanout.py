@@ -39,11 +39,11 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 
 from delivery.api import OutgoingMessage  # noqa: E402
 from delivery.outbox import Outbox, OutboxState  # noqa: E402
+from fakes.bot_connector import ConnectorLimits, FakeBotConnector  # noqa: E402
 from ground.messages import Action, Card, Choice, ChoiceInput, Reply, Section, TextInput  # noqa: E402
 from storage.database import Database, to_sync_url  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import ConversationReferenceRow, UserRow  # noqa: E402
-from tests.fakes.bot_connector import ConnectorLimits, FakeBotConnector  # noqa: E402
 
 TENANT = "tenant-bench"
 

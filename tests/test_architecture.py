@@ -10,8 +10,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NAMED_PACKAGES = {"ground", "bot", "dialogs", "storage", "knowledge", "privacy"}
 # Also any top-level package added later (scheduling/, insights/ …); tests may use botbuilder.
+# Outside the layers: the tests, the loopback fakes tests and benches share, and the
+# sample content (a package only so that it ships in the wheel; it holds no code).
+OUTSIDE_THE_LAYERS = frozenset({"tests", "fakes", "content"})
 PACKAGES = sorted(
-    NAMED_PACKAGES | {init.parent.name for init in ROOT.glob("*/__init__.py")} - {"tests"}
+    NAMED_PACKAGES | {init.parent.name for init in ROOT.glob("*/__init__.py")} - OUTSIDE_THE_LAYERS
 )
 TEAMS_PACKAGE = ROOT / "bot" / "teams"
 BOT_FRAMEWORK_MODULES = ("botbuilder", "botframework")

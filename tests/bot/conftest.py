@@ -11,9 +11,9 @@ import pytest
 from aiohttp import web
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
-from tests.fakes.bot_connector import FakeBotConnector
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.messages import Incoming, Reply
 from ground.settings import Contacts, Settings
 from storage.database import Database
 from storage.models import ConversationReferenceRow, OpenQuestionRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
-from tests.fakes.bot_connector import FakeBotConnector
 
 AMBASSADORS = "19:ambassadoererne0123456789abcdef@thread.tacv2"
 UNANSWERABLE = "Hvornår har kantinen åbent?"

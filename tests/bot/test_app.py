@@ -9,13 +9,13 @@ import pytest
 
 from bot.app import create_app
 from bot.teams import TeamsChannel
+from fakes.bot_connector import FakeBotConnector
 from ground.channel_settings import TeamsSettings
 from ground.messages import ConversationType, IncomingKind
 from ground.settings import Settings
 from privacy.redaction import TOKENS, RedactionKind
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
-from tests.fakes.bot_connector import FakeBotConnector
 
 
 async def test_personal_message_is_answered_in_the_same_conversation(
@@ -226,7 +226,7 @@ async def test_turn_error_is_logged_and_apologised_for(
 async def test_failed_apology_is_logged_not_raised(
     start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.fakes.bot_connector import FakeResponse
+    from fakes.bot_connector import FakeResponse
 
     bot_connector.respond_with(FakeResponse(status=403), FakeResponse(status=403))
     settings = Settings()
@@ -242,7 +242,7 @@ async def test_failed_apology_is_logged_not_raised(
 async def test_a_reply_the_connector_refuses_is_logged_with_counts(
     start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from tests.fakes.bot_connector import FakeResponse
+    from fakes.bot_connector import FakeResponse
 
     bot_connector.respond_with(FakeResponse(status=403))
     settings = Settings()

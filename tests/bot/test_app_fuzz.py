@@ -15,12 +15,12 @@ from sqlalchemy import func, select
 from bot.app import create_app
 from dialogs.features import feature_routes
 from dialogs.router import COMMANDS, VERBS
+from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings
 from storage.database import Database
 from storage.models import QuestionRow
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
-from tests.fakes.bot_connector import FakeBotConnector
 
 CASES = 300
 ACCEPTED = {200, 201, 202}

@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.messages import Person
 from ground.settings import Settings
 from storage.conversation_store import Store
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
-from tests.fakes.bot_connector import FakeBotConnector
 
 
 @pytest.fixture

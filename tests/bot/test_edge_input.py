@@ -11,11 +11,11 @@ from collections.abc import Callable
 import pytest
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.channel_settings import TeamsSettings
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
-from tests.fakes.bot_connector import FakeBotConnector
 
 DEPTH = 1_000  # 2 KB of brackets: deeper than json's and msrest's recursion allows
 

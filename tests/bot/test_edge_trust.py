@@ -9,11 +9,11 @@ import pytest
 
 from bot.app import create_app
 from bot.server import UnsafeServeError, check_serve_options
+from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings, SettingsError
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.bot.test_cli import kompas
-from tests.fakes.bot_connector import FakeBotConnector
 
 NO_ENV_FILE = Path("/nonexistent/.env")
 CREDENTIALS = {"MICROSOFT_APP_ID": fx.APP_ID, "MICROSOFT_APP_PASSWORD": "not-a-real-secret"}

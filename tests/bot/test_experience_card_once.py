@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings
 from storage.database import Database
 from storage.models_experiences import ExperienceRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
-from tests.fakes.bot_connector import FakeBotConnector
 
 CARD_MESSAGE_ID = "1:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg"  # fx.card_submit's replyToId
 

@@ -6,12 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings
 from storage.database import Database
 from storage.models import QuestionRow, UserRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
-from tests.fakes.bot_connector import FakeBotConnector
 
 APOLOGY = "Beklager"
 

@@ -10,13 +10,13 @@ from bot.app import create_app
 from delivery.outbox import Outbox
 from digests.digest_store import scrub_withdrawn_quotes
 from experiences.campaign import CampaignService
+from fakes.bot_connector import FakeBotConnector, ReceivedRequest
 from ground.settings import Settings
 from ground.texts import Texts
 from storage.database import Database
 from storage.experience_store import ExperienceStore
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
-from tests.fakes.bot_connector import FakeBotConnector, ReceivedRequest
 
 # A Tuesday morning inside working hours, so the queued cards are due at once.
 CAMPAIGN_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from fakes.bot_connector import FakeBotConnector
 from storage.database import Database
 from storage.models import QuestionRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp
 from tests.bot.test_app_services import kompas, submit_data  # noqa: F401  (fixture)
-from tests.fakes.bot_connector import FakeBotConnector
 
 COLLEAGUE = {
     "id": "29:1KoLlEgAaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789abc",

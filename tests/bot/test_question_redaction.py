@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings
 from privacy.redaction import TOKENS, RedactionKind
 from storage.database import Database
 from storage.models import QuestionRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
-from tests.fakes.bot_connector import FakeBotConnector
 
 CPR = TOKENS[RedactionKind.CPR]
 PHONE = TOKENS[RedactionKind.PHONE]

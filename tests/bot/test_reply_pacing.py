@@ -13,11 +13,11 @@ from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from dialogs.services import Services
+from fakes.bot_connector import ConnectorLimits, FakeBotConnector, FakeResponse
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
-from tests.fakes.bot_connector import ConnectorLimits, FakeBotConnector, FakeResponse
 
 PARTS = 9  # more than Teams' 7 per second and 8 per 2 seconds in one conversation
 

@@ -19,11 +19,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.channel_settings import TeamsSettings
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
-from tests.fakes.bot_connector import FakeBotConnector
 
 ISSUER = "https://api.botframework.com"
 OUTBOUND_TOKEN = "test-outbound-token"

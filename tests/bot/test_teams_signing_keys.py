@@ -25,11 +25,11 @@ from jwt.algorithms import RSAAlgorithm
 from bot.app import create_app
 from bot.teams.auth import create_authentication
 from bot.teams.signing_keys import SigningKeys
+from fakes.bot_connector import FakeBotConnector
 from ground.channel_settings import TeamsSettings
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
-from tests.fakes.bot_connector import FakeBotConnector
 
 ISSUER = "https://api.botframework.com"
 STALL_SECONDS = 8.0

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
-from tests.fakes.bot_connector import FakeBotConnector
 
 
 @pytest.fixture

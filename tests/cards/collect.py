@@ -20,6 +20,7 @@ from delivery.outbox import Outbox
 from digests.digest_store import scrub_withdrawn_quotes
 from digests.service import DigestService
 from experiences.campaign import CampaignService
+from fakes.bot_connector import FakeBotConnector
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from ground.settings import Settings
 from ground.texts import Texts
@@ -33,7 +34,6 @@ from storage.pilot_store import PilotStore
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.digests.support import MONTH, seed_world
-from tests.fakes.bot_connector import FakeBotConnector
 from tests.paths import PROJECT_ROOT
 
 LINK_SECRET = "cards-test-link-secret-0123456789abcdef"

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fakes.bot_connector import FakeBotConnector
 from ground.texts import Texts
 from storage.database import Database
 from tests.bot.conftest import StartApp
 from tests.cards.collect import METTE, monthly_prompt, settings_for, start_kompas
 from tests.cards.test_renderer import adaptivecards_bundle, render
-from tests.fakes.bot_connector import FakeBotConnector
 from tests.paths import PROJECT_ROOT
 
 EMPTY_CONTACT_SHOWN = "(kontaktoplysning er ikke udfyldt endnu – spørg din leder)"

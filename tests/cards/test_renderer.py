@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
+from fakes.bot_connector import FakeBotConnector
 from storage.database import Database
 from tests.bot.conftest import StartApp
 from tests.cards.collect import every_card
 from tests.digests.test_browser import run_chromium
-from tests.fakes.bot_connector import FakeBotConnector
 
 HERE = Path(__file__).parent
 BUNDLE = HERE / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.min.js"

@@ -18,6 +18,7 @@ from delivery.api import OutgoingMessage
 from delivery.limits import DeliveryLimits
 from delivery.outbox import Outbox
 from delivery.sender import Backoff, OutboxSender
+from fakes.bot_connector import FakeBotConnector
 from ground.messages import (
     Action,
     Card,
@@ -36,7 +37,6 @@ from ground.settings import DeliverySettings, Settings
 from storage.conversation_store import Store
 from storage.database import Database
 from storage.models import ConversationReferenceRow, UserRow
-from tests.fakes.bot_connector import FakeBotConnector
 
 ROOT = Path(__file__).resolve().parents[2]
 BOT_ID = "28:kompas-bot"

@@ -10,6 +10,7 @@ from pathlib import Path
 import aiohttp
 
 from delivery.outbox import Outbox, OutboxState
+from fakes.bot_connector import FakeBotConnector, FakeResponse
 from storage.conversation_store import Store
 from storage.database import Database
 from tests.delivery.conftest import (
@@ -22,7 +23,6 @@ from tests.delivery.conftest import (
     start_cli,
     teams_person,
 )
-from tests.fakes.bot_connector import FakeBotConnector, FakeResponse
 
 
 async def test_status_shows_counts_and_the_reasons_of_failures(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from delivery.outbox import Outbox, OutboxState
+from fakes.bot_connector import FakeBotConnector
 from storage.database import Database
 from tests.delivery.conftest import (
     campaign_messages,
@@ -17,7 +18,6 @@ from tests.delivery.conftest import (
     seed_conversations,
     start_cli,
 )
-from tests.fakes.bot_connector import FakeBotConnector
 
 RECIPIENTS = 2000
 CONCURRENCY = 8

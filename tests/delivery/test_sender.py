@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from delivery.outbox import OutboxState
+from fakes.bot_connector import FakeBotConnector, FakeResponse
 from ground.settings import DeliverySettings
 from storage.conversation_store import Store
 from tests.delivery.conftest import (
@@ -15,7 +16,6 @@ from tests.delivery.conftest import (
     campaign_messages,
     conversation_of,
 )
-from tests.fakes.bot_connector import FakeBotConnector, FakeResponse
 
 MakeDelivery = Callable[..., Delivery]
 

@@ -11,10 +11,10 @@ from botframework.connector.auth import MicrosoftAppCredentials
 
 from bot.teams.transport import TeamsTransport, app_credentials
 from delivery.transport import Destination, OutcomeKind, retry_after_seconds
+from fakes.bot_connector import FakeBotConnector, FakeResponse
 from ground.channel_settings import TeamsSettings
 from ground.settings import Settings
 from tests.delivery.conftest import prompt_reply, teams_reference
-from tests.fakes.bot_connector import FakeBotConnector, FakeResponse
 
 CONVERSATION = "19:abc@thread.v2;messageid=1"
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)

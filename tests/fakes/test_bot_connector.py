@@ -8,7 +8,7 @@ import time
 import aiohttp
 import pytest
 
-from tests.fakes.bot_connector import ConnectorLimits, FakeBotConnector, FakeResponse
+from fakes.bot_connector import ConnectorLimits, FakeBotConnector, FakeResponse
 
 ACTIVITY = {"type": "message", "text": "hej"}
 

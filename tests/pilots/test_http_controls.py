@@ -7,6 +7,7 @@ import copy
 from typing import Any
 
 from digests.digest_store import scrub_withdrawn_quotes
+from fakes.bot_connector import FakeBotConnector
 from organisation.model import OrgPerson, OrgTree, Role, Unit, UnitKind
 from organisation.tree_store import OrganisationStore
 from storage.database import Database
@@ -15,7 +16,6 @@ from storage.pilot_store import PilotStore
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
 from tests.cards.collect import METTE, Conversation, start_kompas
-from tests.fakes.bot_connector import FakeBotConnector
 
 # Jonas is an AI-ambassador too; Ida is an admin (digitaliseringskonsulent) in the org import.
 JONAS = {"id": "29:1JoNaSbErGaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789", "name": "Jonas Berg",

@@ -6,10 +6,10 @@ import json
 import re
 
 from bot.app import create_app
+from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
-from tests.fakes.bot_connector import FakeBotConnector
 
 LINK = re.compile(r"\((http://[^)\s]+/exports/[^)\s]+)\)")
 

@@ -1,0 +1,1 @@
+"""Loopback fakes of services Kompas cannot reach in tests and benches (real HTTP servers)."""
