@@ -22,7 +22,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kompas",
         description="Kompas: answers questions about the municipality's AI guidelines in Teams.",
-        epilog="Settings come from environment variables and an optional .env file (see README).",
+        epilog=(
+            "Settings come from environment variables and an optional .env file (see README). "
+            "Content: the sample shipped with Kompas, or KOMPAS_CONTENT_DIR."
+        ),
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
