@@ -209,10 +209,11 @@ async def test_claims_waiting_for_their_turn_keep_their_lease(
     """A live sender renews its leases: rows waiting longer than the lease are not in doubt."""
     for n in range(1, 7):
         await add_conversation(store, connector.url, n)
-    # Six claimed at once, five sends a second, a 0.6 s lease: the later ones wait for
-    # their turn longer than the lease lasts.
+    # Six claimed at once, two and a half sends a second, a 1.2 s lease (renewed every 0.4 s,
+    # with room for a busy machine): the later ones wait for their turn about twice as long
+    # as the lease lasts.
     delivery = make_delivery(
-        settings=DeliverySettings(rate_per_second=5.0, concurrency=8), lease_seconds=0.6
+        settings=DeliverySettings(rate_per_second=2.5, concurrency=8), lease_seconds=1.2
     )
     await delivery.outbox.enqueue(campaign_messages(range(1, 7)))
 
