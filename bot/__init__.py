@@ -1,1 +1,1 @@
-"""Kompas edges: app factory, channel adapters, CLI and settings."""
+"""The edges (teams/, cli/, web/: one folder per way in) and the app that assembles them."""
