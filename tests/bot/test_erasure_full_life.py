@@ -1,4 +1,9 @@
-"""Issue 8.3: after "slet mine data", nothing of the person is left in any table, file or log."""
+"""Issue 8.3: after "slet mine data", nothing of the person is left in any table, file or log.
+
+The person lives a full life through /api/messages first: questions, 👎, a question for the
+AI-ambassadors, a named experience, a pilot check-in and final reflection on the cards the
+job sends, a pilot of her own with a note; then a digest quotes her.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import copy
 import json
 import logging
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +26,19 @@ from ground.settings import Settings
 from ground.texts import Texts
 from organisation.model import OrgPerson, OrgTree
 from organisation.tree_store import OrganisationStore
+from pilots.checkins import build_pilot_checkins
+from pilots.forms import EVERYONE_HERE
 from storage.database import Database, sqlite_path
 from storage.models import Base, UserRow
 from storage.models_digests import DigestRow
 from storage.models_experiences import ExperienceRow
-from storage.models_pilots import PilotCheckinRow, PilotNoteRow, PilotReflectionRow, PilotRow
+from storage.models_pilots import (
+    PilotCheckinRow,
+    PilotNoteRow,
+    PilotParticipantRow,
+    PilotReflectionRow,
+    PilotRow,
+)
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.bot.test_experience_card_once import filled_in
@@ -101,26 +115,73 @@ async def put_karen_in_the_month(database: Database, user_id: int) -> None:
             .where(ExperienceRow.user_id == user_id)
             .values(created_at=in_month)
         )
+        for answers in (PilotCheckinRow, PilotReflectionRow):  # answered through the cards
+            await connection.execute(
+                update(answers)
+                .where(answers.user_id == user_id, answers.answered_at.is_not(None))
+                .values(answered_at=in_month)
+            )
+
+
+def defaults(reply: Any) -> dict[str, Any]:
+    """The values a card's inputs are sent with when nothing is changed."""
+    return {
+        element["id"]: element["value"]
+        for card in reply.cards
+        for element in card["body"]
+        if element.get("type", "").startswith("Input.") and "value" in element
+    }
+
+
+def _at(moment: datetime) -> datetime:
+    return moment
+
+
+async def take_part_in_pilots(
+    kompas: RunningApp, connector: Any, database: Database, texts: Texts, user_id: int
+) -> None:
+    """Karen joins Team A1's pilot and answers its check-in and final reflection on the cards
+    the check-in job sends her; as an AI-ambassador she also starts a pilot of her own and
+    writes a note about it."""
+    async with database.transaction() as connection:
         pilot_id = (await connection.execute(select(PilotRow.id))).scalar_one()
-        await connection.execute(
-            insert(PilotReflectionRow).values(
-                pilot_id=pilot_id, user_id=user_id, due_date=date(2026, 10, 20),
-                asked_at=in_month, worked=CHECKIN, easier=None, harder=None, recommend="yes",
-                micro_success=MICRO_SUCCESS, share_consent="named", answered_at=in_month,
-            )
-        )  # fmt: skip
-        await connection.execute(
-            insert(PilotCheckinRow).values(
-                pilot_id=pilot_id, number=1, user_id=user_id, due_date=date(2026, 10, 12),
-                asked_at=in_month, rating=5, worked=CHECKIN, hard=None, decision="continue",
-                answered_at=in_month,
-            )
-        )  # fmt: skip
-        await connection.execute(
-            insert(PilotNoteRow).values(
-                pilot_id=pilot_id, author_id=user_id, text=NOTE, created_at=in_month
-            )
+        await connection.execute(  # the pilot's owner adds her
+            insert(PilotParticipantRow).values(pilot_id=pilot_id, user_id=user_id, added_at=NOW)
         )
+    settings = Settings()
+    for day, verb, answers in (
+        (date(2026, 10, 19), "pilot_checkin",
+         {"rating": "5", "worked": CHECKIN, "hard": "", "decision": "continue"}),
+        (date(2026, 11, 9), "pilot_reflection",
+         {"worked": CHECKIN, "easier": "", "harder": "", "recommend": "yes",
+          "micro_success": MICRO_SUCCESS, "consent": "named"}),
+    ):  # fmt: skip
+        before = len(connector.activities)
+        morning = datetime.combine(day, datetime.min.time(), UTC).replace(hour=8)
+        checkins = build_pilot_checkins(database, texts, settings, clock=partial(_at, morning))
+        assert await checkins.send_due_checkins(day) == 1  # only Karen can be reached
+        card = (await connector.wait_for(before + 1))[before]
+        thanks = await say(
+            kompas, connector, fx.card_submit(connector.url, {**action(card, verb), **answers})
+        )
+        assert "Tak" in thanks.text, thanks.text
+    create = await say(kompas, connector, fx.personal_message(connector.url, "ny pilot"))
+    created = await say(kompas, connector, fx.card_submit(connector.url, {
+        **action(create, "pilot_create"), "title": "AI til vagtplaner", "success": "Klar til tiden",
+        "participants": "", "everyone": EVERYONE_HERE, "weeks": "4", "cadence": "7",
+    }))  # fmt: skip
+    assert "AI til vagtplaner" in created.text, created.text
+    note = await say(kompas, connector, fx.personal_message(connector.url, "refleksion"))
+    saved = await say(
+        kompas,
+        connector,
+        fx.card_submit(
+            connector.url, {**action(note, "pilot_note"), **defaults(note), "text": NOTE}
+        ),
+    )
+    async with database.transaction() as connection:
+        stored = (await connection.execute(select(PilotNoteRow.text))).scalars().all()
+    assert stored == [NOTE], saved.text
 
 
 @pytest.fixture
@@ -130,7 +191,9 @@ def texts() -> Texts:
 
 @pytest.fixture
 async def kompas(start_app: StartApp, database_url: str) -> RunningApp:
-    return await start_app(create_app(Settings(database_url=database_url)))
+    """Karen is an AI-ambassador too, so that she can start a pilot and write a note."""
+    settings = Settings(database_url=database_url, ambassadors=frozenset({KAREN["aadObjectId"]}))
+    return await start_app(create_app(settings))
 
 
 async def test_a_full_life_then_delete_leaves_nothing_of_the_person(
@@ -159,6 +222,7 @@ async def test_a_full_life_then_delete_leaves_nothing_of_the_person(
     async with database.transaction() as connection:
         query = select(UserRow.id).where(UserRow.channel_user_id == KAREN["id"])
         karen_id = (await connection.execute(query)).scalar_one()
+    await take_part_in_pilots(kompas, bot_connector, database, texts, karen_id)
     await put_karen_in_the_month(database, karen_id)
     settings = Settings(database_url=database_url)
     job = MonthlyDigest(database, texts, settings, outbox=Outbox(database), clock=lambda: NOW)
