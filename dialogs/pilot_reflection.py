@@ -6,7 +6,9 @@ import logging
 
 from dialogs.base import DialogDeps
 from dialogs.pilot_common import PilotServices, form_problem, with_redaction_notice
+from ground.card_ids import plain_values
 from ground.messages import Incoming, Reply
+from pilots.cards import REFLECTION_INPUTS
 from pilots.forms import FormError, Redactor, parse_reflection, pilot_id_of
 from storage.pilot_records import AnswerOutcome
 
@@ -22,7 +24,7 @@ class PilotReflectionDialog:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         deps = self._deps
-        value = incoming.value or {}
+        value = plain_values(incoming.value or {}, REFLECTION_INPUTS)
         redactor = Redactor()
         try:
             pilot_id = pilot_id_of(value)

@@ -7,6 +7,9 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from ground.card_ids import CARD_ID_KEY as INPUTS_CARD_KEY
+from ground.card_ids import input_id
+from ground.card_ids import new_card_id as new_input_card_id
 from ground.clock import format_date
 from ground.messages import Action, Card, Choice, ChoiceInput, Section, TextInput
 from ground.texts import Texts
@@ -22,6 +25,8 @@ EXTEND_VERB = "pilot_extend"
 END_VERB = "pilot_end"
 
 RATINGS = ("1", "2", "3", "4", "5")
+CHECKIN_INPUTS = ("rating", "worked", "hard", "decision")
+REFLECTION_INPUTS = ("worked", "easier", "harder", "recommend", "micro_success", "consent")
 
 CARD_ID_KEY = "card_id"  # in the action data of a card whose submission creates something
 _CARD_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -51,8 +56,13 @@ def pilot_facts_context(pilot: Pilot) -> dict[str, str]:
     }
 
 
-def checkin_card(texts: Texts, pilot: Pilot, number: int) -> Card:
-    """Check-in `number`: how did it go (1–5), what worked, what was hard, and what next."""
+def checkin_card(texts: Texts, pilot: Pilot, number: int, card_id: str = "") -> Card:
+    """Check-in `number`: how did it go (1–5), what worked, what was hard, and what next.
+
+    The inputs are named after the card (`card_id`, random unless given), so two check-in
+    cards in one chat never share a radio group.
+    """
+    card_id = card_id or new_input_card_id()
     label = texts.label
     return Card(
         title=label("pilot_checkin", "title", number=str(number), title=pilot.title),
@@ -63,26 +73,26 @@ def checkin_card(texts: Texts, pilot: Pilot, number: int) -> Card:
         ),
         inputs=(
             ChoiceInput(
-                id="rating",
+                id=input_id("rating", card_id),
                 label=label("pilot_checkin", "rating"),
                 choices=tuple(
                     Choice(label("pilot_checkin", f"rating_{value}"), value) for value in RATINGS
                 ),
             ),
             TextInput(
-                id="worked",
+                id=input_id("worked", card_id),
                 label=label("pilot_checkin", "worked"),
                 placeholder=label("pilot_checkin", "worked_placeholder"),
                 multiline=True,
             ),
             TextInput(
-                id="hard",
+                id=input_id("hard", card_id),
                 label=label("pilot_checkin", "hard"),
                 placeholder=label("pilot_checkin", "hard_placeholder"),
                 multiline=True,
             ),
             ChoiceInput(
-                id="decision",
+                id=input_id("decision", card_id),
                 label=label("pilot_checkin", "decision"),
                 choices=tuple(
                     Choice(label("pilot_checkin", f"decision_{decision.value}"), decision.value)
@@ -94,14 +104,18 @@ def checkin_card(texts: Texts, pilot: Pilot, number: int) -> Card:
             Action(
                 label("pilot_checkin", "submit"),
                 CHECKIN_VERB,
-                {"pilot_id": pilot.id, "number": number},
+                {"pilot_id": pilot.id, "number": number, INPUTS_CARD_KEY: card_id},
             ),
         ),
     )
 
 
-def reflection_card(texts: Texts, pilot: Pilot) -> Card:
-    """The final reflection: what worked, what helped or hindered, advice, a micro-success."""
+def reflection_card(texts: Texts, pilot: Pilot, card_id: str = "") -> Card:
+    """The final reflection: what worked, what helped or hindered, advice, a micro-success.
+
+    The inputs are named after the card, as on the check-in card.
+    """
+    card_id = card_id or new_input_card_id()
     label = texts.label
     return Card(
         title=label("pilot_reflection", "title", title=pilot.title),
@@ -115,11 +129,23 @@ def reflection_card(texts: Texts, pilot: Pilot) -> Card:
             ),
         ),
         inputs=(
-            TextInput(id="worked", label=label("pilot_reflection", "worked"), multiline=True),
-            TextInput(id="easier", label=label("pilot_reflection", "easier"), multiline=True),
-            TextInput(id="harder", label=label("pilot_reflection", "harder"), multiline=True),
+            TextInput(
+                id=input_id("worked", card_id),
+                label=label("pilot_reflection", "worked"),
+                multiline=True,
+            ),
+            TextInput(
+                id=input_id("easier", card_id),
+                label=label("pilot_reflection", "easier"),
+                multiline=True,
+            ),
+            TextInput(
+                id=input_id("harder", card_id),
+                label=label("pilot_reflection", "harder"),
+                multiline=True,
+            ),
             ChoiceInput(
-                id="recommend",
+                id=input_id("recommend", card_id),
                 label=label("pilot_reflection", "recommend"),
                 choices=tuple(
                     Choice(label("pilot_reflection", f"recommend_{choice.value}"), choice.value)
@@ -127,13 +153,13 @@ def reflection_card(texts: Texts, pilot: Pilot) -> Card:
                 ),
             ),
             TextInput(
-                id="micro_success",
+                id=input_id("micro_success", card_id),
                 label=label("pilot_reflection", "micro_success"),
                 placeholder=label("pilot_reflection", "micro_success_placeholder"),
                 multiline=True,
             ),
             ChoiceInput(
-                id="consent",
+                id=input_id("consent", card_id),
                 label=label("pilot_reflection", "consent"),
                 choices=tuple(
                     Choice(label("pilot_reflection", f"consent_{choice.value}"), choice.value)
@@ -143,6 +169,10 @@ def reflection_card(texts: Texts, pilot: Pilot) -> Card:
             ),
         ),
         actions=(
-            Action(label("pilot_reflection", "submit"), REFLECTION_VERB, {"pilot_id": pilot.id}),
+            Action(
+                label("pilot_reflection", "submit"),
+                REFLECTION_VERB,
+                {"pilot_id": pilot.id, INPUTS_CARD_KEY: card_id},
+            ),
         ),
     )

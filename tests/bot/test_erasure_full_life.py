@@ -161,9 +161,9 @@ async def take_part_in_pilots(
         checkins = build_pilot_checkins(database, texts, settings, clock=partial(_at, morning))
         assert await checkins.send_due_checkins(day) == 1  # only Karen can be reached
         card = (await connector.wait_for(before + 1))[before]
-        thanks = await say(
-            kompas, connector, fx.card_submit(connector.url, {**action(card, verb), **answers})
-        )
+        data = action(card, verb)  # the inputs are named after the card, as Teams sends them
+        typed = {f"{name}_{data['card']}": value for name, value in answers.items()}
+        thanks = await say(kompas, connector, fx.card_submit(connector.url, {**data, **typed}))
         assert "Tak" in thanks.text, thanks.text
     create = await say(kompas, connector, fx.personal_message(connector.url, "ny pilot"))
     created = await say(kompas, connector, fx.card_submit(connector.url, {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from ground.messages import ChoiceInput, ConversationType, TextInput
+from pilots.cards import reflection_card
 from pilots.checkins import checkin_key, reflection_key
 from storage.pilot_records import Pilot, PilotState
 from tests.pilots.support import (
@@ -139,13 +140,15 @@ async def test_at_the_end_everyone_gets_the_final_reflection_once(world: World) 
     assert ended is not None and ended.state == PilotState.ENDED
     card = await world.card_sent_to(reflection_key(pilot.id, ids[0]))
     assert card.title == "Afsluttende refleksion: AI til mødereferater"
-    consent = next(field for field in card.inputs if field.id == "consent")
+    [submit] = card.actions
+    card_id = submit.data["card"]
+    consent = next(field for field in card.inputs if field.id == f"consent_{card_id}")
     assert isinstance(consent, ChoiceInput) and consent.default == "none"
     assert {field.id for field in card.inputs} == {
-        "worked",
-        "easier",
-        "harder",
-        "recommend",
-        "micro_success",
-        "consent",
+        f"{name}_{card_id}"
+        for name in ("worked", "easier", "harder", "recommend", "micro_success", "consent")
     }
+    # Every card names its inputs afresh, so the reflection cards of two pilots in one chat
+    # never share a radio group (the newer default would clear the older choice).
+    other = reflection_card(world.texts, ended)
+    assert not {field.id for field in card.inputs} & {field.id for field in other.inputs}
