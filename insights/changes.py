@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from insights.anonymity import AnonymityRules, IntArray, Layout, ProtectedTable, TableSpec, protect
+from insights.combinations import Column, CombinationAudit, MonthSide
 
 logger = logging.getLogger(__name__)
 
@@ -217,11 +218,21 @@ def protect_against_earlier(
     `people`: (person key, unit, flags) of the new month. Returns the protected tables and,
     by table, the cells withheld because of a change (what the page explains).
     """
-    prepared = [
-        (before, unit_sets(members_of(before.members.salt, layout, people), layout),
-         unit_sets(before.members, before.layout))
-        for before in earlier
-    ]  # fmt: skip
+    prepared = []
+    for before in earlier:
+        now_members = members_of(before.members.salt, layout, people)
+        prepared.append(
+            (
+                before,
+                unit_sets(now_members, layout),
+                unit_sets(before.members, before.layout),
+                CombinationAudit(
+                    MonthSide(layout, now_members.cells),
+                    MonthSide(before.layout, before.members.cells),
+                    rules.min_group,
+                ),
+            )
+        )
     hide: dict[str, set[tuple[str, str]]] = {name: set() for name in tables}
     protected: dict[str, ProtectedTable] = {}
     for _ in range(MAX_CHANGE_ROUNDS):
@@ -230,7 +241,7 @@ def protect_against_earlier(
             for name, table in tables.items()
         }
         more = False
-        for before, sets_now, sets_before in prepared:
+        for before, sets_now, sets_before, audit in prepared:
             compared = [
                 Compared(name, protected[name], before.tables[name], table.bases)
                 for name, table in tables.items()
@@ -239,6 +250,15 @@ def protect_against_earlier(
             found = cells_to_hide(
                 layout, before.layout, sets_now, sets_before, compared, rules.min_group
             )
+            if not any(found.values()):
+                found = audit.cells_to_hide(
+                    {c.name: (c.now, c.before) for c in compared},
+                    [
+                        Column(c.name, column, flag)
+                        for c in compared
+                        for column, flag in c.bases.items()
+                    ],
+                )
             for name, cells in found.items():
                 if not cells <= hide[name]:
                     hide[name] |= cells

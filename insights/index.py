@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from insights.anonymity import (
     AnonymityRules,
@@ -289,7 +290,9 @@ class InsightsIndex:
         """The month's protected tables for every unit (computed once)."""
         found = self._tables.get(month)
         if found is None:
-            found = self._tables[month] = self._compute(month)
+            # Many small matrices: BLAS threads only contend (tens of times slower when busy).
+            with threadpool_limits(limits=1, user_api="blas"):
+                found = self._tables[month] = self._compute(month)
         return found
 
     def _zeros(self, width: int) -> IntArray:

@@ -27,7 +27,7 @@ from insights.digest import Digest, Series, Suppressed
 from insights.index import InsightsIndex
 from insights.inputs import AnswerRecord, Consent, PromptRecord
 from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
-from tests.insights.attacks import possible_authors
+from tests.insights.attacks import cross_month_leaks, possible_authors
 
 MONTHS = ("2026-01", "2026-02")
 COLUMNS = ("asked", "answered", "not_answered", "shared", "nothing_to_share")
@@ -434,6 +434,11 @@ def _published(
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(two_months())
 def test_no_change_or_quote_across_months_and_digests_rests_on_too_few(world: TwoMonths) -> None:
+    check_two_months(world)
+
+
+def check_two_months(world: TwoMonths) -> None:
+    """Both months' digests: no change, mix of figures or quote rests on too few people."""
     m, t = world.rules.min_group, world.rules.min_text_group
     first, second = world.trees
 
@@ -481,6 +486,15 @@ def test_no_change_or_quote_across_months_and_digests_rests_on_too_few(world: Tw
         )
         differ = len(rest_a ^ rest_b)
         assert differ == 0 or differ >= m, f"below {unit}/{column} changed by {differ}"
+    # Nor any other mix of both months' figures of a column (everybody answering as before).
+    for column in {c for _, c in now} | {c for _, c in before}:
+        base = BASES.get(column, "shared")
+        leaked = cross_month_leaks(
+            [sets_before[u][base] for u, c in before if c == column],
+            [sets_now[u][base] for u, c in now if c == column],
+            m,
+        )
+        assert not leaked, f"{column}: a mix of both months isolates {sorted(leaked[0])}"
     # Within the month, no hidden figure can be worked out (as for one month).
     _audit(_as_world(world, second), later, _truth(_as_world(world, second), MONTHS[1]))
     # Quotes: every digest of the month together leaves at least t possible authors.
@@ -492,3 +506,34 @@ def test_no_change_or_quote_across_months_and_digests_rests_on_too_few(world: Tw
 
 def _as_world(world: TwoMonths, tree: OrgTree) -> World:
     return World(tree, world.prompts, world.answers, world.rules, {})
+
+
+def test_a_mix_of_two_changes_does_not_give_two_newcomers_away() -> None:
+    """Unit A (4 people, folded) moves from P to Q; y joins P and x joins Q.
+
+    Each change alone rests on 5 people (P: A left, y came; Q: A and x came), but Q's
+    change minus P's is x and y together: two people, below the minimum group of 5.
+    """
+    first = {
+        **{f"p{i}": "P" for i in range(6)},
+        **{f"a{i}": "A" for i in range(4)},
+        **{f"q{i}": "Q" for i in range(6)},
+        **{f"z{i}": "Z" for i in range(10)},
+    }
+    second = {k: v for k, v in first.items() if k != "z9"} | {"y": "P", "x": "Q"}
+    second |= {f"w{i}": "Z" for i in range(4)}
+
+    def tree(a_parent: str, placed: dict[str, str]) -> OrgTree:
+        units = [Unit("R", "Kommunen", UnitKind.UNIT, None)] + [
+            Unit(u, f"Enhed {u}", UnitKind.UNIT, "R") for u in ("P", "Q", "Z")
+        ]
+        units.append(Unit("A", "Enhed A", UnitKind.UNIT, a_parent))
+        return OrgTree.build(units, [OrgPerson(p, p, u) for p, u in placed.items()])
+
+    prompts, answers = [], []
+    for month, placed in zip(MONTHS, (first, second), strict=True):
+        for person, unit in placed.items():
+            prompts.append(PromptRecord(person, month, unit))
+            answers.append(AnswerRecord(person, month, task_types=("a",), unit_id=unit))
+    world = TwoMonths((tree("P", first), tree("Q", second)), prompts, answers, AnonymityRules())
+    check_two_months(world)
