@@ -38,6 +38,13 @@ Free text (themes, quotes, question lists) needs t people; see insights/free_tex
    the quote contains the whole text cell, and every scope with a list that leaves it out
    (a shown text unit not containing the cell) contains none of the cell's rest: whatever
    digests are compared, all t+ writers of the author's text cell stay possible authors.
+6. Themes and unanswered questions across digests. A theme or a question group is shown in
+   a digest only when at least t people of the digest's unit wrote it; being left out says
+   only "fewer than t here", never "none here", so it excludes nobody. Whoever compares
+   digests therefore still has the t+ people of the smallest digest showing it.
+7. Combinations across months: see insights/changes.py (the same figure of two months,
+   and what lies below a unit) and insights/combinations.py (any other mix of two months'
+   figures of a column).
 """
 
 from __future__ import annotations
