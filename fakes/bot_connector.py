@@ -132,6 +132,8 @@ class FakeBotConnector:
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self.requests: list[ReceivedRequest] = []  # every request, failed ones included
+        self.rosters: dict[str, list[dict[str, Any]]] = {}  # team id → its members
+        self.blocked: set[str] = set()  # member ids that blocked the bot (create → 403)
 
     @property
     def url(self) -> str:
@@ -170,7 +172,9 @@ class FakeBotConnector:
     @property
     def created_conversations(self) -> list[ReceivedRequest]:
         """Successful POST /v3/conversations calls."""
-        return [r for r in self.requests if r.ok and r.conversation_id is None]
+        return [
+            r for r in self.requests if r.ok and r.conversation_id is None and r.method == "POST"
+        ]
 
     def respond_with(self, *responses: FakeResponse) -> None:
         """Queue programmed responses for the next requests (429, 5xx, 403, delays …)."""
@@ -229,6 +233,7 @@ class FakeBotConnector:
     async def start(self) -> FakeBotConnector:
         app = web.Application()
         app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_get("/v3/conversations/{conversation_id}/pagedmembers", self._members)
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._send)
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", self._send
@@ -288,8 +293,44 @@ class FakeBotConnector:
         )
         return self._answer(programmed, {"id": activity_id})
 
+    def set_roster(self, team_id: str, members: list[dict[str, Any]]) -> None:
+        """The members GET …/pagedmembers lists for a team (Teams' TeamsChannelAccount JSON)."""
+        self.rosters[team_id] = list(members)
+
+    async def _members(self, request: web.Request) -> web.Response:
+        """GET /v3/conversations/{teamId}/pagedmembers: a page and a continuation token."""
+        team_id = request.match_info["conversation_id"]
+        preset = self._pop_programmed()
+        if preset is not None and preset.status >= 300:
+            await self._record(request, None, None, {}, preset.status)
+            return self._answer(preset, {})
+        if team_id not in self.rosters:
+            await self._record(request, None, None, {}, 404)
+            return web.json_response({"error": {"code": "NotFound"}}, status=404)
+        try:
+            size = max(1, min(500, int(request.query.get("pageSize", "200"))))
+            start = int(request.query.get("continuationToken") or "0")
+        except ValueError:
+            return web.json_response({"error": {"code": "BadArgument"}}, status=400)
+        members = self.rosters[team_id][start : start + size]
+        page: dict[str, Any] = {"members": members}
+        if start + size < len(self.rosters[team_id]):
+            page["continuationToken"] = str(start + size)
+        await self._record(request, None, None, {}, 200)
+        return web.json_response(page)
+
     async def _create_conversation(self, request: web.Request) -> web.Response:
         programmed, body = await self._next(request, self._pop_programmed())
+        members = body.get("members")
+        member = members[0] if isinstance(members, list) and members else {}
+        if isinstance(member, dict) and member.get("id") in self.blocked:
+            programmed = FakeResponse(status=403)
+        elif self._throttle is not None and programmed.status < 300:
+            # creates count against the overall limit (a new conversation has no window yet)
+            wait = self._throttle.retry_after(f"\0create:{member.get('id')}", time.monotonic())
+            if wait > 0:
+                retry_after = str(max(1, math.ceil(wait)))
+                programmed = FakeResponse(status=429, headers={"Retry-After": retry_after})
         number = next(self._ids)
         await self._record(request, None, None, body, programmed.status)
         return self._answer(
