@@ -11,6 +11,7 @@ from storage import (
     models_organisation,
     models_outbox,
     models_pilots,
+    models_teams,
     models_turns,
 )
 from storage.models import Base
@@ -23,6 +24,7 @@ MODEL_MODULES = (
     models_organisation,
     models_digests,
     models_turns,
+    models_teams,
 )
 
 

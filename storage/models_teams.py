@@ -1,0 +1,51 @@
+"""Tables for the teams Kompas is installed in and their members (the roster it reaches)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ground.clock import utc_now
+from storage.models import Base, UTCDateTime
+
+
+class TeamInstallRow(Base):
+    """A team (or Slack workspace channel) Kompas was added to; removed_at once it left."""
+
+    __tablename__ = "team_installs"
+    __table_args__ = (
+        UniqueConstraint("channel", "team_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    tenant_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    service_url: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class TeamMemberRow(Base):
+    """One member of an installed team as the roster last listed them; left_at once gone."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (
+        UniqueConstraint("team_install_id", "user_id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_install_id: Mapped[int] = mapped_column(
+        ForeignKey("team_installs.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    directory_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    role: Mapped[str] = mapped_column(String(32), default="")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

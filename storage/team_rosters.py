@@ -1,0 +1,186 @@
+"""Stores the teams Kompas is installed in and who is in them, for reaching every member."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ground.clock import utc_now
+from storage.database import Database
+from storage.models_teams import TeamInstallRow, TeamMemberRow
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """A member as a roster lists them: the channel's user id, the directory id, the role."""
+
+    user_id: str
+    directory_id: str | None = None
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class InstalledTeam:
+    """A team Kompas is installed in."""
+
+    channel: str
+    team_id: str
+    name: str
+    tenant_id: str | None
+    service_url: str | None
+
+
+@dataclass(frozen=True)
+class RosterChange:
+    """What replacing a team's roster changed: user ids that joined and that left."""
+
+    joined: tuple[str, ...]
+    left: tuple[str, ...]
+
+
+class TeamRosterStore:
+    """team_installs and team_members; a member who leaves keeps a row with left_at set."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def installed(self, team: InstalledTeam) -> None:
+        """Record (or renew) an installation in a team."""
+        async with self._database.transaction() as connection:
+            row_id = await self._team_id(connection, team.channel, team.team_id)
+            values = {
+                "name": team.name,
+                "tenant_id": team.tenant_id,
+                "service_url": team.service_url,
+                "removed_at": None,
+            }
+            if row_id is None:
+                await connection.execute(
+                    TeamInstallRow.__table__.insert().values(
+                        channel=team.channel, team_id=team.team_id, installed_at=utc_now(), **values
+                    )
+                )
+            else:
+                await connection.execute(
+                    update(TeamInstallRow).where(TeamInstallRow.id == row_id).values(**values)
+                )
+
+    async def removed(self, channel: str, team_id: str) -> None:
+        """Kompas was removed from the team: nobody is reached through it any more."""
+        now = utc_now()
+        async with self._database.transaction() as connection:
+            row_id = await self._team_id(connection, channel, team_id)
+            if row_id is None:
+                return
+            await connection.execute(
+                update(TeamInstallRow).where(TeamInstallRow.id == row_id).values(removed_at=now)
+            )
+            await connection.execute(
+                update(TeamMemberRow)
+                .where(TeamMemberRow.team_install_id == row_id, TeamMemberRow.left_at.is_(None))
+                .values(left_at=now)
+            )
+
+    async def teams(self, channel: str) -> list[InstalledTeam]:
+        """The teams Kompas is installed in now."""
+        query = select(TeamInstallRow).where(
+            TeamInstallRow.channel == channel, TeamInstallRow.removed_at.is_(None)
+        )
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).all()
+        return [
+            InstalledTeam(row.channel, row.team_id, row.name, row.tenant_id, row.service_url)
+            for row in rows
+        ]
+
+    async def replace_members(
+        self, channel: str, team_id: str, members: Sequence[TeamMember]
+    ) -> RosterChange:
+        """The team's roster is now `members`: new ones are added, absent ones have left."""
+        now = utc_now()
+        listed = {member.user_id: member for member in members if member.user_id}
+        async with self._database.transaction() as connection:
+            row_id = await self._team_id(connection, channel, team_id)
+            if row_id is None:
+                raise LookupError(f"Kompas is not installed in team {team_id!r}")
+            stored = {
+                row.user_id: row
+                for row in (
+                    await connection.execute(
+                        select(TeamMemberRow).where(TeamMemberRow.team_install_id == row_id)
+                    )
+                ).all()
+            }
+            joined = []
+            for user_id, member in listed.items():
+                row = stored.get(user_id)
+                values = {"directory_id": member.directory_id, "role": member.role}
+                if row is None:
+                    await connection.execute(
+                        TeamMemberRow.__table__.insert().values(
+                            team_install_id=row_id, user_id=user_id, added_at=now, **values
+                        )
+                    )
+                    joined.append(user_id)
+                    continue
+                if row.left_at is not None:
+                    joined.append(user_id)
+                await connection.execute(
+                    update(TeamMemberRow)
+                    .where(TeamMemberRow.id == row.id)
+                    .values(left_at=None, **values)
+                )
+            left = [u for u, row in stored.items() if u not in listed and row.left_at is None]
+            if left:
+                await connection.execute(
+                    update(TeamMemberRow)
+                    .where(TeamMemberRow.team_install_id == row_id, TeamMemberRow.user_id.in_(left))
+                    .values(left_at=now)
+                )
+            await connection.execute(
+                update(TeamInstallRow).where(TeamInstallRow.id == row_id).values(refreshed_at=now)
+            )
+        logger.info(
+            "team roster refreshed: %d members, %d joined, %d left", len(listed), len(joined),
+            len(left),
+        )  # fmt: skip
+        return RosterChange(tuple(joined), tuple(left))
+
+    async def members(self, channel: str, team_id: str) -> list[TeamMember]:
+        """The team's current members (not those who left), guests included."""
+        query = (
+            select(TeamMemberRow)
+            .join(TeamInstallRow, TeamInstallRow.id == TeamMemberRow.team_install_id)
+            .where(
+                TeamInstallRow.channel == channel,
+                TeamInstallRow.team_id == team_id,
+                TeamInstallRow.removed_at.is_(None),
+                TeamMemberRow.left_at.is_(None),
+            )
+            .order_by(TeamMemberRow.id)
+        )
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).all()
+        return [TeamMember(row.user_id, row.directory_id, row.role) for row in rows]
+
+    async def forget_person(self, connection: AsyncConnection, user_ids: Sequence[str]) -> int:
+        """Delete every roster row of a person (erasure), inside the caller's transaction."""
+        if not user_ids:
+            return 0
+        result = await connection.execute(
+            TeamMemberRow.__table__.delete().where(TeamMemberRow.user_id.in_(list(user_ids)))
+        )
+        return int(result.rowcount or 0)
+
+    @staticmethod
+    async def _team_id(connection: AsyncConnection, channel: str, team_id: str) -> int | None:
+        query = select(TeamInstallRow.id).where(
+            TeamInstallRow.channel == channel, TeamInstallRow.team_id == team_id
+        )
+        return (await connection.execute(query)).scalar_one_or_none()
