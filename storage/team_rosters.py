@@ -6,7 +6,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ground.clock import utc_now
@@ -62,7 +62,7 @@ class TeamRosterStore:
             }
             if row_id is None:
                 await connection.execute(
-                    TeamInstallRow.__table__.insert().values(
+                    insert(TeamInstallRow).values(
                         channel=team.channel, team_id=team.team_id, installed_at=utc_now(), **values
                     )
                 )
@@ -123,7 +123,7 @@ class TeamRosterStore:
                 values = {"directory_id": member.directory_id, "role": member.role}
                 if row is None:
                     await connection.execute(
-                        TeamMemberRow.__table__.insert().values(
+                        insert(TeamMemberRow).values(
                             team_install_id=row_id, user_id=user_id, added_at=now, **values
                         )
                     )
@@ -174,7 +174,7 @@ class TeamRosterStore:
         if not user_ids:
             return 0
         result = await connection.execute(
-            TeamMemberRow.__table__.delete().where(TeamMemberRow.user_id.in_(list(user_ids)))
+            delete(TeamMemberRow).where(TeamMemberRow.user_id.in_(list(user_ids)))
         )
         return int(result.rowcount or 0)
 
