@@ -334,6 +334,18 @@ class Store:
             rows = (await connection.execute(query)).mappings().all()
         return [stored_reference_from_row(row) for row in rows]
 
+    async def personal_user_ids(self, channel: str) -> set[str]:
+        """The channel's user ids that have an active personal chat with Kompas."""
+        reference = ConversationReferenceRow
+        query = select(reference.user_key).where(
+            reference.channel == channel,
+            reference.active.is_(True),
+            reference.conversation_type == ConversationType.PERSONAL.value,
+            reference.user_key != "",
+        )
+        async with self._database.transaction() as connection:
+            return set((await connection.execute(query)).scalars())
+
     async def deactivate_reference(self, channel: str, conversation_id: str) -> None:
         """Stop using a conversation (the bot was removed, or the channel says it is gone)."""
         statement = (
