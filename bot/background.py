@@ -55,7 +55,15 @@ def job_services(services: Services) -> JobServices:
         context.provide(REMINDER_SENDER, campaign)
         context.provide(PILOT_CHECKIN_SENDER, checkins)
         context.provide(
-            DIGEST_SENDER, MonthlyDigest(database, texts, settings, calendar=context.calendar)
+            DIGEST_SENDER,
+            MonthlyDigest(
+                database,
+                texts,
+                settings,
+                outbox=deps.outbox,
+                roles=deps.roles,
+                calendar=context.calendar,
+            ),
         )
 
     return provide

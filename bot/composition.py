@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import logging
 
+from bot.channels import ChannelRegistry, built_in_registry
 from delivery.outbox import Outbox
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from dialogs.services import Services
 from digests.digest_store import scrub_withdrawn_quotes
+from ground.channels import Channels
 from ground.clock import Clock, utc_now
 from ground.settings import Settings, require_content
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from storage.conversation_store import Store
 from storage.database import Database
@@ -31,8 +34,14 @@ def compose(
     texts: Texts,
     *,
     clock: Clock = utc_now,
+    channels: Channels | None = None,
 ) -> DialogDeps:
-    """Every store and service the dialogs use, each built once for the process."""
+    """Every store and service the dialogs use, each built once for the process.
+
+    `channels` are the registry's descriptions (default: the built-in registry's).
+    """
+    described = channels if channels is not None else built_in_registry().channels
+    organisation = OrganisationStore(database)
     return DialogDeps(
         database=database,
         store=Store(database),
@@ -41,14 +50,16 @@ def compose(
         settings=settings,
         clock=clock,
         outbox=Outbox(database),
-        experiences=ExperienceStore(database, scrub_withdrawn_quotes),
+        experiences=ExperienceStore(database, scrub_withdrawn_quotes, described),
         pilots=PilotStore(database, scrub_withdrawn_quotes),
-        organisation=OrganisationStore(database),
+        organisation=organisation,
         handled=HandledKeys(database),
+        channels=described,
+        roles=RoleBook(organisation, settings.ambassadors, described),
     )
 
 
-async def open_services(settings: Settings) -> Services:
+async def open_services(settings: Settings, registry: ChannelRegistry | None = None) -> Services:
     """Connect to the database (already migrated), load the content and compose, once.
 
     Raises ContentMissingError when the content directory holds no AI-kompas.
@@ -56,7 +67,10 @@ async def open_services(settings: Settings) -> Services:
     require_content(settings.content_dir)
     database = await Database.connect(settings.database_url)
     knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    deps = compose(settings, database, knowledge, Texts(settings.content_dir / "templates"))
+    channels = (registry if registry is not None else built_in_registry()).channels
+    deps = compose(
+        settings, database, knowledge, Texts(settings.content_dir / "templates"), channels=channels
+    )
     router = Router(deps, feature_routes())
     logger.info("Kompas ready: %d topics, database %s", len(knowledge.topics), database.engine.url)
     return Services(deps, router)

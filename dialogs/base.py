@@ -8,10 +8,12 @@ from datetime import datetime
 from typing import Protocol
 
 from delivery.outbox import Outbox
+from ground.channels import Channels
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from storage.conversation_store import Store
 from storage.database import Database
@@ -35,6 +37,8 @@ class DialogDeps:
     pilots: PilotStore
     organisation: OrganisationStore  # keeps the newest imported tree
     handled: HandledKeys
+    channels: Channels  # what each channel can do, its limits and how it names people
+    roles: RoleBook  # roles against the newest tree, matched the way each channel says
 
 
 class Dialog(Protocol):

@@ -53,7 +53,7 @@ VERBS: Mapping[str, str] = {
 
 def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
     experiences = deps.experiences
-    personal_data = PersonalDataService(deps.database)
+    personal_data = PersonalDataService(deps.database, deps.roles)
     return {
         "experience_card": MonthlyPromptDialog(deps),
         "share_experience": ShareExperienceDialog(deps, experiences, AnswerKind.SHARED),

@@ -59,9 +59,7 @@ def sanitised(incoming: Incoming) -> Incoming:
             person,
             user_id=clean_text(person.user_id),
             name=clean_text(person.name),
-            aad_object_id=None
-            if person.aad_object_id is None
-            else clean_text(person.aad_object_id),
+            directory_id=None if person.directory_id is None else clean_text(person.directory_id),
             tenant_id=None if person.tenant_id is None else clean_text(person.tenant_id),
         ),
         conversation_id=clean_text(incoming.conversation_id),

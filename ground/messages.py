@@ -32,7 +32,9 @@ class Person:
     channel: str  # "teams", "slack", "cli"
     user_id: str  # channel's id for the user (Teams: 29:..., CLI: local name)
     name: str = ""
-    aad_object_id: str | None = None
+    # The person's id in the organisation's directory when the channel tells it (Teams: the
+    # Entra ID object id); the channel's PersonIdentity says how it is matched.
+    directory_id: str | None = None
     tenant_id: str | None = None
 
     @property

@@ -55,9 +55,7 @@ class ResolvedParticipants:
 def _matches(candidate: KnownPerson, name: str) -> bool:
     person = candidate.person
     folded = name.casefold()
-    return (
-        person.user_id == name or person.aad_object_id == name or person.name.casefold() == folded
-    )
+    return person.user_id == name or person.directory_id == name or person.name.casefold() == folded
 
 
 class ParticipantResolver:

@@ -128,7 +128,7 @@ class Store:
             "channel": person.channel,
             "user_id": person.user_id,
             "name": person.name,
-            "aad_object_id": person.aad_object_id,
+            "aad_object_id": person.directory_id,
             "tenant_id": person.tenant_id,
             "now": now,
         }

@@ -10,6 +10,7 @@ from typing import TextIO
 from bot.cli.render import input_prompt, parse_input_answer, render_reply
 from delivery.outbox import Outbox
 from dialogs.services import Services
+from ground.channel_descriptions import CLI_NAME
 from ground.clock import utc_now
 from ground.messages import (
     Action,
@@ -23,7 +24,7 @@ from ground.messages import (
 
 logger = logging.getLogger(__name__)
 
-CLI_CHANNEL = "cli"
+CLI_CHANNEL = CLI_NAME
 QUIT_WORDS = frozenset({"/quit", "/exit", "/afslut", "exit", "quit"})
 MAX_INPUT_TRIES = 3
 

@@ -6,8 +6,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -21,15 +20,10 @@ from botframework.connector.auth import (
 )
 
 from bot.teams.cards import to_activity
-from delivery.limits import DeliveryLimits
-from delivery.outbox import Outbox
-from delivery.sender import OutboxSender
 from delivery.transport import Destination, SendOutcome, retry_after_seconds
 from ground.clock import utc_now
 from ground.messages import Reply
 from ground.settings import Settings
-from storage.conversation_store import Store
-from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -179,27 +173,3 @@ def _error_detail(text: str) -> str:
         detail = text
     detail = " ".join(detail.split())
     return detail[:MAX_ERROR_BODY]
-
-
-@asynccontextmanager
-async def teams_outbox_sender(
-    settings: Settings,
-    database: Database,
-    store: Store,
-    *,
-    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
-    limits: DeliveryLimits | None = None,
-) -> AsyncIterator[OutboxSender]:
-    """An OutboxSender for the "teams" rows (not started); its HTTP session closes on exit.
-
-    Pass the Teams channel's `limits` so replies in turns and proactive sends to one
-    conversation are paced together.
-    """
-    transport = TeamsTransport(settings, timeout_seconds=timeout_seconds)
-    outbox = Outbox(database, lease_seconds=settings.delivery.lease_seconds)
-    try:
-        yield OutboxSender(
-            outbox, {CHANNEL: transport}, settings.delivery, store=store, limits=limits
-        )
-    finally:
-        await transport.close()

@@ -15,10 +15,11 @@ from sqlalchemy import insert
 
 from bot.teams.transport import TeamsTransport
 from delivery.api import OutgoingMessage
-from delivery.limits import DeliveryLimits
+from delivery.limits import channel_limits
 from delivery.outbox import Outbox
 from delivery.sender import Backoff, OutboxSender
 from fakes.bot_connector import FakeBotConnector
+from ground.channel_descriptions import TEAMS
 from ground.messages import (
     Action,
     Card,
@@ -215,7 +216,11 @@ async def make_delivery(database: Database, store: Store) -> AsyncIterator[Calla
             if clock
             else Outbox(database, lease_seconds=lease)
         )
-        limits = DeliveryLimits(delivery.rate_per_second, clock=clock.monotonic) if clock else None
+        limits = (
+            {"teams": channel_limits(TEAMS.limits, delivery.rate_per_second, clock=clock.monotonic)}
+            if clock
+            else None
+        )
         sender = OutboxSender(
             outbox,
             {"teams": transport},
