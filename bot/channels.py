@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from aiohttp import web
 
+from bot.teams.addresses import TeamsAddressing
 from delivery.limits import Clock, DeliveryLimits, channel_limits
 from delivery.outbox import Outbox
 from delivery.sender import OutboxSender
 from delivery.transport import Transport
 from dialogs.services import Services
 from ground.channel_descriptions import CLI, TEAMS
-from ground.channels import Channel, Channels
+from ground.channels import Addressing, Channel, Channels
 from ground.messages import Incoming, Reply
 from ground.settings import DeliverySettings, Settings
 from storage.conversation_store import Store
@@ -63,7 +64,8 @@ class ChannelEntry:
 
     `transport` sends the channel's outbox rows (None: the edge fetches them itself, as the
     terminal does); `web_path` and `web_edge` serve its inbound requests in the aiohttp app;
-    `terminal` runs it in the foreground (`kompas chat`).
+    `terminal` runs it in the foreground (`kompas chat`); `addressing` lets the router
+    address a conversation of the channel nobody has written from yet.
     """
 
     channel: Channel
@@ -71,6 +73,7 @@ class ChannelEntry:
     web_path: str = ""
     web_edge: WebEdgeFactory | None = None
     terminal: TerminalEdge | None = None
+    addressing: Addressing | None = None
 
     @property
     def name(self) -> str:
@@ -88,6 +91,9 @@ class ChannelRegistry(Mapping[str, ChannelEntry]):
             found[entry.name] = entry
         self._entries = found
         self.channels = Channels(entry.channel for entry in found.values())
+        self.addressing = {
+            name: entry.addressing for name, entry in found.items() if entry.addressing is not None
+        }
 
     def __getitem__(self, name: str) -> ChannelEntry:
         return self._entries[name]
@@ -173,6 +179,7 @@ def built_in_registry() -> ChannelRegistry:
                 transport=_teams_transport,
                 web_path="/api/messages",
                 web_edge=_teams_edge,
+                addressing=TeamsAddressing(),
             ),
             # The terminal shows its queued messages itself while the person is there.
             ChannelEntry(CLI, terminal=_terminal),

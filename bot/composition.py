@@ -11,7 +11,6 @@ from dialogs.features import feature_routes
 from dialogs.router import Router
 from dialogs.services import Services
 from digests.digest_store import scrub_withdrawn_quotes
-from ground.channels import Channels
 from ground.clock import Clock, utc_now
 from ground.settings import Settings, require_content
 from ground.texts import Texts
@@ -34,13 +33,14 @@ def compose(
     texts: Texts,
     *,
     clock: Clock = utc_now,
-    channels: Channels | None = None,
+    registry: ChannelRegistry | None = None,
 ) -> DialogDeps:
     """Every store and service the dialogs use, each built once for the process.
 
-    `channels` are the registry's descriptions (default: the built-in registry's).
+    The channels are the `registry`'s (default: the built-in one, Teams and the terminal).
     """
-    described = channels if channels is not None else built_in_registry().channels
+    channels = registry if registry is not None else built_in_registry()
+    described = channels.channels
     organisation = OrganisationStore(database)
     return DialogDeps(
         database=database,
@@ -56,6 +56,7 @@ def compose(
         handled=HandledKeys(database),
         channels=described,
         roles=RoleBook(organisation, settings.ambassadors, described),
+        addressing=channels.addressing,
     )
 
 
@@ -67,9 +68,8 @@ async def open_services(settings: Settings, registry: ChannelRegistry | None = N
     require_content(settings.content_dir)
     database = await Database.connect(settings.database_url)
     knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    channels = (registry if registry is not None else built_in_registry()).channels
     deps = compose(
-        settings, database, knowledge, Texts(settings.content_dir / "templates"), channels=channels
+        settings, database, knowledge, Texts(settings.content_dir / "templates"), registry=registry
     )
     router = Router(deps, feature_routes())
     logger.info("Kompas ready: %d topics, database %s", len(knowledge.topics), database.engine.url)

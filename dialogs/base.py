@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from delivery.outbox import Outbox
-from ground.channels import Channels
+from ground.channels import Addressing, Channels
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from ground.texts import Texts
@@ -39,6 +39,7 @@ class DialogDeps:
     handled: HandledKeys
     channels: Channels  # what each channel can do, its limits and how it names people
     roles: RoleBook  # roles against the newest tree, matched the way each channel says
+    addressing: Mapping[str, Addressing]  # per channel: how to reach a conversation first
 
 
 class Dialog(Protocol):

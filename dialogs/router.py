@@ -105,7 +105,7 @@ class Router:
     def __init__(self, deps: DialogDeps, extra_routes: Sequence[RouteTable] = ()) -> None:
         self._store = deps.store
         self._texts = deps.texts
-        self._forwarder = Forwarder(deps.outbox, deps.store)
+        self._forwarder = Forwarder(deps.outbox, deps.store, deps.addressing)
         self._commands = dict(COMMANDS)
         self._verbs = dict(VERBS)
         self._dialogs: dict[str, Dialog] = {

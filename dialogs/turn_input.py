@@ -66,5 +66,5 @@ def sanitised(incoming: Incoming) -> Incoming:
         text=clean_text(incoming.text),
         value=None if incoming.value is None else _clean(incoming.value),
         reference=None if incoming.reference is None else _clean(incoming.reference),
-        service_url=None if incoming.service_url is None else clean_text(incoming.service_url),
+        endpoint=None if incoming.endpoint is None else clean_text(incoming.endpoint),
     )

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ground.messages import ConversationType, Incoming
 
 
 @dataclass(frozen=True)
@@ -92,3 +95,16 @@ class Channels(Mapping[str, Channel]):
     def proactive(self) -> tuple[str, ...]:
         """The names of the channels Kompas may write to first (campaigns, reminders)."""
         return tuple(name for name, c in self._channels.items() if c.capabilities.proactive)
+
+
+class Addressing(Protocol):
+    """How a channel addresses a conversation nobody has written from yet, from a turn in
+    another conversation (the edge knows its id shapes and references; the core does not)."""
+
+    def conversation_type(self, conversation_id: str) -> ConversationType:
+        """A best guess at the kind of conversation from its id."""
+        ...
+
+    def derive(self, incoming: Incoming, conversation_id: str) -> dict[str, Any]:
+        """A reference for `conversation_id`, made from the turn's own (nothing of the person)."""
+        ...

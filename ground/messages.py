@@ -53,8 +53,10 @@ class Incoming:
     conversation_type: ConversationType = ConversationType.PERSONAL
     text: str = ""
     value: dict[str, Any] | None = None  # card submission data; value["verb"] names the action
-    reference: dict[str, Any] | None = None  # serialised conversation reference (channel-owned)
-    service_url: str | None = None
+    # How the channel reaches this conversation again: opaque to the core, written by the
+    # channel's edge, stored as given and handed back to its transport.
+    reference: dict[str, Any] | None = None
+    endpoint: str | None = None  # the channel's service hosting the conversation, if it says
     # The channel's id of the message whose card was submitted (Teams: replyToId), so a
     # reply can replace that card; None when unknown or not a submission.
     submitted_message_id: str | None = None

@@ -7,10 +7,14 @@ from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
 from ground.messages import Person
-from storage.models import UserRow
+from storage.models import ConversationReferenceRow, UserRow
 
 Record = TypeVar("Record")
 
+# The users column holding a person's directory id (Teams: the Entra ID object id).
+DIRECTORY_ID_COLUMN = UserRow.aad_object_id.key
+# Where a stored conversation reference says the channel's service for it is.
+REFERENCE_ENDPOINT = ConversationReferenceRow.service_url.label("endpoint")
 # A users row's identity as channels name it: the directory id is the aad_object_id column.
 USER_IDENTITY_COLUMNS = (
     UserRow.id,

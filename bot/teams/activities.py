@@ -138,7 +138,7 @@ def _event(
         text=text,
         value=value,
         reference=conversation_reference(activity),
-        service_url=activity.service_url,
+        endpoint=activity.service_url,
         submitted_message_id=submitted_message_id,
     )
 

@@ -66,8 +66,8 @@ def activity_json(destination: Destination, reply: Reply) -> dict[str, Any]:
         if isinstance(account, Mapping):
             body[field] = dict(account)
     body["channelId"] = reference.get("channelId") or "msteams"
-    if destination.service_url:
-        body["serviceUrl"] = destination.service_url
+    if destination.endpoint:
+        body["serviceUrl"] = destination.endpoint
     if isinstance(reference.get("locale"), str):
         body["locale"] = reference["locale"]
     return body
@@ -99,7 +99,7 @@ class TeamsTransport:
 
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
         """POST the reply to {serviceUrl}/v3/conversations/{id}/activities once."""
-        service_url = destination.service_url or destination.reference.get("serviceUrl")
+        service_url = destination.endpoint or destination.reference.get("serviceUrl")
         if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
             return SendOutcome.rejected("the conversation reference has no service URL")
         url = yarl.URL(

@@ -23,7 +23,7 @@ def test_personal_message() -> None:
     assert event.text == "Må jeg bruge ChatGPT?"
     assert event.conversation_id == fx.PERSONAL_CONVERSATION
     assert event.conversation_type == ConversationType.PERSONAL
-    assert event.service_url == SERVICE_URL
+    assert event.endpoint == SERVICE_URL
     assert event.value is None
     person = event.person
     assert (person.channel, person.user_id, person.name) == ("teams", fx.USER["id"], "Mette Jensen")

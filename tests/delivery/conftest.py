@@ -115,7 +115,7 @@ async def add_conversation(store: Store, service_url: str, number: int) -> Perso
             conversation_type=ConversationType.PERSONAL,
             text="hej",
             reference=teams_reference(service_url, conversation_id, person.user_id),
-            service_url=service_url,
+            endpoint=service_url,
         )
     )
     return person

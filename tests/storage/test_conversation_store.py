@@ -29,7 +29,7 @@ def _incoming(
         conversation_type=conversation_type,
         text="hej",
         reference={"conversation": {"id": conversation_id}, "serviceUrl": service_url},
-        service_url=service_url,
+        endpoint=service_url,
     )
 
 
