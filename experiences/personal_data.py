@@ -40,7 +40,7 @@ from storage.models_pilots import (
     PilotReflectionRow,
 )
 from storage.models_turns import HandledKeyRow
-from storage.rows import USER_IDENTITY_COLUMNS
+from storage.rows import DIRECTORY_ID_COLUMN, USER_IDENTITY_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -311,7 +311,7 @@ class PersonalDataService:
                     channel=ERASED_CHANNEL,
                     channel_user_id=f"{ERASED_CHANNEL}:{secrets.token_hex(16)}",
                     display_name="",
-                    aad_object_id=None,
+                    **{DIRECTORY_ID_COLUMN: None},
                     tenant_id=None,
                     created_at=now,
                     last_seen_at=now,

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 def org_keys(person: OrgPerson) -> dict[str, str]:
     """The keys a channel may find `person` under (PersonIdentity names them), when set."""
     keys = {
-        "directory_id": person.aad_object_id,
+        "directory_id": person.directory_id,
         "teams_user_id": person.teams_user_id,
         "email": person.email,
         "email_name": person.email.split("@", 1)[0],

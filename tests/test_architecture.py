@@ -223,3 +223,39 @@ def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
 def test_the_circle_rule_sees_a_circle() -> None:
     assert _reaches({"a": {"b"}, "b": {"c"}, "c": {"a"}}, "a", "a")
     assert not _reaches({"a": {"b"}, "b": {"c"}, "c": set()}, "a", "a")
+
+
+# --- channel specifics -----------------------------------------------------------------------
+# Bot Framework's names for a person's directory id and a conversation's service stay behind
+# the Teams edge. Storage keeps its column names (the database is unchanged), and the
+# organisation file and its table have an aad_object_id column.
+BOT_FRAMEWORK_NAMES = ("aad_object_id", "aadobjectid", "service_url", "serviceurl")
+MAY_NAME_BOT_FRAMEWORK = (
+    TEAMS_PACKAGE,
+    ROOT / "storage",
+    ROOT / "organisation" / "loading.py",
+    ROOT / "organisation" / "tree_store.py",
+)
+
+
+def _may_name_bot_framework(path: Path) -> bool:
+    return any(path == allowed or allowed in path.parents for allowed in MAY_NAME_BOT_FRAMEWORK)
+
+
+def test_bot_framework_fields_stay_behind_the_teams_edge() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in source_files()
+        if not _may_name_bot_framework(path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(name in line.lower() for name in BOT_FRAMEWORK_NAMES)
+    ]
+    assert not offenders, "Bot Framework fields outside bot/teams/:\n" + "\n".join(offenders)
+
+
+def test_the_channel_rule_sees_the_teams_edge() -> None:
+    """Guards the check itself: the Teams edge does name them."""
+    activities = (TEAMS_PACKAGE / "activities.py").read_text(encoding="utf-8").lower()
+    assert any(name in activities for name in BOT_FRAMEWORK_NAMES)
+    assert _may_name_bot_framework(TEAMS_PACKAGE / "activities.py")
+    assert not _may_name_bot_framework(ROOT / "ground" / "messages.py")

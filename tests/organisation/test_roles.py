@@ -18,7 +18,7 @@ TREE = load_organisation(PROJECT_ROOT / "content" / "org.yml")
 def test_people_are_matched_by_aad_id_teams_id_and_cli_name() -> None:
     roles = Roles(TREE)
     anna = TREE.people["p001"]
-    assert roles.find(Person("teams", "29:x", directory_id=anna.aad_object_id.upper())) == anna
+    assert roles.find(Person("teams", "29:x", directory_id=anna.directory_id.upper())) == anna
     assert roles.find(Person("cli", anna.email)) == anna
     assert roles.find(Person("cli", anna.email.split("@")[0])) == anna
     assert roles.find(Person("teams", anna.email)) is None  # e-mail only counts in the CLI
