@@ -66,7 +66,7 @@ def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
     )
     services = PilotServices(
         pilots=pilots,
-        participants=ParticipantResolver(pilots, deps.store, SeenMembers(pilots)),
+        participants=ParticipantResolver(pilots, deps.store, SeenMembers(pilots), deps.channels),
         steering=PilotSteering(pilots, checkins.calendar),
         checkins=checkins,
     )

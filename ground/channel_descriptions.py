@@ -42,7 +42,7 @@ CLI = Channel(
     name=CLI_NAME,
     # Cards are shown as text with numbered buttons; the person reading is present, so
     # proactive messages wait in the outbox until the terminal shows them.
-    capabilities=Capabilities(cards=True, proactive=True),
+    capabilities=Capabilities(cards=True, proactive=True, names_are_ids=True),
     # The login or --user name is the person's e-mail address, or the part before the @.
     identity=PersonIdentity(
         lookups=(("email", "user_id"), ("email_name", "user_id")),

@@ -31,6 +31,9 @@ class Capabilities:
     ephemeral: bool = False  # a message only one person in a shared conversation sees
     updates_messages: bool = False  # a sent message (a submitted card) can be replaced
     proactive: bool = True  # Kompas may write first (monthly prompts, reminders, check-ins)
+    # A name is a person's id: anyone named (a pilot participant) is reachable under it at
+    # once, before they ever wrote (the terminal: `kompas chat --user <name>`).
+    names_are_ids: bool = False
     max_message_bytes: int | None = None  # the largest message the channel accepts (None: any)
 
 
