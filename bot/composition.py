@@ -11,6 +11,7 @@ from dialogs.features import feature_routes
 from dialogs.router import Router
 from dialogs.services import Services
 from digests.digest_store import scrub_withdrawn_quotes
+from experiences.personal_data import PersonalDataService
 from ground.clock import Clock, utc_now
 from ground.settings import Settings, require_content
 from ground.texts import Texts
@@ -42,6 +43,7 @@ def compose(
     channels = registry if registry is not None else built_in_registry()
     described = channels.channels
     organisation = OrganisationStore(database)
+    roles = RoleBook(organisation, settings.ambassadors, described)
     return DialogDeps(
         database=database,
         store=Store(database),
@@ -55,8 +57,9 @@ def compose(
         organisation=organisation,
         handled=HandledKeys(database),
         channels=described,
-        roles=RoleBook(organisation, settings.ambassadors, described),
+        roles=roles,
         addressing=channels.addressing,
+        personal_data=PersonalDataService(database, roles),
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from delivery.outbox import Outbox
+from experiences.personal_data import PersonalDataService
 from ground.channels import Addressing, Channels
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
@@ -40,6 +41,7 @@ class DialogDeps:
     channels: Channels  # what each channel can do, its limits and how it names people
     roles: RoleBook  # roles against the newest tree, matched the way each channel says
     addressing: Mapping[str, Addressing]  # per channel: how to reach a conversation first
+    personal_data: PersonalDataService  # a person's own data: show, export, erase
 
 
 class Dialog(Protocol):

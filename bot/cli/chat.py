@@ -38,7 +38,7 @@ async def outbox_messages(services: Services, conversation_id: str) -> list[Repl
     The terminal is its own channel: the person reading it is present, so messages that
     wait for working hours (to spare colleagues' evenings) are shown at once here.
     """
-    waiting = await Outbox(services.database).pending_for(CLI_CHANNEL, conversation_id)
+    waiting = await services.deps.outbox.pending_for(CLI_CHANNEL, conversation_id)
     if not waiting:
         return []
     latest = max(entry.not_before for entry in waiting)
