@@ -10,7 +10,7 @@ from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
 from dialogs.router import Router
 from dialogs.services import Services
-from digests.digest_store import scrub_withdrawn_quotes
+from digests.digest_store import DigestStore, scrub_withdrawn_quotes
 from experiences.personal_data import PersonalDataService
 from ground.clock import Clock, utc_now
 from ground.settings import Settings, require_content
@@ -18,6 +18,7 @@ from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
+from pilots.checkins import PilotCheckins, working_hours_of
 from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
@@ -44,6 +45,12 @@ def compose(
     described = channels.channels
     organisation = OrganisationStore(database)
     roles = RoleBook(organisation, settings.ambassadors, described)
+    outbox = Outbox(database)
+    experiences = ExperienceStore(database, scrub_withdrawn_quotes, described)
+    pilots = PilotStore(database, scrub_withdrawn_quotes)
+    checkins = PilotCheckins(
+        pilots, outbox, texts, working_hours_of(settings), opt_outs=experiences, clock=clock
+    )
     return DialogDeps(
         database=database,
         store=Store(database),
@@ -51,15 +58,17 @@ def compose(
         texts=texts,
         settings=settings,
         clock=clock,
-        outbox=Outbox(database),
-        experiences=ExperienceStore(database, scrub_withdrawn_quotes, described),
-        pilots=PilotStore(database, scrub_withdrawn_quotes),
+        outbox=outbox,
+        experiences=experiences,
+        pilots=pilots,
         organisation=organisation,
         handled=HandledKeys(database),
         channels=described,
         roles=roles,
         addressing=channels.addressing,
         personal_data=PersonalDataService(database, roles),
+        digests=DigestStore(database, described),
+        checkins=checkins,
     )
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from delivery.outbox import Outbox
+from digests.digest_store import DigestStore
 from experiences.personal_data import PersonalDataService
 from ground.channels import Addressing, Channels
 from ground.messages import Incoming, Reply
@@ -16,6 +17,7 @@ from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
+from pilots.checkins import PilotCheckins
 from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
@@ -42,6 +44,8 @@ class DialogDeps:
     roles: RoleBook  # roles against the newest tree, matched the way each channel says
     addressing: Mapping[str, Addressing]  # per channel: how to reach a conversation first
     personal_data: PersonalDataService  # a person's own data: show, export, erase
+    digests: DigestStore  # stored digests and the installation's link key
+    checkins: PilotCheckins  # pilot check-ins and final reflections (dialogs and the job)
 
 
 class Dialog(Protocol):

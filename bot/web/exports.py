@@ -32,7 +32,7 @@ def add_export_routes(app: web.Application, services_key: web.AppKey[Any]) -> No
             return web.Response(status=404, text="Linket findes ikke.", charset="utf-8")
         user_id = int(user_text)
         try:
-            signer = await export_signer(services.settings, services.database)
+            signer = await export_signer(services.settings, services.deps.digests)
             signer.check(export_subject(user_id), token, datetime.now(UTC))
         except LinkError as error:
             logger.warning("export link refused for user %d: %s", user_id, error)
