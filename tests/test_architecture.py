@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,35 @@ def test_the_channel_rule_sees_the_teams_edge() -> None:
     assert any(name in activities for name in BOT_FRAMEWORK_NAMES)
     assert _may_name_bot_framework(TEAMS_PACKAGE / "activities.py")
     assert not _may_name_bot_framework(ROOT / "ground" / "messages.py")
+
+
+# --- one composition root --------------------------------------------------------------------
+# Stores, the outbox and roles are built once per process (bot/composition.py) and handed to
+# the dialogs; a dialog module that builds one would build it per turn or per router.
+BUILT_ONCE = re.compile(r"(Store|Outbox|RoleBook|HandledKeys|PersonalDataService)$|^Roles$")
+
+
+def built_services(source: str) -> list[tuple[int, str]]:
+    """(line, class) for every call of a store, outbox or roles class in `source`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if BUILT_ONCE.search(name):
+                found.append((node.lineno, name))
+    return found
+
+
+def test_dialogs_build_no_stores() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: builds {name}"
+        for path in sorted((ROOT / "dialogs").glob("*.py"))
+        for line, name in built_services(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "dialogs building long-lived services:\n" + "\n".join(offenders)
+
+
+def test_the_composition_rule_sees_a_store_being_built() -> None:
+    source = "def f(db):\n    return Outbox(db), stores.ExperienceStore(db, None), Roles(t)\n"
+    assert [name for _, name in built_services(source)] == ["Outbox", "ExperienceStore", "Roles"]
+    assert built_services("PersonRoles(True, False, False)\n") == []
