@@ -41,12 +41,12 @@ def compose(
 
     The channels are the `registry`'s (default: the built-in one, Teams and the terminal).
     """
-    channels = registry if registry is not None else built_in_registry()
-    described = channels.channels
+    registry = registry if registry is not None else built_in_registry()
+    channels = registry.channels
     organisation = OrganisationStore(database)
-    roles = RoleBook(organisation, settings.ambassadors, described)
+    roles = RoleBook(organisation, settings.ambassadors, channels)
     outbox = Outbox(database)
-    experiences = ExperienceStore(database, scrub_withdrawn_quotes, described)
+    experiences = ExperienceStore(database, scrub_withdrawn_quotes, channels)
     pilots = PilotStore(database, scrub_withdrawn_quotes)
     checkins = PilotCheckins(
         pilots, outbox, texts, working_hours_of(settings), opt_outs=experiences, clock=clock
@@ -63,11 +63,11 @@ def compose(
         pilots=pilots,
         organisation=organisation,
         handled=HandledKeys(database),
-        channels=described,
+        channels=channels,
         roles=roles,
-        addressing=channels.addressing,
+        addressing=registry.addressing,
         personal_data=PersonalDataService(database, roles),
-        digests=DigestStore(database, described),
+        digests=DigestStore(database, channels),
         checkins=checkins,
     )
 
