@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import aiohttp
 import pytest
+from aiohttp import web
 
-from bot.channels import ChannelEntry, ChannelRegistry, built_in_registry
+from bot.app import create_app
+from bot.channels import ChannelEntry, ChannelRegistry, TurnRouter, built_in_registry
 from delivery.api import OutgoingMessage
+from delivery.limits import DeliveryLimits
 from delivery.transport import Destination, SendOutcome
 from ground.channel_descriptions import CLI, TEAMS
 from ground.channels import Capabilities, Channel, SendLimits, Window
@@ -13,6 +17,7 @@ from ground.messages import ConversationType, Incoming, IncomingKind, Person, Re
 from ground.settings import Settings
 from storage.conversation_store import Store
 from storage.database import Database
+from tests.bot.conftest import RecordingRouter, StubServices
 
 # A channel of the test's own: one message per conversation per hour, two per second overall.
 FAKE = Channel(
@@ -113,3 +118,55 @@ def test_the_built_in_registry() -> None:
 def test_a_channel_is_registered_once() -> None:
     with pytest.raises(ValueError, match="twice"):
         ChannelRegistry((ChannelEntry(FAKE), ChannelEntry(FAKE)))
+
+
+class EchoEdge:
+    """A web edge of the fake channel: hands the body's text to the router, returns the reply."""
+
+    def __init__(self, router: TurnRouter, limits: DeliveryLimits) -> None:
+        self.router = router
+        self.limits = limits
+        self.closed = False
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        incoming = Incoming(
+            IncomingKind.MESSAGE, Person("fake", "U1"), conversation_id="D1", text=body["text"]
+        )
+        [reply] = await self.router.handle(incoming)
+        return web.json_response({"text": reply.text})
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_registered_channel_gets_its_endpoint_and_its_own_pacing(
+    recording_router: RecordingRouter,
+) -> None:
+    edges: list[EchoEdge] = []
+
+    def open_edge(settings: Settings, router: TurnRouter, limits: DeliveryLimits) -> EchoEdge:
+        edges.append(EchoEdge(router, limits))
+        return edges[-1]
+
+    registry = ChannelRegistry((ChannelEntry(FAKE, web_path="/api/fake", web_edge=open_edge),))
+    settings = Settings()
+    services = StubServices(settings, recording_router)
+    runner = web.AppRunner(create_app(settings, services, registry=registry))  # type: ignore[arg-type]
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/api/fake"
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(url, json={"text": "hej"}) as response,
+        ):
+            assert response.status == 200
+            assert await response.json() == {"text": "Du skrev: hej"}
+    finally:
+        await runner.cleanup()
+    [edge] = edges
+    assert recording_router.seen[0].person.channel == "fake"
+    edge.limits.record(("fake", "D1"))
+    assert edge.limits.conversation_wait(("fake", "D1")) > 3000  # FAKE's window, not Teams'
+    assert edge.closed
