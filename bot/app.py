@@ -1,4 +1,4 @@
-"""The aiohttp application factory: Teams endpoint, health and readiness probes."""
+"""The aiohttp application factory: the channels' endpoints, health and readiness probes."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from contextlib import AsyncExitStack
 from aiohttp import web
 
 from bot.background import BackgroundScheduler, job_services
+from bot.channels import ChannelRegistry, WebEdge, built_in_registry
 from bot.composition import open_services
 from bot.connections import serving
-from bot.teams import TeamsChannel
-from bot.teams.transport import teams_outbox_sender
 from bot.web.digests import add_digest_routes
 from bot.web.exports import add_export_routes
 from dialogs.services import Services
@@ -23,7 +22,7 @@ logger = logging.getLogger(__name__)
 MAX_BODY_BYTES = 256 * 1024
 
 SERVICES_KEY = web.AppKey("services", Services)
-TEAMS_KEY = web.AppKey("teams", TeamsChannel)
+EDGES_KEY = web.AppKey("edges", dict[str, WebEdge])
 SCHEDULER_KEY = web.AppKey("scheduler", BackgroundScheduler)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -35,10 +34,13 @@ def create_app(
     *,
     deliver_outbox: bool | None = None,
     run_scheduler: bool | None = None,
+    registry: ChannelRegistry | None = None,
 ) -> web.Application:
     """Build the app. Services are opened on startup (and closed) unless passed in.
 
-    With `deliver_outbox` the app drains the outbox (Teams rows) while it runs; with
+    Each channel of the `registry` (default: Teams and the terminal) with a web edge gets
+    its endpoint. With `deliver_outbox` the app drains the outbox (the rows of every channel
+    with a transport) while it runs; with
     `run_scheduler` it competes for the scheduler lock (one scheduler per database). By
     default both happen when it opens its own services (every `kompas serve`), not with
     given ones; KOMPAS_SCHEDULER=off switches the scheduler off. Settings that would accept
@@ -51,8 +53,11 @@ def create_app(
     deliver = services is None if deliver_outbox is None else deliver_outbox
     schedule = (services is None) if run_scheduler is None else run_scheduler
     schedule = schedule and settings.schedule.enabled
-    app.cleanup_ctx.append(_lifecycle(settings, services, deliver, schedule))
-    app.router.add_post("/api/messages", _messages)
+    channels = registry if registry is not None else built_in_registry()
+    app.cleanup_ctx.append(_lifecycle(settings, services, channels, deliver, schedule))
+    for entry in channels.values():
+        if entry.web_edge is not None:
+            app.router.add_post(entry.web_path, _edge_handler(entry.name))
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     add_digest_routes(app, SERVICES_KEY)
@@ -61,19 +66,28 @@ def create_app(
 
 
 def _lifecycle(
-    settings: Settings, given: Services | None, deliver: bool, schedule: bool
+    settings: Settings,
+    given: Services | None,
+    registry: ChannelRegistry,
+    deliver: bool,
+    schedule: bool,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        services = given if given is not None else await open_services(settings)
-        teams = TeamsChannel(settings, services.router)  # its limits are the sender's too
+        services = given if given is not None else await open_services(settings, registry)
+        limits = registry.limits(settings.delivery)  # each channel's, edge and sender alike
+        edges = {
+            entry.name: entry.web_edge(settings, services.router, limits[entry.name])
+            for entry in registry.values()
+            if entry.web_edge is not None
+        }
         app[SERVICES_KEY] = services
-        app[TEAMS_KEY] = teams
+        app[EDGES_KEY] = edges
         try:
             async with AsyncExitStack() as delivery:
                 if deliver:  # on SIGTERM: stop claiming, finish sends in flight, then close
                     sender = await delivery.enter_async_context(
-                        teams_outbox_sender(
-                            settings, services.database, services.store, limits=teams.limits
+                        registry.outbox_sender(
+                            settings, services.database, services.store, limits=limits
                         )
                     )
                     sender.start()
@@ -87,7 +101,8 @@ def _lifecycle(
                     delivery.push_async_callback(scheduler.stop)
                 yield
         finally:
-            await teams.close()
+            for edge in edges.values():
+                await edge.close()
             if given is None:  # the caller owns services it passed in
                 await services.close()
 
@@ -113,8 +128,13 @@ async def _server_errors(request: web.Request, handler: Handler) -> web.StreamRe
         return web.json_response({"error": "internal server error"}, status=500)
 
 
-async def _messages(request: web.Request) -> web.Response:
-    return await request.app[TEAMS_KEY].handle(request)
+def _edge_handler(name: str) -> Handler:
+    """The request handler of channel `name`'s web edge."""
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        return await request.app[EDGES_KEY][name].handle(request)
+
+    return handle
 
 
 async def _healthz(request: web.Request) -> web.Response:

@@ -10,7 +10,6 @@ from dialogs.services import Services
 from digests.job import DIGEST_SENDER, MonthlyDigest, digest_job_spec
 from experiences.campaign import CampaignService
 from ground.settings import Settings
-from pilots.checkins import PilotCheckins, working_hours_of
 from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
 from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
@@ -44,18 +43,20 @@ def job_services(services: Services) -> JobServices:
         campaign = CampaignService(
             deps.experiences, deps.outbox, texts, settings, calendar=context.calendar
         )
-        checkins = PilotCheckins(
-            deps.pilots,
-            deps.outbox,
-            texts,
-            working_hours_of(settings),
-            opt_outs=deps.experiences,
-        )
+        checkins = deps.checkins
         context.provide(CAMPAIGN_STARTER, campaign)
         context.provide(REMINDER_SENDER, campaign)
         context.provide(PILOT_CHECKIN_SENDER, checkins)
         context.provide(
-            DIGEST_SENDER, MonthlyDigest(database, texts, settings, calendar=context.calendar)
+            DIGEST_SENDER,
+            MonthlyDigest(
+                database,
+                texts,
+                settings,
+                outbox=deps.outbox,
+                roles=deps.roles,
+                calendar=context.calendar,
+            ),
         )
 
     return provide

@@ -60,9 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
+    from bot.channels import built_in_registry
     from bot.cli import demo, digest, org, outbox, trigger
 
-    for operator_commands in (outbox, trigger, org, digest, demo):
+    outbox.register(commands, built_in_registry().outbox_sender)
+    for operator_commands in (trigger, org, digest, demo):
         operator_commands.register(commands)
     return parser
 
@@ -78,12 +80,16 @@ def _configure_logging(settings: Settings, verbose: bool, command: str) -> None:
 
 async def _chat(settings: Settings, user: str | None) -> int:
     """`kompas chat`: open the services, chat in the terminal until input ends, close them."""
-    from bot.cli.chat import run_chat
+    from bot.channels import built_in_registry
+    from bot.cli.chat import CLI_CHANNEL
     from bot.composition import open_services
 
-    services = await open_services(settings)
+    registry = built_in_registry()
+    terminal = registry[CLI_CHANNEL].terminal
+    assert terminal is not None
+    services = await open_services(settings, registry)
     try:
-        return await run_chat(services, user, sys.stdin, sys.stdout)
+        return await terminal(services, user, sys.stdin, sys.stdout)
     finally:
         await services.close()
 

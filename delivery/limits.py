@@ -1,4 +1,4 @@
-"""Sliding-window send limits: Teams' per-conversation windows and an overall rate."""
+"""Sliding-window send limits: a channel's per-conversation windows and its overall rate."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import math
 import time
 from collections import deque
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+
+from ground.channels import SendLimits, Window
 
 Clock = Callable[[], float]
 
@@ -18,25 +19,6 @@ _OVERALL = "*"
 _SMOOTHING_SLICES = 10
 
 
-@dataclass(frozen=True)
-class Window:
-    """At most `limit` sends in any `seconds`-long stretch of time."""
-
-    limit: int
-    seconds: float
-
-    def __post_init__(self) -> None:
-        if self.limit < 1 or not self.seconds > 0:
-            raise ValueError(f"a window needs limit >= 1 and seconds > 0, not {self}")
-
-
-# Per bot per conversation (Microsoft Teams rate limits for proactive messages).
-TEAMS_CONVERSATION_WINDOWS = (
-    Window(7, 1.0),
-    Window(8, 2.0),
-    Window(60, 30.0),
-    Window(1800, 3600.0),
-)
 # Each window is stretched by this fraction on our side, so that network jitter between
 # our clock and the service's does not push a send just across the service's limit.
 DEFAULT_HEADROOM = 0.03
@@ -68,11 +50,9 @@ class SlidingWindowLimiter:
         headroom: float = 0.0,
         clock: Clock = time.monotonic,
     ) -> None:
-        if not windows:
-            raise ValueError("at least one window is needed")
         self._windows = tuple((w.limit, w.seconds * (1.0 + headroom)) for w in windows)
-        self._memory = max(limit for limit, _ in self._windows)
-        self._horizon = max(seconds for _, seconds in self._windows)
+        self._memory = max((limit for limit, _ in self._windows), default=1)
+        self._horizon = max((seconds for _, seconds in self._windows), default=0.0)
         self._clock = clock
         self._sends: dict[Hashable, deque[float]] = {}
         self._blocked: dict[Hashable, float] = {}
@@ -118,12 +98,15 @@ class SlidingWindowLimiter:
 
 
 class DeliveryLimits:
-    """The sender's pacing: per-conversation windows plus an overall rate for the app."""
+    """One channel's pacing: per-conversation windows plus an overall rate for the app.
+
+    Without windows a conversation is held back only after the service said Retry-After.
+    """
 
     def __init__(
         self,
         rate_per_second: float,
-        conversation_windows: Sequence[Window] = TEAMS_CONVERSATION_WINDOWS,
+        conversation_windows: Sequence[Window] = (),
         *,
         headroom: float = DEFAULT_HEADROOM,
         clock: Clock = time.monotonic,
@@ -151,3 +134,11 @@ class DeliveryLimits:
     def block(self, conversation: Hashable, seconds: float) -> None:
         """Hold back a conversation the service throttled (429 with Retry-After)."""
         self._conversations.block(conversation, seconds)
+
+
+def channel_limits(
+    limits: SendLimits, default_rate: float, *, clock: Clock = time.monotonic
+) -> DeliveryLimits:
+    """The pacing of one channel from its description; its own rate, else `default_rate`."""
+    rate = limits.per_second if limits.per_second is not None else default_rate
+    return DeliveryLimits(rate, limits.conversation_windows, clock=clock)

@@ -50,7 +50,7 @@ from ground.person_binding import bind_actions
 from storage.database import Database
 from storage.models import ConversationReferenceRow
 from storage.models_outbox import OutboxRow
-from storage.rows import record_from_row
+from storage.rows import REFERENCE_ENDPOINT, record_from_row
 
 __all__ = [
     "ClaimedMessage",
@@ -290,7 +290,7 @@ class Outbox:
             select(
                 reference.channel,
                 reference.conversation_id,
-                reference.service_url,
+                REFERENCE_ENDPOINT,
                 reference.tenant_id,
                 reference.reference,
             )
@@ -306,7 +306,7 @@ class Outbox:
             found[(row["channel"], row["conversation_id"])] = Destination(
                 channel=row["channel"],
                 conversation_id=row["conversation_id"],
-                service_url=row["service_url"],
+                endpoint=row["endpoint"],
                 tenant_id=row["tenant_id"],
                 reference=row["reference"] or {},
             )

@@ -9,8 +9,9 @@ send starts only with at least min(20 s, half the lease) left (it is handed back
 otherwise, e.g. when the database was unreachable), so a live sender's claims do not
 expire under it.
 
-Pacing: per conversation and overall limits (delivery.limits); one send at a time per
-conversation, in the order the messages were claimed. Outcomes: delivered → sent;
+Pacing: each channel's own limits (delivery.limits), per conversation and overall for the
+channel, as its description says (ground.channels); one send at a time per conversation, in
+the order the messages were claimed. Outcomes: delivered → sent;
 retry → pending again after Retry-After or exponential backoff with jitter, failed after
 `max_attempts`; gone → the conversation reference is deactivated and the row failed;
 rejected → failed. `stop()` takes no new rows, hands back rows still waiting for their
@@ -29,10 +30,12 @@ from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 
-from delivery.limits import DeliveryLimits
+from delivery.limits import DeliveryLimits, channel_limits
 from delivery.outbox import ClaimedMessage, Outbox
 from delivery.payload import PayloadError
 from delivery.transport import Destination, OutcomeKind, SendOutcome, Transport
+from ground.channel_descriptions import built_in_channels
+from ground.channels import Channels
 from ground.messages import Reply
 from ground.settings import DeliverySettings
 from storage.conversation_store import Store
@@ -51,6 +54,9 @@ MAX_PREFETCH = 500
 # A send starts only with this much of its lease left (at most half the lease), so that
 # it is recorded before the lease runs out and no other claim can send it again.
 SEND_MARGIN_SECONDS = 20.0
+
+# A conversation as the sender paces it: (channel, conversation id).
+Conversation = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,8 @@ class OutboxSender:
         settings: DeliverySettings,
         *,
         store: Store,
-        limits: DeliveryLimits | None = None,
+        limits: Mapping[str, DeliveryLimits] | None = None,
+        channels: Channels | None = None,
         backoff: Backoff | None = None,
         poll_seconds: float = DEFAULT_POLL_SECONDS,
         stop_timeout_seconds: float = DEFAULT_STOP_TIMEOUT_SECONDS,
@@ -131,7 +138,13 @@ class OutboxSender:
         self._channels = tuple(sorted(self._transports))
         self._store = store
         self._max_attempts = settings.max_attempts
-        self._limits = limits or DeliveryLimits(settings.rate_per_second)
+        described = channels if channels is not None else built_in_channels()
+        given = limits or {}
+        self._limits = {
+            name: given.get(name)
+            or channel_limits(described.of(name).limits, settings.rate_per_second)
+            for name in self._channels
+        }
         self._backoff = backoff or Backoff()
         self._poll_seconds = poll_seconds
         self._stop_timeout = stop_timeout_seconds
@@ -142,7 +155,7 @@ class OutboxSender:
         )
         self._send_margin = min(SEND_MARGIN_SECONDS, outbox.lease_seconds / 2)
         self._sending = asyncio.Semaphore(settings.concurrency)
-        self._overall_turn = asyncio.Lock()
+        self._overall_turns = {name: asyncio.Lock() for name in self._channels}
         self._turns = _ConversationTurns()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
@@ -157,6 +170,10 @@ class OutboxSender:
     def channels(self) -> tuple[str, ...]:
         """The channels whose messages this sender claims."""
         return self._channels
+
+    def limits(self, channel: str) -> DeliveryLimits:
+        """The pacing of `channel`'s messages (share it with that channel's inline replies)."""
+        return self._limits[channel]
 
     @property
     def report(self) -> DrainReport:
@@ -353,10 +370,10 @@ class OutboxSender:
                 outcome = await self._send(message, message.destination, reply)
                 await self._settle(message, conversation, outcome)
 
-    async def _wait_for_conversation(self, conversation: Hashable) -> float | None:
+    async def _wait_for_conversation(self, conversation: Conversation) -> float | None:
         """Wait until the conversation may receive a message (None); else seconds to defer."""
         while not self._stopping.is_set():
-            wait = self._limits.conversation_wait(conversation)
+            wait = self._limits[conversation[0]].conversation_wait(conversation)
             if wait <= 0:
                 return None
             if wait > self._max_pacing_wait:
@@ -364,15 +381,16 @@ class OutboxSender:
             await self._sleep_unless_stopping(wait)
         return 0.0
 
-    async def _take_overall_turn(self, conversation: Hashable) -> bool:
-        """Wait for the overall rate, then count the send; False when stopping."""
-        async with self._overall_turn:
-            while (wait := self._limits.overall_wait()) > 0:
+    async def _take_overall_turn(self, conversation: Conversation) -> bool:
+        """Wait for the channel's overall rate, then count the send; False when stopping."""
+        limits = self._limits[conversation[0]]
+        async with self._overall_turns[conversation[0]]:
+            while (wait := limits.overall_wait()) > 0:
                 if await self._sleep_unless_stopping(wait):
                     return False
             if self._stopping.is_set():
                 return False
-            self._limits.record(conversation)
+            limits.record(conversation)
             return True
 
     def _lease_holds(self, message: ClaimedMessage) -> bool:
@@ -402,7 +420,7 @@ class OutboxSender:
             return SendOutcome.retry(f"unexpected error: {type(error).__name__}: {error}")
 
     async def _settle(
-        self, message: ClaimedMessage, conversation: Hashable, outcome: SendOutcome
+        self, message: ClaimedMessage, conversation: Conversation, outcome: SendOutcome
     ) -> None:
         if outcome.kind is OutcomeKind.DELIVERED:
             if await self._outbox.mark_sent(message):
@@ -417,10 +435,10 @@ class OutboxSender:
             await self._fail(message, f"rejected: {outcome.reason}")
 
     async def _retry(
-        self, message: ClaimedMessage, conversation: Hashable, outcome: SendOutcome
+        self, message: ClaimedMessage, conversation: Conversation, outcome: SendOutcome
     ) -> None:
         if outcome.retry_after is not None:
-            self._limits.block(conversation, outcome.retry_after)
+            self._limits[conversation[0]].block(conversation, outcome.retry_after)
         if message.attempts >= self._max_attempts:
             await self._fail(
                 message, f"{outcome.reason} (gave up after {message.attempts} attempts)"

@@ -19,7 +19,7 @@ class Destination:
 
     channel: str
     conversation_id: str
-    service_url: str | None = None
+    endpoint: str | None = None  # the channel's service hosting the conversation, if known
     tenant_id: str | None = None
     reference: Mapping[str, Any] = field(default_factory=dict)
 

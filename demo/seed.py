@@ -36,6 +36,7 @@ from storage.models_pilots import (
     PilotReflectionRow,
     PilotRow,
 )
+from storage.rows import DIRECTORY_ID_COLUMN
 
 logger = logging.getLogger(__name__)
 
@@ -274,7 +275,7 @@ class DemoSeeder:
             {
                 "channel": DEMO_CHANNEL,
                 "channel_user_id": cli_name(person),
-                "aad_object_id": person.aad_object_id or None,
+                DIRECTORY_ID_COLUMN: person.directory_id or None,
                 "display_name": person.name,
                 "created_at": now,
                 "last_seen_at": now,

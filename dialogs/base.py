@@ -8,11 +8,16 @@ from datetime import datetime
 from typing import Protocol
 
 from delivery.outbox import Outbox
+from digests.digest_store import DigestStore
+from experiences.personal_data import PersonalDataService
+from ground.channels import Addressing, Channels
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
+from pilots.checkins import PilotCheckins
 from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
@@ -35,6 +40,12 @@ class DialogDeps:
     pilots: PilotStore
     organisation: OrganisationStore  # keeps the newest imported tree
     handled: HandledKeys
+    channels: Channels  # what each channel can do, its limits and how it names people
+    roles: RoleBook  # roles against the newest tree, matched the way each channel says
+    addressing: Mapping[str, Addressing]  # per channel: how to reach a conversation first
+    personal_data: PersonalDataService  # a person's own data: show, export, erase
+    digests: DigestStore  # stored digests and the installation's link key
+    checkins: PilotCheckins  # pilot check-ins and final reflections (dialogs and the job)
 
 
 class Dialog(Protocol):

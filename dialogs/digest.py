@@ -12,7 +12,6 @@ from digests.links import link_signer
 from digests.service import DigestService
 from ground.messages import ConversationType, Incoming, Reply
 from organisation.model import OrgPerson, OrgTree
-from organisation.roles import Roles
 from storage.database import NotFoundError, StorageError
 
 logger = logging.getLogger(__name__)
@@ -50,8 +49,8 @@ class DigestDialog:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         try:
-            tree = await self._service.organisation.load_tree()
-            roles = Roles(tree, self._deps.settings.ambassadors)
+            roles = await self._service.roles.current()
+            tree = roles.tree
             person = roles.find(incoming.person)
             ambassador = roles.is_ambassador(incoming.person)
             if self._action is DigestAction.SHOW:

@@ -25,7 +25,7 @@ COMMANDS: Mapping[str, str] = {
 
 
 def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
-    service = DigestService(deps.database, deps.texts, deps.settings, deps.organisation)
+    service = DigestService(deps.database, deps.texts, deps.settings, deps.roles)
     return {
         "digest_show": DigestDialog(deps, service, DigestAction.SHOW),
         "digest_subscribe": DigestDialog(deps, service, DigestAction.SUBSCRIBE),

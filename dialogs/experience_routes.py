@@ -16,7 +16,6 @@ from dialogs.my_data import (
 )
 from dialogs.reminders import RemindersDialog
 from dialogs.share_experience import ShareExperienceDialog
-from experiences.personal_data import PersonalDataService
 from experiences.prompt_card import NOTHING_VERB, SHARE_VERB, SUBMIT_VERB
 from storage.experience_choices import AnswerKind
 
@@ -53,7 +52,7 @@ VERBS: Mapping[str, str] = {
 
 def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
     experiences = deps.experiences
-    personal_data = PersonalDataService(deps.database)
+    personal_data = deps.personal_data
     return {
         "experience_card": MonthlyPromptDialog(deps),
         "share_experience": ShareExperienceDialog(deps, experiences, AnswerKind.SHARED),

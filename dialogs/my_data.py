@@ -129,7 +129,7 @@ class MyDataDialog:
             data = await self._personal_data.collect(user_id)
             logger.info("user %d exported their data", user_id)
             link = await export_url(
-                self._deps.settings, self._deps.database, user_id, self._deps.clock()
+                self._deps.settings, self._deps.digests, user_id, self._deps.clock()
             )
             return [self._export(data, link, self._deps.clock() + EXPORT_LINK_LIFETIME)]
         data = await self._personal_data.collect(user_id, latest=LATEST_ITEMS)

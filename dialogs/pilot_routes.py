@@ -22,7 +22,6 @@ from pilots.cards import (
     REFLECTION_VERB,
     RESUME_VERB,
 )
-from pilots.checkins import PilotCheckins, working_hours_of
 from pilots.manage import PilotChange, PilotSteering
 from pilots.participants import ParticipantResolver, SeenMembers
 
@@ -56,17 +55,10 @@ VERBS: Mapping[str, str] = {
 
 def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
     pilots = deps.pilots
-    checkins = PilotCheckins(
-        pilots,
-        deps.outbox,
-        deps.texts,
-        working_hours_of(deps.settings),
-        opt_outs=deps.experiences,
-        clock=deps.clock,
-    )
+    checkins = deps.checkins
     services = PilotServices(
         pilots=pilots,
-        participants=ParticipantResolver(pilots, deps.store, SeenMembers(pilots)),
+        participants=ParticipantResolver(pilots, deps.store, SeenMembers(pilots), deps.channels),
         steering=PilotSteering(pilots, checkins.calendar),
         checkins=checkins,
     )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from dialogs.base import DialogDeps
 from ground.messages import Person
-from organisation.roles import Roles
 
 
 @dataclass(frozen=True)
@@ -20,9 +19,8 @@ class PersonRoles:
 
 async def roles_of(deps: DialogDeps, person: Person) -> PersonRoles:
     """Look the person up in the stored organisation; KOMPAS_AMBASSADORS also count."""
-    configured = deps.settings.is_ambassador(person.user_id, person.aad_object_id)
-    tree = await deps.organisation.load_tree()
-    roles = Roles(tree, deps.settings.ambassadors)
+    configured = deps.settings.is_ambassador(person.user_id, person.directory_id)
+    roles = await deps.roles.current()
     return PersonRoles(
         ambassador=configured or roles.is_ambassador(person),
         leader=roles.is_leader(person),

@@ -6,6 +6,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.ask import AskDialog
@@ -86,13 +87,25 @@ def _merge(target: dict[str, str], extra: Mapping[str, str], what: str) -> None:
         target[key] = value
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where a command, verb or event goes: the dialog object itself, and its name."""
+
+    name: str
+    dialog: Dialog
+
+
 class Router:
-    """Stores the conversation reference, then hands the event to one dialog."""
+    """Stores the conversation reference, then hands the event to one dialog.
+
+    The route tables are compiled once, when the router is built: every command, card verb
+    and event kind maps straight to its dialog object, so a turn builds nothing.
+    """
 
     def __init__(self, deps: DialogDeps, extra_routes: Sequence[RouteTable] = ()) -> None:
         self._store = deps.store
         self._texts = deps.texts
-        self._forwarder = Forwarder(deps.outbox, deps.store)
+        self._forwarder = Forwarder(deps.outbox, deps.store, deps.addressing)
         self._commands = dict(COMMANDS)
         self._verbs = dict(VERBS)
         self._dialogs: dict[str, Dialog] = {
@@ -116,18 +129,30 @@ class Router:
         unknown = (set(self._commands.values()) | set(self._verbs.values())) - set(self._dialogs)
         if unknown:
             raise RoutingConflictError(f"routes point at unknown dialogs: {sorted(unknown)}")
+        self._command_routes = {word: self._route(name) for word, name in self._commands.items()}
+        self._verb_routes = {verb: self._route(name) for verb, name in self._verbs.items()}
+        self._event_routes = {kind: self._route(name) for kind, name in EVENTS.items()}
+        self._question = self._route("ask")
 
-    def dialog_name(self, incoming: Incoming) -> str | None:
-        """Which dialog handles this event (None: nothing to do, or an unknown button)."""
-        if incoming.kind in EVENTS:
-            return EVENTS[incoming.kind]
+    def _route(self, name: str) -> Route:
+        return Route(name, self._dialogs[name])
+
+    def route(self, incoming: Incoming) -> Route | None:
+        """The route of this event (None: nothing to do, or an unknown button)."""
+        if incoming.kind in self._event_routes:
+            return self._event_routes[incoming.kind]
         if incoming.kind == IncomingKind.SUBMIT:
             verb = (incoming.value or {}).get("verb")
-            return self._verbs.get(verb) if isinstance(verb, str) else None
+            return self._verb_routes.get(verb) if isinstance(verb, str) else None
         command = normalise_command(incoming.text)
         if not command:
             return None
-        return self._commands.get(command, "ask")
+        return self._command_routes.get(command, self._question)
+
+    def dialog_name(self, incoming: Incoming) -> str | None:
+        """Which dialog handles this event (None: nothing to do, or an unknown button)."""
+        route = self.route(incoming)
+        return route.name if route is not None else None
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Handle one incoming event and return the replies for its own conversation, in order.
@@ -180,16 +205,16 @@ class Router:
         return bind_replies(replies, await self._store.remember_person(incoming.person))
 
     async def _dispatch(self, incoming: Incoming) -> list[Reply]:
-        name = self.dialog_name(incoming)
-        if name is None:
+        route = self.route(incoming)
+        if route is None:
             if incoming.kind == IncomingKind.SUBMIT:
                 logger.warning("unknown card verb from %s", incoming.person.channel)
                 return [Reply(text=self._texts.render("unknown_action"))]
             if incoming.kind == IncomingKind.MESSAGE:
                 return [Reply(text=self._texts.render("empty_message"))]
             return []
-        logger.debug("routing %s to %s", incoming.kind, name)
-        return await self._dialogs[name].handle(incoming)
+        logger.debug("routing %s to %s", incoming.kind, route.name)
+        return await route.dialog.handle(incoming)
 
     def apology(self) -> Reply:
         """The reply sent when a turn failed unexpectedly."""

@@ -59,14 +59,12 @@ def sanitised(incoming: Incoming) -> Incoming:
             person,
             user_id=clean_text(person.user_id),
             name=clean_text(person.name),
-            aad_object_id=None
-            if person.aad_object_id is None
-            else clean_text(person.aad_object_id),
+            directory_id=None if person.directory_id is None else clean_text(person.directory_id),
             tenant_id=None if person.tenant_id is None else clean_text(person.tenant_id),
         ),
         conversation_id=clean_text(incoming.conversation_id),
         text=clean_text(incoming.text),
         value=None if incoming.value is None else _clean(incoming.value),
         reference=None if incoming.reference is None else _clean(incoming.reference),
-        service_url=None if incoming.service_url is None else clean_text(incoming.service_url),
+        endpoint=None if incoming.endpoint is None else clean_text(incoming.endpoint),
     )

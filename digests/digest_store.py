@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from digests.scrub import ErasedPerson, scrub_payload, scrub_tables
 from digests.serial import digest_from_json
+from ground.channel_descriptions import built_in_channels
+from ground.channels import Channels
 from ground.clock import utc_now
 from insights.digest import Digest
 from storage.database import Database
@@ -29,8 +31,6 @@ from storage.models_digests import (
 
 logger = logging.getLogger(__name__)
 
-# Channels whose personal chats receive the digest card.
-DIGEST_CHANNELS = ("teams", "cli")
 LINK_KEY_ID = 1
 
 
@@ -123,9 +123,12 @@ async def scrub_withdrawn_quotes(connection: AsyncConnection, texts: Sequence[st
 class DigestStore:
     """Typed access to the digest tables; each method is one transaction."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, channels: Channels | None = None) -> None:
         self._database = database
         self._insert = postgresql.insert if database.is_postgresql else sqlite.insert
+        # The digest card goes to personal chats on channels Kompas may write first.
+        described = channels if channels is not None else built_in_channels()
+        self._digest_channels = described.proactive()
 
     # -- digests ----------------------------------------------------------------------------
 
@@ -291,7 +294,7 @@ class DigestStore:
     # -- recipients -------------------------------------------------------------------------
 
     async def reachable(self, user_ids: Collection[int]) -> dict[int, Reachable]:
-        """Each user's newest active personal chat on Teams or in the terminal."""
+        """Each user's newest active personal chat on a channel Kompas may write first."""
         if not user_ids:
             return {}
         reference = ConversationReferenceRow
@@ -301,7 +304,7 @@ class DigestStore:
                 reference.user_id.in_(sorted(user_ids)),
                 reference.conversation_type == "personal",
                 reference.active.is_(True),
-                reference.channel.in_(DIGEST_CHANNELS),
+                reference.channel.in_(self._digest_channels),
             )
             .order_by(reference.updated_at, reference.id)
         )

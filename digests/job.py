@@ -26,6 +26,7 @@ from digests.links import link_signer
 from digests.service import DigestService, LabelTexts, audience_of
 from ground.messages import Reply
 from ground.settings import Settings
+from organisation.roles import RoleBook
 from scheduling.calendar import (
     DEFAULT_CALENDAR,
     DEFAULT_CAMPAIGN_RULE,
@@ -202,6 +203,7 @@ class MonthlyDigest:
         settings: Settings,
         *,
         outbox: Outbox | None = None,
+        roles: RoleBook | None = None,
         calendar: WorkingCalendar = DEFAULT_CALENDAR,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
@@ -211,7 +213,7 @@ class MonthlyDigest:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._tz = ZoneInfo(settings.timezone)
         self.window_working_days = settings.schedule.campaign_window_working_days
-        self.service = DigestService(database, texts, settings)
+        self.service = DigestService(database, texts, settings, roles)
         self.working_hours = WorkingHours(
             start=settings.schedule.working_hours_start,
             end=settings.schedule.working_hours_end,

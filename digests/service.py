@@ -24,6 +24,7 @@ from insights.anonymity import AnonymityRules
 from insights.digest import Digest
 from insights.index import PILOT_PREFIX, InsightsIndex, MonthTables
 from organisation.model import OrgTree
+from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from storage.database import Database
 
@@ -103,15 +104,16 @@ class DigestService:
         database: Database,
         texts: LabelTexts,
         settings: Settings,
-        organisation: OrganisationStore | None = None,
+        roles: RoleBook | None = None,
     ) -> None:
         self._texts = texts
         self.settings = settings
         self._tz = ZoneInfo(settings.timezone)
         self.rules = AnonymityRules(settings.min_group, settings.min_text_group)
-        self.store = DigestStore(database)
-        self.organisation = organisation or OrganisationStore(database)
-        self.sources = DigestSources(database, self._tz)
+        self.roles = roles if roles is not None else RoleBook(OrganisationStore(database))
+        self.store = DigestStore(database, self.roles.channels)
+        self.organisation = self.roles.organisation
+        self.sources = DigestSources(database, self._tz, self.roles)
         self.labels = option_labels(texts)
 
     async def _stored_tables(self, tree: OrgTree, months: Sequence[str]) -> dict[str, MonthTables]:

@@ -34,13 +34,14 @@ from insights.inputs import (
     Recommendation,
 )
 from organisation.model import OrgPerson, OrgTree
-from organisation.roles import Roles
+from organisation.roles import RoleBook, Roles
 from storage.database import Database
 from storage.experience_choices import AnswerKind, Barrier, Gain, TaskType
 from storage.experience_choices import Consent as ExperienceConsent
-from storage.models import OpenQuestionRow, QuestionRow, UserRow
+from storage.models import OpenQuestionRow, QuestionRow
 from storage.models_experiences import CampaignRecipientRow, CampaignRow, ExperienceRow
 from storage.models_pilots import PilotCheckinRow, PilotReflectionRow, PilotRow
+from storage.rows import USER_IDENTITY_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -111,15 +112,13 @@ def _last_day(month: str) -> date:
     return date(year + number // 12, number % 12 + 1, 1) - timedelta(days=1)
 
 
-def match_users(tree: OrgTree, rows: Iterable[Any]) -> dict[int, OrgPerson]:
-    """users.id → person in the tree, for rows with id, channel, channel_user_id, aad_object_id."""
-    roles = Roles(tree)
+def match_users(roles: Roles, rows: Iterable[Any]) -> dict[int, OrgPerson]:
+    """users.id → person in the roles' tree, for users rows (id, channel, channel_user_id and
+    the directory id column)."""
     found: dict[int, OrgPerson] = {}
     for row in rows:
         person = roles.find(
-            Person(
-                channel=row.channel, user_id=row.channel_user_id, aad_object_id=row.aad_object_id
-            )
+            Person(channel=row.channel, user_id=row.channel_user_id, directory_id=row.directory_id)
         )
         if person is not None:
             found[row.id] = person
@@ -129,16 +128,17 @@ def match_users(tree: OrgTree, rows: Iterable[Any]) -> dict[int, OrgPerson]:
 class DigestSources:
     """Reads the stored answers for digests; every method is one read transaction."""
 
-    def __init__(self, database: Database, tz: tzinfo) -> None:
+    def __init__(self, database: Database, tz: tzinfo, roles: RoleBook) -> None:
         self._database = database
         self._tz = tz
+        self._roles = roles
 
     async def known_users(self, tree: OrgTree) -> dict[int, OrgPerson]:
         """users.id → person in the tree, for every users row that matches someone."""
-        query = select(UserRow.id, UserRow.channel, UserRow.channel_user_id, UserRow.aad_object_id)
+        query = select(*USER_IDENTITY_COLUMNS)
         async with self._database.transaction() as connection:
             rows = (await connection.execute(query)).all()
-        return match_users(tree, rows)
+        return match_users(self._roles.of(tree), rows)
 
     async def records(self, tree: OrgTree, months: Sequence[str]) -> DigestRecords:
         """Every record of `months` ("YYYY-MM")."""

@@ -8,7 +8,6 @@ from urllib.parse import quote
 from digests.digest_store import DigestStore
 from digests.links import TOKEN_PARAMETER, LinkSigner, link_signer
 from ground.settings import Settings
-from storage.database import Database
 
 EXPORT_LINK_LIFETIME = timedelta(hours=1)
 EXPORT_PATH = "/exports/{user_id}"
@@ -19,14 +18,14 @@ def export_subject(user_id: int) -> str:
     return f"export-{user_id}"
 
 
-async def export_signer(settings: Settings, database: Database) -> LinkSigner:
-    """The installation's link signer (same key as digest links)."""
-    return await link_signer(settings, DigestStore(database))
+async def export_signer(settings: Settings, digests: DigestStore) -> LinkSigner:
+    """The installation's link signer (same key as digest links, kept in the digest store)."""
+    return await link_signer(settings, digests)
 
 
-async def export_url(settings: Settings, database: Database, user_id: int, now: datetime) -> str:
+async def export_url(settings: Settings, digests: DigestStore, user_id: int, now: datetime) -> str:
     """A link that downloads the person's data as JSON for the next hour."""
-    signer = await export_signer(settings, database)
+    signer = await export_signer(settings, digests)
     token = signer.token(export_subject(user_id), now + EXPORT_LINK_LIFETIME)
     path = EXPORT_PATH.format(user_id=quote(str(user_id), safe=""))
     return f"{signer.base}{path}?{TOKEN_PARAMETER}={token}"

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from digests.digest_store import scrub_erased
 from digests.scrub import ErasedPerson, scrub_payload
 from digests.sources import match_users
+from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from storage.database import Database
 from storage.experience_store import EXPERIENCE_COLUMNS, Experience, experience_from_row
@@ -39,6 +40,7 @@ from storage.models_pilots import (
     PilotReflectionRow,
 )
 from storage.models_turns import HandledKeyRow
+from storage.rows import DIRECTORY_ID_COLUMN, USER_IDENTITY_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -164,8 +166,9 @@ def export_json(data: PersonalData) -> str:
 class PersonalDataService:
     """Reads, exports and deletes one person's data (by users.id), each in one transaction."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, roles: RoleBook | None = None) -> None:
         self._database = database
+        self._roles = roles if roles is not None else RoleBook(OrganisationStore(database))
 
     async def collect(self, user_id: int, latest: int | None = None) -> PersonalData:
         """The person's data; `latest` limits each list to the newest items (None: all)."""
@@ -185,7 +188,11 @@ class PersonalDataService:
         recipient = CampaignRecipientRow
         reference = ConversationReferenceRow
         async with self._database.transaction() as connection:
-            user = (await connection.execute(select(UserRow).where(UserRow.id == user_id))).one()
+            user = (
+                await connection.execute(
+                    select(*USER_IDENTITY_COLUMNS).where(UserRow.id == user_id)
+                )
+            ).one()
             questions = await part(
                 select(question)
                 .where(question.user_id == user_id)
@@ -304,7 +311,7 @@ class PersonalDataService:
                     channel=ERASED_CHANNEL,
                     channel_user_id=f"{ERASED_CHANNEL}:{secrets.token_hex(16)}",
                     display_name="",
-                    aad_object_id=None,
+                    **{DIRECTORY_ID_COLUMN: None},
                     tenant_id=None,
                     created_at=now,
                     last_seen_at=now,
@@ -318,15 +325,18 @@ class PersonalDataService:
         """The person's names (Teams and organisation tree), stored texts and tree key."""
         texts: list[str | None] = []
         async with self._database.transaction() as connection:
-            user = (await connection.execute(select(UserRow).where(UserRow.id == user_id))).one()
+            user = (
+                await connection.execute(
+                    select(*USER_IDENTITY_COLUMNS).where(UserRow.id == user_id)
+                )
+            ).one()
             for table, column, columns in _TEXT_COLUMNS:
                 query = select(*(getattr(table, c) for c in columns)).where(
                     getattr(table, column) == user_id
                 )
                 for row in (await connection.execute(query)).all():
                     texts.extend(row)
-        tree = await OrganisationStore(self._database).load_tree()
-        person = match_users(tree, [user]).get(user_id)
+        person = match_users(await self._roles.current(), [user]).get(user_id)
         names = [user.display_name] + ([person.name] if person is not None else [])
         return ErasedPerson.of(names, texts, person.id if person is not None else None)
 

@@ -72,3 +72,31 @@ class TeamsSettings:
             "KOMPAS_ALLOWED_TENANTS is empty. Set KOMPAS_ALLOWED_TENANTS to your tenant id(s), "
             "or KOMPAS_ALLOW_ANY_TENANT=true if any tenant may really use this bot."
         )
+
+
+@dataclass(frozen=True, repr=False)
+class SlackSettings:
+    """The Slack app's credentials and API address; read now, used once the Slack edge exists."""
+
+    bot_token: str = ""
+    signing_secret: str = ""
+    app_token: str = ""  # Socket Mode only
+    api_url: str = ""  # test only: a loopback fake Slack Web API
+
+    @classmethod
+    def parse(cls, get: Callable[[str, str], str]) -> SlackSettings:
+        """Read SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, KOMPAS_SLACK_API_URL."""
+        return cls(
+            bot_token=get("SLACK_BOT_TOKEN", ""),
+            signing_secret=get("SLACK_SIGNING_SECRET", ""),
+            app_token=get("SLACK_APP_TOKEN", ""),
+            api_url=get("KOMPAS_SLACK_API_URL", ""),
+        )
+
+    @property
+    def configured(self) -> bool:
+        """True when a bot token and signing secret are set."""
+        return bool(self.bot_token and self.signing_secret)
+
+    def __repr__(self) -> str:  # the secrets never reach a log line
+        return f"SlackSettings(configured={self.configured}, api_url={self.api_url!r})"

@@ -32,7 +32,9 @@ class Person:
     channel: str  # "teams", "slack", "cli"
     user_id: str  # channel's id for the user (Teams: 29:..., CLI: local name)
     name: str = ""
-    aad_object_id: str | None = None
+    # The person's id in the organisation's directory when the channel tells it (Teams: the
+    # Entra ID object id); the channel's PersonIdentity says how it is matched.
+    directory_id: str | None = None
     tenant_id: str | None = None
 
     @property
@@ -51,8 +53,10 @@ class Incoming:
     conversation_type: ConversationType = ConversationType.PERSONAL
     text: str = ""
     value: dict[str, Any] | None = None  # card submission data; value["verb"] names the action
-    reference: dict[str, Any] | None = None  # serialised conversation reference (channel-owned)
-    service_url: str | None = None
+    # How the channel reaches this conversation again: opaque to the core, written by the
+    # channel's edge, stored as given and handed back to its transport.
+    reference: dict[str, Any] | None = None
+    endpoint: str | None = None  # the channel's service hosting the conversation, if it says
     # The channel's id of the message whose card was submitted (Teams: replyToId), so a
     # reply can replace that card; None when unknown or not a submission.
     submitted_message_id: str | None = None

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from ground.channel_settings import TeamsSettings
+from ground.channel_settings import SlackSettings, TeamsSettings
 from ground.env_values import (
     SettingsError,
     parse_clock,
@@ -153,6 +153,7 @@ class Settings:
     """Everything Kompas can be configured with. Build with Settings.from_env()."""
 
     teams: TeamsSettings = field(default_factory=TeamsSettings)
+    slack: SlackSettings = field(default_factory=SlackSettings)
     database_url: str = DEFAULT_DATABASE_URL
     content_dir: Path = field(default_factory=lambda: default_content_dir())
     timezone: str = "Europe/Copenhagen"
@@ -193,6 +194,7 @@ class Settings:
         content_dir = get("KOMPAS_CONTENT_DIR")
         settings = cls(
             teams=TeamsSettings.parse(get),
+            slack=SlackSettings.parse(get),
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL) or DEFAULT_DATABASE_URL,
             content_dir=Path(content_dir) if content_dir else default_content_dir(),
             timezone=get("KOMPAS_TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",

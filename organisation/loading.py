@@ -447,7 +447,7 @@ def _check_people(reader: _Reader, units: dict[str, Unit]) -> list[OrgPerson]:
                     name=raw.name or raw.id,
                     unit_id=raw.unit_id,
                     email=raw.email,
-                    aad_object_id=raw.aad_object_id,
+                    directory_id=raw.aad_object_id,
                     teams_user_id=raw.teams_user_id,
                     roles=frozenset(roles),
                     leads=frozenset(leads),

@@ -81,7 +81,7 @@ class OrgPerson:
     name: str
     unit_id: str
     email: str = ""
-    aad_object_id: str = ""
+    directory_id: str = ""  # the id in the directory (Teams: the Entra ID object id)
     teams_user_id: str = ""
     roles: frozenset[Role] = frozenset({Role.EMPLOYEE})
     leads: frozenset[str] = frozenset()

@@ -6,12 +6,28 @@ import logging
 from collections.abc import Iterable
 from types import MappingProxyType
 
+from ground.channel_descriptions import built_in_channels
+from ground.channels import Channels
 from ground.messages import Person
 from organisation.model import OrgPerson, OrgTree, Role
+from organisation.tree_store import OrganisationStore
 
 logger = logging.getLogger(__name__)
 
-CLI_CHANNEL = "cli"
+
+def org_keys(person: OrgPerson) -> dict[str, str]:
+    """The keys a channel may find `person` under (PersonIdentity names them), when set."""
+    keys = {
+        "directory_id": person.directory_id,
+        "teams_user_id": person.teams_user_id,
+        "email": person.email,
+        "email_name": person.email.split("@", 1)[0],
+    }
+    return {key: value for key, value in keys.items() if value}
+
+
+def _person_id(person: Person, which: str) -> str | None:
+    return person.directory_id if which == "directory_id" else person.user_id
 
 
 class NotAllowedError(Exception):
@@ -26,40 +42,51 @@ class NotAllowedError(Exception):
 class Roles:
     """Role answers for channel people, from the organisation tree.
 
-    A Person is matched to an org person by AAD object id, then by Teams user id, and in the
-    CLI channel by e-mail address or the part before the @. `configured_ambassadors`
-    (Settings.ambassadors: Teams user ids, AAD object ids or CLI names) stay a fallback for
-    the ambassador role, so Kompas works before the first organisation import.
+    A Person is matched to an org person the way their channel says (Channel.identity):
+    Teams by directory (Entra ID object) id, then Teams user id; the terminal by e-mail
+    address or the part before the @. `configured_ambassadors` (Settings.ambassadors: user
+    ids, directory ids or CLI names) stay a fallback for the ambassador role, so Kompas
+    works before the first organisation import.
     """
 
-    def __init__(self, tree: OrgTree, configured_ambassadors: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        tree: OrgTree,
+        configured_ambassadors: Iterable[str] = (),
+        channels: Channels | None = None,
+    ) -> None:
         self.tree = tree
+        channels = channels if channels is not None else built_in_channels()
+        self._channels = channels
         self._ambassadors = frozenset(configured_ambassadors)
-        by_aad: dict[str, OrgPerson] = {}
-        by_teams: dict[str, OrgPerson] = {}
-        by_cli: dict[str, OrgPerson] = {}
+        folded: frozenset[str] = frozenset().union(
+            *(channel.identity.folded_keys for channel in channels.values())
+        )
+        self._folded = folded
+        index: dict[str, dict[str, OrgPerson]] = {}
         for person in tree.people.values():
-            if person.aad_object_id:
-                by_aad[person.aad_object_id.lower()] = person
-            if person.teams_user_id:
-                by_teams[person.teams_user_id] = person
-            if person.email:
-                email = person.email.lower()
-                by_cli[email] = person
-                by_cli.setdefault(email.split("@", 1)[0], person)
-        self._by_aad = MappingProxyType(by_aad)
-        self._by_teams = MappingProxyType(by_teams)
-        self._by_cli = MappingProxyType(by_cli)
+            for key, value in org_keys(person).items():
+                by_value = index.setdefault(key, {})
+                value = value.lower() if key in folded else value
+                if key == "email_name":  # the first person with that name keeps it
+                    by_value.setdefault(value, person)
+                else:
+                    by_value[value] = person
+        self._index = MappingProxyType(index)
 
     def find(self, person: Person) -> OrgPerson | None:
         """The org person behind a channel Person, None when they are not in the tree."""
-        if person.aad_object_id:
-            found = self._by_aad.get(person.aad_object_id.lower())
+        identity = self._channels.of(person.channel).identity
+        for key, which in identity.lookups:
+            value = _person_id(person, which)
+            if not value:
+                continue
+            if key in self._folded:
+                value = value.lower()
+            found = self._index.get(key, {}).get(value)
             if found is not None:
                 return found
-        if person.channel == CLI_CHANNEL:
-            return self._by_cli.get(person.user_id.lower())
-        return self._by_teams.get(person.user_id)
+        return None
 
     def has(self, role: Role, person: Person) -> bool:
         """True when `person` holds `role` (everyone is a medarbejder)."""
@@ -71,7 +98,7 @@ class Roles:
         return found is not None and found.has(role)
 
     def _configured_ambassador(self, person: Person) -> bool:
-        identities = (person.user_id, person.aad_object_id)
+        identities = (person.user_id, person.directory_id)
         return any(identity in self._ambassadors for identity in identities if identity)
 
     def is_ambassador(self, person: Person) -> bool:
@@ -111,3 +138,32 @@ class Roles:
         if found is None or unit_id not in self.units_visible_to(person):
             raise NotAllowedError(Role.LEADER, person)
         return found
+
+
+class RoleBook:
+    """The roles of channel people against the newest imported tree; built once per process.
+
+    The Roles index is rebuilt only when an import replaced the tree.
+    """
+
+    def __init__(
+        self,
+        organisation: OrganisationStore,
+        configured_ambassadors: Iterable[str] = (),
+        channels: Channels | None = None,
+    ) -> None:
+        self.organisation = organisation
+        self.channels = channels if channels is not None else built_in_channels()
+        self._ambassadors = frozenset(configured_ambassadors)
+        self._roles: Roles | None = None
+
+    async def current(self) -> Roles:
+        """Roles over the newest imported tree."""
+        return self.of(await self.organisation.load_tree())
+
+    def of(self, tree: OrgTree) -> Roles:
+        """Roles over `tree` (reused while the tree is the same)."""
+        roles = self._roles
+        if roles is None or roles.tree is not tree:
+            roles = self._roles = Roles(tree, self._ambassadors, self.channels)
+        return roles

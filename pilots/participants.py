@@ -7,15 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ground.channel_descriptions import built_in_channels
+from ground.channels import Channels
 from ground.messages import Incoming, Person
 from storage.conversation_store import Store
 from storage.pilot_records import KnownPerson
 from storage.pilot_store import PilotStore
 
 logger = logging.getLogger(__name__)
-
-# In the terminal anyone can be named: `kompas chat --user <name>` makes them reachable later.
-OPEN_CHANNELS = frozenset({"cli"})
 
 
 class ConversationMembers(Protocol):
@@ -55,18 +54,23 @@ class ResolvedParticipants:
 def _matches(candidate: KnownPerson, name: str) -> bool:
     person = candidate.person
     folded = name.casefold()
-    return (
-        person.user_id == name or person.aad_object_id == name or person.name.casefold() == folded
-    )
+    return person.user_id == name or person.directory_id == name or person.name.casefold() == folded
 
 
 class ParticipantResolver:
     """Turns the creation card's participant choices into users rows."""
 
-    def __init__(self, pilots: PilotStore, store: Store, members: ConversationMembers) -> None:
+    def __init__(
+        self,
+        pilots: PilotStore,
+        store: Store,
+        members: ConversationMembers,
+        channels: Channels | None = None,
+    ) -> None:
         self._pilots = pilots
         self._store = store
         self._members = members
+        self._channels = channels if channels is not None else built_in_channels()
 
     async def resolve(
         self, incoming: Incoming, everyone_here: bool, names: Sequence[str]
@@ -93,7 +97,7 @@ class ParticipantResolver:
                 found[matching[0].user_id] = matching[0]
             elif matching:
                 ambiguous.append(name)
-            elif channel in OPEN_CHANNELS:
+            elif self._channels.of(channel).capabilities.names_are_ids:
                 person = Person(channel=channel, user_id=name, name=name)
                 user_id = await self._store.remember_person(person)
                 found[user_id] = KnownPerson(user_id=user_id, person=person)

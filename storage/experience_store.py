@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import RowMapping, and_, case, delete, exists, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from ground.channel_descriptions import built_in_channels
+from ground.channels import Channels
 from storage.database import Database
 from storage.experience_choices import AnswerKind, Consent
 from storage.models import ConversationReferenceRow, UserRow
@@ -25,7 +27,6 @@ from storage.published_texts import QuoteScrubber
 logger = logging.getLogger(__name__)
 
 # Channels whose personal chats receive the monthly prompt.
-CAMPAIGN_CHANNELS = ("teams", "cli")
 
 
 @dataclass(frozen=True)
@@ -139,8 +140,8 @@ def _not_opted_out(user_id: Any) -> Any:
     return ~exists().where(ReminderOptOutRow.user_id == user_id)
 
 
-def _personal_chats() -> Any:
-    """Subquery: each person's newest active personal chat on a campaign channel."""
+def _personal_chats(channels: Sequence[str]) -> Any:
+    """Subquery: each person's newest active personal chat on one of `channels`."""
     reference = ConversationReferenceRow
     rank = func.row_number().over(
         partition_by=reference.user_id,
@@ -157,7 +158,7 @@ def _personal_chats() -> Any:
             reference.user_id.is_not(None),
             reference.conversation_type == "personal",
             reference.active.is_(True),
-            reference.channel.in_(CAMPAIGN_CHANNELS),
+            reference.channel.in_(channels),
         )
         .subquery()
     )
@@ -177,9 +178,14 @@ def _quote_withdrawn(before: Any, experience: NewExperience) -> bool:
 class ExperienceStore:
     """Typed access to the AI-erfaringer tables. Errors come out as StorageError."""
 
-    def __init__(self, database: Database, scrub_quotes: QuoteScrubber) -> None:
+    def __init__(
+        self, database: Database, scrub_quotes: QuoteScrubber, channels: Channels | None = None
+    ) -> None:
         self._database = database
         self._scrub_quotes = scrub_quotes
+        # Monthly prompts and reminders go to personal chats on channels Kompas may write first.
+        described = channels if channels is not None else built_in_channels()
+        self._campaign_channels = described.proactive()
         self._insert = postgresql.insert if database.is_postgresql else sqlite.insert
 
     # --- campaigns -------------------------------------------------------------------------
@@ -213,7 +219,7 @@ class ExperienceStore:
         self, campaign_id: int, after_user_id: int = 0, limit: int = 500
     ) -> list[CampaignTarget]:
         """People to ask, by users.id: an active personal chat, not paused, not yet asked."""
-        chats = _personal_chats()
+        chats = _personal_chats(self._campaign_channels)
         already_asked = exists().where(
             CampaignRecipientRow.campaign_id == campaign_id,
             CampaignRecipientRow.user_id == chats.c.user_id,
@@ -262,7 +268,7 @@ class ExperienceStore:
     async def due_reminders(self, day: date, limit: int = 500) -> list[DueReminder]:
         """Unanswered, unreminded prompts due by `day` in campaigns still open on `day`."""
         recipient = CampaignRecipientRow
-        chats = _personal_chats()
+        chats = _personal_chats(self._campaign_channels)
         query = (
             select(
                 recipient.id,

@@ -7,8 +7,22 @@ from dataclasses import fields, is_dataclass
 from typing import Any, TypeVar
 
 from ground.messages import Person
+from storage.models import ConversationReferenceRow, UserRow
 
 Record = TypeVar("Record")
+
+# The users column holding a person's directory id (Teams: the Entra ID object id).
+DIRECTORY_ID_COLUMN = UserRow.aad_object_id.key
+# Where a stored conversation reference says the channel's service for it is.
+REFERENCE_ENDPOINT = ConversationReferenceRow.service_url.label("endpoint")
+# A users row's identity as channels name it: the directory id is the aad_object_id column.
+USER_IDENTITY_COLUMNS = (
+    UserRow.id,
+    UserRow.channel,
+    UserRow.channel_user_id,
+    UserRow.display_name,
+    UserRow.aad_object_id.label("directory_id"),
+)
 
 
 def record_from_row(
@@ -30,6 +44,6 @@ def person_from_row(row: Mapping[Any, Any], prefix: str = "") -> Person:
         channel=row[f"{prefix}channel"],
         user_id=row[f"{prefix}channel_user_id"],
         name=row[f"{prefix}display_name"],
-        aad_object_id=row[f"{prefix}aad_object_id"],
+        directory_id=row[f"{prefix}aad_object_id"],
         tenant_id=row[f"{prefix}tenant_id"],
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,71 @@ def _reaches(graph: dict[str, set[str]], start: str, goal: str) -> bool:
 def test_the_circle_rule_sees_a_circle() -> None:
     assert _reaches({"a": {"b"}, "b": {"c"}, "c": {"a"}}, "a", "a")
     assert not _reaches({"a": {"b"}, "b": {"c"}, "c": set()}, "a", "a")
+
+
+# --- channel specifics -----------------------------------------------------------------------
+# Bot Framework's names for a person's directory id and a conversation's service stay behind
+# the Teams edge. Storage keeps its column names (the database is unchanged), and the
+# organisation file and its table have an aad_object_id column.
+BOT_FRAMEWORK_NAMES = ("aad_object_id", "aadobjectid", "service_url", "serviceurl")
+MAY_NAME_BOT_FRAMEWORK = (
+    TEAMS_PACKAGE,
+    ROOT / "storage",
+    ROOT / "organisation" / "loading.py",
+    ROOT / "organisation" / "tree_store.py",
+)
+
+
+def _may_name_bot_framework(path: Path) -> bool:
+    return any(path == allowed or allowed in path.parents for allowed in MAY_NAME_BOT_FRAMEWORK)
+
+
+def test_bot_framework_fields_stay_behind_the_teams_edge() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in source_files()
+        if not _may_name_bot_framework(path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if any(name in line.lower() for name in BOT_FRAMEWORK_NAMES)
+    ]
+    assert not offenders, "Bot Framework fields outside bot/teams/:\n" + "\n".join(offenders)
+
+
+def test_the_channel_rule_sees_the_teams_edge() -> None:
+    """Guards the check itself: the Teams edge does name them."""
+    activities = (TEAMS_PACKAGE / "activities.py").read_text(encoding="utf-8").lower()
+    assert any(name in activities for name in BOT_FRAMEWORK_NAMES)
+    assert _may_name_bot_framework(TEAMS_PACKAGE / "activities.py")
+    assert not _may_name_bot_framework(ROOT / "ground" / "messages.py")
+
+
+# --- one composition root --------------------------------------------------------------------
+# Stores, the outbox and roles are built once per process (bot/composition.py) and handed to
+# the dialogs; a dialog module that builds one would build it per turn or per router.
+BUILT_ONCE = re.compile(r"(Store|Outbox|RoleBook|HandledKeys|PersonalDataService)$|^Roles$")
+
+
+def built_services(source: str) -> list[tuple[int, str]]:
+    """(line, class) for every call of a store, outbox or roles class in `source`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if BUILT_ONCE.search(name):
+                found.append((node.lineno, name))
+    return found
+
+
+def test_dialogs_build_no_stores() -> None:
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line}: builds {name}"
+        for path in sorted((ROOT / "dialogs").glob("*.py"))
+        for line, name in built_services(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "dialogs building long-lived services:\n" + "\n".join(offenders)
+
+
+def test_the_composition_rule_sees_a_store_being_built() -> None:
+    source = "def f(db):\n    return Outbox(db), stores.ExperienceStore(db, None), Roles(t)\n"
+    assert [name for _, name in built_services(source)] == ["Outbox", "ExperienceStore", "Roles"]
+    assert built_services("PersonRoles(True, False, False)\n") == []

@@ -10,6 +10,7 @@ from typing import TextIO
 from bot.cli.render import input_prompt, parse_input_answer, render_reply
 from delivery.outbox import Outbox
 from dialogs.services import Services
+from ground.channel_descriptions import CLI_NAME
 from ground.clock import utc_now
 from ground.messages import (
     Action,
@@ -23,7 +24,7 @@ from ground.messages import (
 
 logger = logging.getLogger(__name__)
 
-CLI_CHANNEL = "cli"
+CLI_CHANNEL = CLI_NAME
 QUIT_WORDS = frozenset({"/quit", "/exit", "/afslut", "exit", "quit"})
 MAX_INPUT_TRIES = 3
 
@@ -37,7 +38,7 @@ async def outbox_messages(services: Services, conversation_id: str) -> list[Repl
     The terminal is its own channel: the person reading it is present, so messages that
     wait for working hours (to spare colleagues' evenings) are shown at once here.
     """
-    waiting = await Outbox(services.database).pending_for(CLI_CHANNEL, conversation_id)
+    waiting = await services.deps.outbox.pending_for(CLI_CHANNEL, conversation_id)
     if not waiting:
         return []
     latest = max(entry.not_before for entry in waiting)

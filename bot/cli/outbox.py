@@ -6,18 +6,24 @@ import argparse
 import asyncio
 import signal
 import sys
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from delivery.outbox import Outbox, OutboxState, OutboxStatus
-from delivery.sender import DrainReport
+from delivery.sender import DrainReport, OutboxSender
 from ground.settings import Settings
 from storage.conversation_store import Store
 from storage.database import Database, StorageError
 
+# Opens the process's outbox sender (assembled from the channel registry by the app layer).
+OpenSender = Callable[[Settings, Database, Store], AbstractAsyncContextManager[OutboxSender]]
 
-def register(commands: Any) -> None:
+
+def register(commands: Any, open_sender: OpenSender) -> None:
     """Add the `outbox` command and its subcommands to the CLI."""
     outbox = commands.add_parser("outbox", help="proactive message delivery (status, drain)")
     actions = outbox.add_subparsers(dest="outbox_command", required=True)
@@ -27,14 +33,14 @@ def register(commands: Any) -> None:
     )
     status.set_defaults(handler=run_status)
     drain = actions.add_parser(
-        "drain", help="send queued Teams messages in the foreground (SIGTERM/SIGINT stop it)"
+        "drain", help="send queued messages in the foreground (SIGTERM/SIGINT stop it)"
     )
     drain.add_argument(
         "--until-empty",
         action="store_true",
         help="exit once nothing is pending or sending (waits for retries and expired leases)",
     )
-    drain.set_defaults(handler=run_drain)
+    drain.set_defaults(handler=partial(run_drain, open_sender=open_sender))
 
 
 def run_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -48,10 +54,10 @@ def run_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def run_drain(args: argparse.Namespace, settings: Settings) -> int:
+def run_drain(args: argparse.Namespace, settings: Settings, open_sender: OpenSender) -> int:
     """Send queued messages until stopped (or until the outbox is empty); 1 on database errors."""
     try:
-        report = asyncio.run(_drain(settings, args.until_empty))
+        report = asyncio.run(_drain(settings, args.until_empty, open_sender))
     except StorageError as error:
         print(f"kompas outbox drain: {error}", file=sys.stderr)
         return 1
@@ -70,12 +76,10 @@ async def _read_status(settings: Settings, failures: int) -> OutboxStatus:
         await database.dispose()
 
 
-async def _drain(settings: Settings, until_empty: bool) -> DrainReport:
-    from bot.teams.transport import teams_outbox_sender  # botbuilder: slow to import
-
+async def _drain(settings: Settings, until_empty: bool, open_sender: OpenSender) -> DrainReport:
     database = await Database.connect(settings.database_url)
     try:
-        async with teams_outbox_sender(settings, database, Store(database)) as sender:
+        async with open_sender(settings, database, Store(database)) as sender:
             loop = asyncio.get_running_loop()
             for stop_signal in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(stop_signal, sender.request_stop)

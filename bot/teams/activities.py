@@ -138,7 +138,7 @@ def _event(
         text=text,
         value=value,
         reference=conversation_reference(activity),
-        service_url=activity.service_url,
+        endpoint=activity.service_url,
         submitted_message_id=submitted_message_id,
     )
 
@@ -146,12 +146,12 @@ def _event(
 def _person(account: ChannelAccount | None, tenant: str | None) -> Person:
     if account is None:
         return Person(channel=CHANNEL, user_id="", tenant_id=tenant)
-    aad_object_id = account.aad_object_id or _extra(account).get("aadObjectId")
+    directory_id = account.aad_object_id or _extra(account).get("aadObjectId")
     return Person(
         channel=CHANNEL,
         user_id=account.id or "",
         name=account.name or "",
-        aad_object_id=aad_object_id if isinstance(aad_object_id, str) else None,
+        directory_id=directory_id if isinstance(directory_id, str) else None,
         tenant_id=tenant,
     )
 

@@ -18,7 +18,8 @@ from bot.teams.activities import tenant_id, to_incoming
 from bot.teams.auth import create_authentication
 from bot.teams.cards import to_activity
 from bot.teams.replies import Outbound, ReplyPacer
-from delivery.limits import DeliveryLimits
+from delivery.limits import DeliveryLimits, channel_limits
+from ground.channel_descriptions import TEAMS
 from ground.messages import Incoming, Reply
 from ground.settings import Settings, is_loopback
 from privacy.redaction import redact_text
@@ -65,7 +66,7 @@ class TeamsChannel:
         self._settings = settings
         self._router = router
         # Per-conversation send limits; share them with the process's outbox sender.
-        self.limits = limits or DeliveryLimits(settings.delivery.rate_per_second)
+        self.limits = limits or channel_limits(TEAMS.limits, settings.delivery.rate_per_second)
         self._replies = ReplyPacer(self.limits)
         self._authentication = create_authentication(settings)
         self._adapter = CloudAdapter(self._authentication)

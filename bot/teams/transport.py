@@ -6,8 +6,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -21,15 +20,10 @@ from botframework.connector.auth import (
 )
 
 from bot.teams.cards import to_activity
-from delivery.limits import DeliveryLimits
-from delivery.outbox import Outbox
-from delivery.sender import OutboxSender
 from delivery.transport import Destination, SendOutcome, retry_after_seconds
 from ground.clock import utc_now
 from ground.messages import Reply
 from ground.settings import Settings
-from storage.conversation_store import Store
-from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -72,8 +66,8 @@ def activity_json(destination: Destination, reply: Reply) -> dict[str, Any]:
         if isinstance(account, Mapping):
             body[field] = dict(account)
     body["channelId"] = reference.get("channelId") or "msteams"
-    if destination.service_url:
-        body["serviceUrl"] = destination.service_url
+    if destination.endpoint:
+        body["serviceUrl"] = destination.endpoint
     if isinstance(reference.get("locale"), str):
         body["locale"] = reference["locale"]
     return body
@@ -105,7 +99,7 @@ class TeamsTransport:
 
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
         """POST the reply to {serviceUrl}/v3/conversations/{id}/activities once."""
-        service_url = destination.service_url or destination.reference.get("serviceUrl")
+        service_url = destination.endpoint or destination.reference.get("serviceUrl")
         if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
             return SendOutcome.rejected("the conversation reference has no service URL")
         url = yarl.URL(
@@ -179,27 +173,3 @@ def _error_detail(text: str) -> str:
         detail = text
     detail = " ".join(detail.split())
     return detail[:MAX_ERROR_BODY]
-
-
-@asynccontextmanager
-async def teams_outbox_sender(
-    settings: Settings,
-    database: Database,
-    store: Store,
-    *,
-    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
-    limits: DeliveryLimits | None = None,
-) -> AsyncIterator[OutboxSender]:
-    """An OutboxSender for the "teams" rows (not started); its HTTP session closes on exit.
-
-    Pass the Teams channel's `limits` so replies in turns and proactive sends to one
-    conversation are paced together.
-    """
-    transport = TeamsTransport(settings, timeout_seconds=timeout_seconds)
-    outbox = Outbox(database, lease_seconds=settings.delivery.lease_seconds)
-    try:
-        yield OutboxSender(
-            outbox, {CHANNEL: transport}, settings.delivery, store=store, limits=limits
-        )
-    finally:
-        await transport.close()

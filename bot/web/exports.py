@@ -11,7 +11,7 @@ from aiohttp import web
 
 from digests.links import TOKEN_PARAMETER, LinkError
 from experiences.export_links import export_signer, export_subject
-from experiences.personal_data import PersonalDataService, export_json
+from experiences.personal_data import export_json
 from storage.database import StorageError
 
 logger = logging.getLogger(__name__)
@@ -32,13 +32,13 @@ def add_export_routes(app: web.Application, services_key: web.AppKey[Any]) -> No
             return web.Response(status=404, text="Linket findes ikke.", charset="utf-8")
         user_id = int(user_text)
         try:
-            signer = await export_signer(services.settings, services.database)
+            signer = await export_signer(services.settings, services.deps.digests)
             signer.check(export_subject(user_id), token, datetime.now(UTC))
         except LinkError as error:
             logger.warning("export link refused for user %d: %s", user_id, error)
             return _refused("Linket er ugyldigt eller udløbet. Skriv eksportér mine data igen.")
         try:
-            document = export_json(await PersonalDataService(services.database).collect(user_id))
+            document = export_json(await services.deps.personal_data.collect(user_id))
         except StorageError:
             logger.exception("export of user %d failed", user_id)
             return web.Response(status=503, text="Prøv igen om lidt.", charset="utf-8")

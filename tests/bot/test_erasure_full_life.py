@@ -103,7 +103,7 @@ async def put_karen_in_the_month(database: Database, user_id: int) -> None:
     """Karen sits in Team A1; her experience and pilot answers fall in the digest's month."""
     tree = build_tree()
     karen = OrgPerson(
-        "a0-karen", KAREN["name"], "a1", aad_object_id=KAREN["aadObjectId"],
+        "a0-karen", KAREN["name"], "a1", directory_id=KAREN["aadObjectId"],
         teams_user_id=KAREN["id"],
     )  # fmt: skip
     grown = OrgTree.build(list(tree.units.values()), [*tree.people.values(), karen], name=tree.name)

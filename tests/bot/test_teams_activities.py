@@ -23,11 +23,11 @@ def test_personal_message() -> None:
     assert event.text == "Må jeg bruge ChatGPT?"
     assert event.conversation_id == fx.PERSONAL_CONVERSATION
     assert event.conversation_type == ConversationType.PERSONAL
-    assert event.service_url == SERVICE_URL
+    assert event.endpoint == SERVICE_URL
     assert event.value is None
     person = event.person
     assert (person.channel, person.user_id, person.name) == ("teams", fx.USER["id"], "Mette Jensen")
-    assert person.aad_object_id == fx.USER["aadObjectId"]
+    assert person.directory_id == fx.USER["aadObjectId"]
     assert person.tenant_id == fx.TENANT_ID
 
 
@@ -92,7 +92,7 @@ def test_member_added_gives_one_event_per_person() -> None:
         IncomingKind.INSTALLED,
     ]
     assert events[0].person.user_id == fx.NEW_MEMBER["id"]
-    assert events[0].person.aad_object_id == fx.NEW_MEMBER["aadObjectId"]
+    assert events[0].person.directory_id == fx.NEW_MEMBER["aadObjectId"]
     assert events[1].person.user_id == "29:second"
     assert all(e.conversation_type == ConversationType.CHANNEL for e in events)
 

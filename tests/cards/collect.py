@@ -42,7 +42,7 @@ AMBASSADORS_CONVERSATION = "19:ambassadoererne-kort@thread.tacv2"
 JOB_DAY = date(2026, 11, 3)
 JOB_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
 METTE = Person(
-    "teams", fx.USER["id"], fx.USER["name"], aad_object_id=fx.USER["aadObjectId"],
+    "teams", fx.USER["id"], fx.USER["name"], directory_id=fx.USER["aadObjectId"],
     tenant_id=fx.TENANT_ID,
 )  # fmt: skip
 

@@ -15,10 +15,11 @@ from sqlalchemy import insert
 
 from bot.teams.transport import TeamsTransport
 from delivery.api import OutgoingMessage
-from delivery.limits import DeliveryLimits
+from delivery.limits import channel_limits
 from delivery.outbox import Outbox
 from delivery.sender import Backoff, OutboxSender
 from fakes.bot_connector import FakeBotConnector
+from ground.channel_descriptions import TEAMS
 from ground.messages import (
     Action,
     Card,
@@ -114,7 +115,7 @@ async def add_conversation(store: Store, service_url: str, number: int) -> Perso
             conversation_type=ConversationType.PERSONAL,
             text="hej",
             reference=teams_reference(service_url, conversation_id, person.user_id),
-            service_url=service_url,
+            endpoint=service_url,
         )
     )
     return person
@@ -215,7 +216,11 @@ async def make_delivery(database: Database, store: Store) -> AsyncIterator[Calla
             if clock
             else Outbox(database, lease_seconds=lease)
         )
-        limits = DeliveryLimits(delivery.rate_per_second, clock=clock.monotonic) if clock else None
+        limits = (
+            {"teams": channel_limits(TEAMS.limits, delivery.rate_per_second, clock=clock.monotonic)}
+            if clock
+            else None
+        )
         sender = OutboxSender(
             outbox,
             {"teams": transport},

@@ -7,12 +7,12 @@ from collections.abc import Hashable
 import pytest
 
 from delivery.limits import (
-    TEAMS_CONVERSATION_WINDOWS,
     DeliveryLimits,
     SlidingWindowLimiter,
     Window,
     overall_windows,
 )
+from ground.channel_descriptions import TEAMS_CONVERSATION_WINDOWS
 
 
 class FakeClock:

@@ -126,7 +126,7 @@ async def test_claims_are_restricted_to_channels_and_conversations(
     assert mine.key == "cli:1" and mine.destination is None  # the CLI stored no reference here
     destination = rest[0].destination
     assert destination is not None
-    assert destination.service_url == SERVICE_URL
+    assert destination.endpoint == SERVICE_URL
     assert destination.reference["user"]["id"] == teams_person(1).user_id
 
 

@@ -24,7 +24,7 @@ def destination(service_url: str, conversation_id: str = CONVERSATION) -> Destin
     return Destination(
         channel="teams",
         conversation_id=conversation_id,
-        service_url=service_url,
+        endpoint=service_url,
         tenant_id="tenant-1",
         reference=teams_reference(service_url, conversation_id, "29:ane"),
     )

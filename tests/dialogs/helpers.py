@@ -16,7 +16,7 @@ def message(text: str, person: Person = MEDARBEJDER) -> Incoming:
         conversation_type=ConversationType.PERSONAL,
         text=text,
         reference={"conversation": {"id": f"a:{person.user_id}"}},
-        service_url="http://127.0.0.1:1/",
+        endpoint="http://127.0.0.1:1/",
     )
 
 

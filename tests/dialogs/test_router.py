@@ -16,7 +16,7 @@ async def test_install_in_personal_chat_welcomes_by_first_name(
         person=MEDARBEJDER,
         conversation_id="a:29:mette",
         reference={"conversation": {"id": "a:29:mette"}},
-        service_url="http://127.0.0.1:1/",
+        endpoint="http://127.0.0.1:1/",
     )
 
     replies = await router.handle(installed)

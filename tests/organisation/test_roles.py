@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ground.channel_descriptions import built_in_channels
+from ground.channels import Channel, Channels, PersonIdentity
 from ground.messages import Person
 from organisation.loading import load_organisation
 from organisation.model import Role
@@ -16,7 +18,7 @@ TREE = load_organisation(PROJECT_ROOT / "content" / "org.yml")
 def test_people_are_matched_by_aad_id_teams_id_and_cli_name() -> None:
     roles = Roles(TREE)
     anna = TREE.people["p001"]
-    assert roles.find(Person("teams", "29:x", aad_object_id=anna.aad_object_id.upper())) == anna
+    assert roles.find(Person("teams", "29:x", directory_id=anna.directory_id.upper())) == anna
     assert roles.find(Person("cli", anna.email)) == anna
     assert roles.find(Person("cli", anna.email.split("@")[0])) == anna
     assert roles.find(Person("teams", anna.email)) is None  # e-mail only counts in the CLI
@@ -49,3 +51,15 @@ def test_roles_and_the_configured_ambassadors_fallback() -> None:
         roles.require(Role.ADMIN, Person("cli", employee.email))
     assert error.value.role is Role.ADMIN
     assert roles.units_visible_to(Person("cli", employee.email)) == frozenset()
+
+
+def test_a_channel_names_how_its_people_are_found() -> None:
+    workspace = Channel(
+        "workspace",
+        identity=PersonIdentity(lookups=(("email", "user_id"),), folded_keys=frozenset({"email"})),
+    )
+    roles = Roles(TREE, channels=Channels((*built_in_channels().values(), workspace)))
+    anna = TREE.people["p001"]
+    assert roles.find(Person("workspace", anna.email.upper())) == anna
+    assert roles.find(Person("workspace", anna.email.split("@")[0])) is None  # not its way
+    assert roles.find(Person("unknown", anna.email)) is None  # a channel nobody described

@@ -30,7 +30,7 @@ from tests.paths import PROJECT_ROOT
 CPH = ZoneInfo("Europe/Copenhagen")
 
 # Anne is an AI-ambassador by her AAD object id; Bo by his terminal name.
-ANNE = Person("teams", "29:anne", "Anne Ambassadør", aad_object_id="aad-anne", tenant_id="t1")
+ANNE = Person("teams", "29:anne", "Anne Ambassadør", directory_id="aad-anne", tenant_id="t1")
 METTE = Person("teams", "29:mette", "Mette Hansen", tenant_id="t1")
 JONAS = Person("teams", "29:jonas", "Jonas Berg", tenant_id="t1")
 KARIN = Person("teams", "29:karin", "Karin Møller", tenant_id="t1")

@@ -43,7 +43,7 @@ def as_person(who: dict[str, str], activity: dict[str, Any]) -> dict[str, Any]:
 async def import_admin(database: Database) -> None:
     tree = OrgTree.build(
         [Unit("k", "Kommunen", UnitKind.DIRECTORATE)],
-        [OrgPerson("ida", IDA["name"], "k", aad_object_id=IDA["aadObjectId"],
+        [OrgPerson("ida", IDA["name"], "k", directory_id=IDA["aadObjectId"],
                    roles=frozenset({Role.EMPLOYEE, Role.ADMIN}))],
     )  # fmt: skip
     await OrganisationStore(database).replace_tree(tree, source="test")

@@ -12,7 +12,7 @@ from storage.conversation_store import Store
 from storage.database import Database
 from storage.models import ConversationReferenceRow, QuestionRow, UserRow
 
-ANE = Person("teams", "29:ane", "Ane Hansen", aad_object_id="aad-ane", tenant_id="tenant-1")
+ANE = Person("teams", "29:ane", "Ane Hansen", directory_id="aad-ane", tenant_id="tenant-1")
 BO = Person("teams", "29:bo", "Bo Jensen", tenant_id="tenant-1")
 
 
@@ -29,7 +29,7 @@ def _incoming(
         conversation_type=conversation_type,
         text="hej",
         reference={"conversation": {"id": conversation_id}, "serviceUrl": service_url},
-        service_url=service_url,
+        endpoint=service_url,
     )
 
 

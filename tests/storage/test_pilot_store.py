@@ -22,7 +22,7 @@ from storage.pilot_records import (
 )
 from storage.pilot_store import PilotStore
 
-ANNE = Person("teams", "29:anne", "Anne Ambassadør", aad_object_id="aad-anne")
+ANNE = Person("teams", "29:anne", "Anne Ambassadør", directory_id="aad-anne")
 METTE = Person("teams", "29:mette", "Mette Hansen")
 OLE = Person("teams", "29:ole", "Øle Ærø")
 JONAS = Person("teams", "29:jonas", "Jonas Berg")

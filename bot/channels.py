@@ -1,0 +1,187 @@
+"""The channel registry: each channel's description, its way in and its way out, in one place."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol, TextIO
+
+from aiohttp import web
+
+from bot.teams.addresses import TeamsAddressing
+from delivery.limits import Clock, DeliveryLimits, channel_limits
+from delivery.outbox import Outbox
+from delivery.sender import OutboxSender
+from delivery.transport import Transport
+from dialogs.services import Services
+from ground.channel_descriptions import CLI, TEAMS
+from ground.channels import Addressing, Channel, Channels
+from ground.messages import Incoming, Reply
+from ground.settings import DeliverySettings, Settings
+from storage.conversation_store import Store
+from storage.database import Database
+
+if TYPE_CHECKING:
+    from bot.teams.transport import TeamsTransport
+
+logger = logging.getLogger(__name__)
+
+
+class ClosingTransport(Transport, Protocol):
+    """A transport that holds connections until closed."""
+
+    async def close(self) -> None: ...
+
+
+class TurnRouter(Protocol):
+    """What an inbound edge hands each event to (dialogs.router.Router fits)."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+    def apology(self) -> Reply: ...
+
+
+class WebEdge(Protocol):
+    """An inbound edge served by the aiohttp app: one request in, one response out."""
+
+    async def handle(self, request: web.Request) -> web.Response: ...
+
+    async def close(self) -> None: ...
+
+
+TransportFactory = Callable[[Settings], ClosingTransport]
+# The edge's pacing is the channel's limits, shared with the outbox sender of the process.
+WebEdgeFactory = Callable[[Settings, TurnRouter, DeliveryLimits], WebEdge]
+TerminalEdge = Callable[[Services, str | None, TextIO, TextIO], Awaitable[int]]
+
+
+@dataclass(frozen=True)
+class ChannelEntry:
+    """One channel: what it is (description) and the edge code that receives and sends.
+
+    `transport` sends the channel's outbox rows (None: the edge fetches them itself, as the
+    terminal does); `web_path` and `web_edge` serve its inbound requests in the aiohttp app;
+    `terminal` runs it in the foreground (`kompas chat`); `addressing` lets the router
+    address a conversation of the channel nobody has written from yet.
+    """
+
+    channel: Channel
+    transport: TransportFactory | None = None
+    web_path: str = ""
+    web_edge: WebEdgeFactory | None = None
+    terminal: TerminalEdge | None = None
+    addressing: Addressing | None = None
+
+    @property
+    def name(self) -> str:
+        return self.channel.name
+
+
+class ChannelRegistry(Mapping[str, ChannelEntry]):
+    """The channels of this process by name; the outbox sender is assembled from it."""
+
+    def __init__(self, entries: Iterable[ChannelEntry]) -> None:
+        found: dict[str, ChannelEntry] = {}
+        for entry in entries:
+            if entry.name in found:
+                raise ValueError(f"channel {entry.name!r} is registered twice")
+            found[entry.name] = entry
+        self._entries = found
+        self.channels = Channels(entry.channel for entry in found.values())
+        self.addressing = {
+            name: entry.addressing for name, entry in found.items() if entry.addressing is not None
+        }
+
+    def __getitem__(self, name: str) -> ChannelEntry:
+        return self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def sending(self) -> tuple[ChannelEntry, ...]:
+        """The channels whose outbox rows a sender delivers (those with a transport)."""
+        return tuple(entry for entry in self._entries.values() if entry.transport is not None)
+
+    def limits(
+        self, delivery: DeliverySettings, *, clock: Clock = time.monotonic
+    ) -> dict[str, DeliveryLimits]:
+        """Fresh pacing per channel, from its description (one set per process, shared by
+        the channel's inbound edge and the outbox sender)."""
+        return {
+            entry.name: channel_limits(entry.channel.limits, delivery.rate_per_second, clock=clock)
+            for entry in self._entries.values()
+        }
+
+    @asynccontextmanager
+    async def outbox_sender(
+        self,
+        settings: Settings,
+        database: Database,
+        store: Store,
+        *,
+        limits: Mapping[str, DeliveryLimits] | None = None,
+    ) -> AsyncIterator[OutboxSender]:
+        """An OutboxSender (not started) for every channel with a transport, each paced by its
+        own limits; the transports close on exit.
+
+        Pass the `limits` the channels' inbound edges use, so replies in turns and proactive
+        sends to one conversation are paced together.
+        """
+        transports: dict[str, ClosingTransport] = {}
+        try:
+            for entry in self.sending():
+                assert entry.transport is not None
+                transports[entry.name] = entry.transport(settings)
+            outbox = Outbox(database, lease_seconds=settings.delivery.lease_seconds)
+            yield OutboxSender(
+                outbox,
+                transports,
+                settings.delivery,
+                store=store,
+                limits=limits if limits is not None else self.limits(settings.delivery),
+                channels=self.channels,
+            )
+        finally:
+            for transport in transports.values():
+                await transport.close()
+
+
+def _teams_transport(settings: Settings) -> TeamsTransport:
+    from bot.teams.transport import TeamsTransport  # botbuilder: slow, load it when sending
+
+    return TeamsTransport(settings)
+
+
+def _teams_edge(settings: Settings, router: TurnRouter, limits: DeliveryLimits) -> WebEdge:
+    from bot.teams import TeamsChannel
+
+    return TeamsChannel(settings, router, limits)
+
+
+async def _terminal(services: Services, user: str | None, stdin: TextIO, stdout: TextIO) -> int:
+    from bot.cli.chat import run_chat
+
+    return await run_chat(services, user, stdin, stdout)
+
+
+def built_in_registry() -> ChannelRegistry:
+    """Teams (Bot Framework over HTTP) and the terminal (`kompas chat`)."""
+    return ChannelRegistry(
+        (
+            ChannelEntry(
+                TEAMS,
+                transport=_teams_transport,
+                web_path="/api/messages",
+                web_edge=_teams_edge,
+                addressing=TeamsAddressing(),
+            ),
+            # The terminal shows its queued messages itself while the person is there.
+            ChannelEntry(CLI, terminal=_terminal),
+        )
+    )

@@ -1,0 +1,56 @@
+"""The built-in channels as the core sees them: Teams and the terminal (`kompas chat`)."""
+
+from __future__ import annotations
+
+from ground.channels import Capabilities, Channel, Channels, PersonIdentity, SendLimits, Window
+
+TEAMS_NAME = "teams"
+
+# Per bot per conversation (Microsoft Teams rate limits for proactive messages).
+TEAMS_CONVERSATION_WINDOWS = (
+    Window(7, 1.0),
+    Window(8, 2.0),
+    Window(60, 30.0),
+    Window(1800, 3600.0),
+)
+
+# A Teams message (Activity with its attachments) may be at most about 28 KB.
+TEAMS_MAX_MESSAGE_BYTES = 28 * 1024
+
+TEAMS = Channel(
+    name=TEAMS_NAME,
+    capabilities=Capabilities(
+        cards=True,
+        modals=True,  # task modules; Kompas does not use them yet
+        threads=True,  # replies in channel threads
+        ephemeral=False,
+        updates_messages=True,
+        proactive=True,
+        max_message_bytes=TEAMS_MAX_MESSAGE_BYTES,
+    ),
+    limits=SendLimits(conversation_windows=TEAMS_CONVERSATION_WINDOWS),
+    # The Entra ID object id first (stable across tenants' apps), then the 29:… user id.
+    identity=PersonIdentity(
+        lookups=(("directory_id", "directory_id"), ("teams_user_id", "user_id")),
+        folded_keys=frozenset({"directory_id"}),
+    ),
+)
+
+CLI_NAME = "cli"
+
+CLI = Channel(
+    name=CLI_NAME,
+    # Cards are shown as text with numbered buttons; the person reading is present, so
+    # proactive messages wait in the outbox until the terminal shows them.
+    capabilities=Capabilities(cards=True, proactive=True, names_are_ids=True),
+    # The login or --user name is the person's e-mail address, or the part before the @.
+    identity=PersonIdentity(
+        lookups=(("email", "user_id"), ("email_name", "user_id")),
+        folded_keys=frozenset({"email", "email_name"}),
+    ),
+)
+
+
+def built_in_channels() -> Channels:
+    """Teams and the terminal; the registry (bot/channels.py) adds each one's edge."""
+    return Channels((TEAMS, CLI))

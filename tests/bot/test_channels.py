@@ -1,0 +1,172 @@
+"""The channel registry: one entry per channel, and the outbox sender assembled from it."""
+
+from __future__ import annotations
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.app import create_app
+from bot.channels import ChannelEntry, ChannelRegistry, TurnRouter, built_in_registry
+from delivery.api import OutgoingMessage
+from delivery.limits import DeliveryLimits
+from delivery.transport import Destination, SendOutcome
+from ground.channel_descriptions import CLI, TEAMS
+from ground.channels import Capabilities, Channel, SendLimits, Window
+from ground.messages import ConversationType, Incoming, IncomingKind, Person, Reply
+from ground.settings import Settings
+from storage.conversation_store import Store
+from storage.database import Database
+from tests.bot.conftest import RecordingRouter, StubServices
+
+# A channel of the test's own: one message per conversation per hour, two per second overall.
+FAKE = Channel(
+    name="fake",
+    capabilities=Capabilities(cards=False, max_message_bytes=4000),
+    limits=SendLimits(conversation_windows=(Window(1, 3600.0),), per_second=2.0),
+)
+
+
+class RecordingTransport:
+    """Accepts every message and remembers it."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.closed = False
+
+    async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
+        self.sent.append((destination.conversation_id, reply.text))
+        return SendOutcome.delivered()
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def _conversation(store: Store, channel: str, user_id: str, conversation_id: str) -> int:
+    person = Person(channel, user_id, "Testperson")
+    await store.save_reference(
+        Incoming(
+            kind=IncomingKind.MESSAGE,
+            person=person,
+            conversation_id=conversation_id,
+            conversation_type=ConversationType.PERSONAL,
+            text="hej",
+            reference={"conversation": {"id": conversation_id}},
+        )
+    )
+    return await store.remember_person(person)
+
+
+def _messages(channel: str, conversation_id: str, user_id: int) -> list[OutgoingMessage]:
+    return [
+        OutgoingMessage(
+            key=f"test:{channel}:{number}",
+            channel=channel,
+            conversation_id=conversation_id,
+            reply=Reply(text=f"besked {number}"),
+            user_id=user_id,
+        )
+        for number in range(3)
+    ]
+
+
+async def test_a_second_channel_gets_its_own_limits_in_the_sender(
+    database: Database, store: Store
+) -> None:
+    teams, fake = RecordingTransport(), RecordingTransport()
+    registry = ChannelRegistry(
+        (
+            ChannelEntry(TEAMS, transport=lambda settings: teams),
+            ChannelEntry(FAKE, transport=lambda settings: fake),
+            ChannelEntry(CLI),  # no transport: the terminal fetches its own messages
+        )
+    )
+    teams_user = await _conversation(store, "teams", "29:ane", "a:ane")
+    fake_user = await _conversation(store, "fake", "U1", "D1")
+    async with registry.outbox_sender(Settings(), database, store) as sender:
+        assert sender.channels == ("fake", "teams")
+        assert sender.limits("fake") is not sender.limits("teams")
+        await sender._outbox.enqueue(
+            _messages("teams", "a:ane", teams_user) + _messages("fake", "D1", fake_user)
+        )
+        report = await sender.drain_once()
+    assert [text for _, text in teams.sent] == ["besked 0", "besked 1", "besked 2"]
+    assert fake.sent == [("D1", "besked 0")]  # its window: one per conversation per hour
+    assert report.sent == 4 and report.released == 2
+    assert teams.closed and fake.closed
+
+
+def test_each_channel_paces_by_its_own_description() -> None:
+    registry = ChannelRegistry((ChannelEntry(TEAMS), ChannelEntry(FAKE)))
+    limits = registry.limits(Settings().delivery)
+    limits["fake"].record(("fake", "D1"))
+    limits["teams"].record(("teams", "a:1"))
+    assert limits["fake"].conversation_wait(("fake", "D1")) > 3000
+    assert limits["teams"].conversation_wait(("teams", "a:1")) == 0.0  # 7 per second
+
+
+def test_the_built_in_registry() -> None:
+    registry = built_in_registry()
+    assert list(registry) == ["teams", "cli"]
+    assert registry["teams"].web_path == "/api/messages"
+    assert registry["teams"].transport is not None and registry["cli"].transport is None
+    assert registry["cli"].terminal is not None
+    assert registry.channels.proactive() == ("teams", "cli")
+    assert registry.channels["teams"].capabilities.max_message_bytes == 28 * 1024
+
+
+def test_a_channel_is_registered_once() -> None:
+    with pytest.raises(ValueError, match="twice"):
+        ChannelRegistry((ChannelEntry(FAKE), ChannelEntry(FAKE)))
+
+
+class EchoEdge:
+    """A web edge of the fake channel: hands the body's text to the router, returns the reply."""
+
+    def __init__(self, router: TurnRouter, limits: DeliveryLimits) -> None:
+        self.router = router
+        self.limits = limits
+        self.closed = False
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        incoming = Incoming(
+            IncomingKind.MESSAGE, Person("fake", "U1"), conversation_id="D1", text=body["text"]
+        )
+        [reply] = await self.router.handle(incoming)
+        return web.json_response({"text": reply.text})
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+async def test_a_registered_channel_gets_its_endpoint_and_its_own_pacing(
+    recording_router: RecordingRouter,
+) -> None:
+    edges: list[EchoEdge] = []
+
+    def open_edge(settings: Settings, router: TurnRouter, limits: DeliveryLimits) -> EchoEdge:
+        edges.append(EchoEdge(router, limits))
+        return edges[-1]
+
+    registry = ChannelRegistry((ChannelEntry(FAKE, web_path="/api/fake", web_edge=open_edge),))
+    settings = Settings()
+    services = StubServices(settings, recording_router)
+    runner = web.AppRunner(create_app(settings, services, registry=registry))  # type: ignore[arg-type]
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/api/fake"
+        async with (
+            aiohttp.ClientSession() as http,
+            http.post(url, json={"text": "hej"}) as response,
+        ):
+            assert response.status == 200
+            assert await response.json() == {"text": "Du skrev: hej"}
+    finally:
+        await runner.cleanup()
+    [edge] = edges
+    assert recording_router.seen[0].person.channel == "fake"
+    edge.limits.record(("fake", "D1"))
+    assert edge.limits.conversation_wait(("fake", "D1")) > 3000  # FAKE's window, not Teams'
+    assert edge.closed
