@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from ground.card_ids import CARD_ID_KEY as INPUTS_CARD_KEY
-from ground.card_ids import new_card_id as new_input_card_id
+from ground.card_ids import new_card_id
 from ground.clock import format_date
 from ground.forms import Form
 from ground.messages import Action, Card, Section
@@ -30,11 +29,6 @@ REFLECTION_INPUTS = ("worked", "easier", "harder", "recommend", "micro_success",
 
 CARD_ID_KEY = "card_id"  # in the action data of a card whose submission creates something
 _CARD_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def new_card_id() -> str:
-    """A fresh id for one card (32 hex digits)."""
-    return uuid.uuid4().hex
 
 
 def card_id_of(value: Mapping[str, Any]) -> str | None:
@@ -62,7 +56,7 @@ def checkin_card(texts: Texts, pilot: Pilot, number: int, card_id: str = "") -> 
     The inputs are named after the card (`card_id`, random unless given), so two check-in
     cards in one chat never share a radio group.
     """
-    form = Form(texts, "pilot_checkin", card_id or new_input_card_id())
+    form = Form(texts, "pilot_checkin", card_id or new_card_id())
     return Card(
         title=form.label("title", number=str(number), title=pilot.title),
         sections=(
@@ -91,7 +85,7 @@ def reflection_card(texts: Texts, pilot: Pilot, card_id: str = "") -> Card:
 
     The inputs are named after the card, as on the check-in card.
     """
-    form = Form(texts, "pilot_reflection", card_id or new_input_card_id())
+    form = Form(texts, "pilot_reflection", card_id or new_card_id())
     return Card(
         title=form.label("title", title=pilot.title),
         sections=(
