@@ -1,12 +1,13 @@
-"""Card form inputs: labels from one strings.yml group, choices from an enum, ids per card."""
+"""Card forms: inputs named after the card, labels from one strings.yml group, enum choices."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from ground.card_ids import input_id
-from ground.messages import Choice, ChoiceInput, TextInput
+from ground.card_ids import CARD_ID_KEY, input_id
+from ground.messages import Action, Choice, ChoiceInput, TextInput
 from ground.texts import Texts
 
 
@@ -69,3 +70,8 @@ class Form:
             multiple=multiple,
             default=default,
         )
+
+    def submit(self, label_key: str, verb: str, data: Mapping[str, Any]) -> Action:
+        """The button that sends the inputs, labelled `label_key`: its data also names the card,
+        so that the submission's input ids can be read back (ground.card_ids.plain_values)."""
+        return Action(self.label(label_key), verb, {**data, CARD_ID_KEY: self.card_id})

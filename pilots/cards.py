@@ -6,11 +6,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from ground.card_ids import CARD_ID_KEY as INPUTS_CARD_KEY
 from ground.card_ids import new_card_id
 from ground.clock import format_date
 from ground.forms import Form
-from ground.messages import Action, Card, Section
+from ground.messages import Card, Section
 from ground.texts import Texts
 from storage.pilot_records import Decision, Pilot, Recommendation, ShareConsent
 
@@ -70,13 +69,7 @@ def checkin_card(texts: Texts, pilot: Pilot, number: int, card_id: str = "") -> 
             form.text("hard", placeholder=True),
             form.choice("decision", Decision),
         ),
-        actions=(
-            Action(
-                form.label("submit"),
-                CHECKIN_VERB,
-                {"pilot_id": pilot.id, "number": number, INPUTS_CARD_KEY: form.card_id},
-            ),
-        ),
+        actions=(form.submit("submit", CHECKIN_VERB, {"pilot_id": pilot.id, "number": number}),),
     )
 
 
@@ -105,11 +98,5 @@ def reflection_card(texts: Texts, pilot: Pilot, card_id: str = "") -> Card:
             form.text("micro_success", placeholder=True),
             form.choice("consent", ShareConsent, default=ShareConsent.NONE.value),
         ),
-        actions=(
-            Action(
-                form.label("submit"),
-                REFLECTION_VERB,
-                {"pilot_id": pilot.id, INPUTS_CARD_KEY: form.card_id},
-            ),
-        ),
+        actions=(form.submit("submit", REFLECTION_VERB, {"pilot_id": pilot.id}),),
     )

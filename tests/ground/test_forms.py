@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from ground.card_ids import plain_values
 from ground.forms import Form
-from ground.messages import Choice, ChoiceInput, TextInput
+from ground.messages import Action, Choice, ChoiceInput, TextInput
 from ground.texts import Texts, TextsError
 
 STRINGS = """\
@@ -66,3 +67,13 @@ def test_a_text_is_multiline_with_its_own_or_another_label(form: Form) -> None:
 def test_a_missing_option_title_is_a_clear_error(form: Form) -> None:
     with pytest.raises(TextsError, match=r"survey\.mood_meh"):
         form.choice("mood", ("good", "meh"))
+
+
+def test_the_submit_button_names_the_card_its_inputs_are_named_after(form: Form) -> None:
+    button = form.submit("mood", "survey_submit", {"survey_id": 7})
+
+    assert button == Action(
+        "Hvordan går det?", "survey_submit", {"survey_id": 7, "card": "c0ffee00"}
+    )
+    value = {"verb": button.verb, **button.data, "mood_c0ffee00": "good"}
+    assert plain_values(value, ["mood"])["mood"] == "good"
