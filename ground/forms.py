@@ -13,8 +13,9 @@ from ground.texts import Texts
 
 @dataclass(frozen=True)
 class Form:
-    """Builds the inputs of one card: each input `name` gets the id `name`_`card_id` and the
-    label `name` of the strings.yml group `group` (the Danish words live in content, not here)."""
+    """Builds the inputs of one card and the button that sends them: each input `name` gets
+    the id `name`_`card_id` and the label `name` of the strings.yml group `group` (the Danish
+    words live in content, not here)."""
 
     texts: Texts
     group: str
