@@ -3,54 +3,51 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from dialogs.base import DialogDeps
-from dialogs.pilot_common import PilotServices, form_problem, with_redaction_notice
-from ground.card_ids import plain_values
-from ground.messages import Incoming, Reply
+from dialogs.form_dialog import PilotFormDialog
+from ground.messages import Person
 from pilots.cards import CHECKIN_INPUTS
-from pilots.forms import MAX_ROW_ID, FormError, Redactor, parse_checkin, pilot_id_of
-from storage.pilot_records import AnswerOutcome
+from pilots.forms import MAX_ROW_ID, Redactor, parse_checkin
+from storage.pilot_records import AnswerOutcome, CheckinAnswer
 
 logger = logging.getLogger(__name__)
 
 
-class PilotCheckinDialog:
+@dataclass(frozen=True)
+class NumberedAnswer:
+    """The answers to check-in `number` of a pilot."""
+
+    number: int
+    answer: CheckinAnswer
+
+
+class PilotCheckinDialog(PilotFormDialog[NumberedAnswer]):
     """Stores (or updates) the sender's answers to one check-in of a pilot they take part in."""
 
-    def __init__(self, deps: DialogDeps, services: PilotServices) -> None:
-        self._deps = deps
-        self._services = services
+    inputs = CHECKIN_INPUTS
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        deps = self._deps
-        value = plain_values(incoming.value or {}, CHECKIN_INPUTS)
+    def parse(self, value: Mapping[str, Any], redactor: Redactor) -> NumberedAnswer | None:
+        answer = parse_checkin(value, redactor)
         number = value.get("number")
-        redactor = Redactor()
-        try:
-            pilot_id = pilot_id_of(value)
-            answer = parse_checkin(value, redactor)
-        except FormError as error:
-            return form_problem(deps, error)
         if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= MAX_ROW_ID:
-            return [Reply(text=deps.texts.render("pilot_unknown"))]
-        outcome = await self._services.pilots.answer_checkin(
-            pilot_id, number, incoming.person, answer
-        )
+            return None
+        return NumberedAnswer(number, answer)
+
+    async def store(
+        self, pilot_id: int, person: Person, submission: NumberedAnswer, redacted: bool
+    ) -> AnswerOutcome:
+        number, answer = submission.number, submission.answer
+        outcome = await self._services.pilots.answer_checkin(pilot_id, number, person, answer)
         logger.info(
-            "pilot %d check-in %d answer: %s (redacted=%s)",
-            pilot_id,
-            number,
-            outcome,
-            redactor.changed,
+            "pilot %d check-in %d answer: %s (redacted=%s)", pilot_id, number, outcome, redacted
         )
-        if outcome == AnswerOutcome.NOT_PARTICIPANT:
-            return [Reply(text=deps.texts.render("pilot_not_participant"))]
-        if outcome == AnswerOutcome.UNKNOWN:
-            return [Reply(text=deps.texts.render("pilot_unknown"))]
-        thanks = deps.texts.render(
-            "pilot_checkin_thanks",
-            updated=outcome == AnswerOutcome.UPDATED,
-            decision=answer.decision.value if answer.decision else "",
+        return outcome
+
+    def thanks(self, submission: NumberedAnswer, *, updated: bool) -> str:
+        decision = submission.answer.decision
+        return self._deps.texts.render(
+            "pilot_checkin_thanks", updated=updated, decision=decision.value if decision else ""
         )
-        return with_redaction_notice(deps, redactor, [Reply(text=thanks)])

@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from experiences.submission import CAMPAIGN_KEY, MAX_TEXT_CHARS, Field
-from ground.card_ids import CARD_ID_KEY, input_id, new_card_id
-from ground.messages import Action, Card, Choice, ChoiceInput, Section, TextInput
+from ground.card_ids import CARD_ID_KEY, new_card_id
+from ground.forms import Form
+from ground.messages import Action, Card, ChoiceInput, Section
 from ground.texts import Texts
 from storage.experience_choices import Barrier, Consent, Gain, TaskType
 
@@ -42,17 +43,9 @@ def month_name(texts: Texts, month: str) -> str:
     return f"{texts.label('months', str(int(number)))} {year}"
 
 
-def _choices(
-    texts: Texts, field: Field, card_id: str, *, multiple: bool = False, default: str = ""
-) -> ChoiceInput:
+def _choices(form: Form, field: Field, *, multiple: bool = False, default: str = "") -> ChoiceInput:
     group, options = CHOICE_GROUPS[field]
-    return ChoiceInput(
-        id=input_id(field.value, card_id),
-        label=field_label(texts, field),
-        choices=tuple(Choice(texts.label(group, option.value), option.value) for option in options),
-        multiple=multiple,
-        default=default,
-    )
+    return form.choice(field.value, options, titles=group, multiple=multiple, default=default)
 
 
 def monthly_prompt_card(
@@ -85,24 +78,18 @@ def monthly_prompt_card(
         if campaign_month
         else texts.label(CARD_LABELS, "title_adhoc")
     )
+    form = Form(texts, CARD_LABELS, card_id)
     inputs = (
-        TextInput(
-            id=input_id(Field.USED_FOR.value, card_id),
-            label=texts.label(CARD_LABELS, "used_for" if campaign else "used_for_adhoc"),
-            placeholder=texts.label(CARD_LABELS, "used_for_placeholder"),
-            multiline=True,
+        form.text(
+            Field.USED_FOR.value,
+            label_key="used_for" if campaign else "used_for_adhoc",
+            placeholder=True,
             max_length=MAX_TEXT_CHARS,
         ),
-        _choices(texts, Field.TASK_TYPE, card_id),
-        _choices(texts, Field.GAIN, card_id),
-        _choices(texts, Field.BARRIERS, card_id, multiple=True),
-        TextInput(
-            id=input_id(Field.HARD_TEXT.value, card_id),
-            label=field_label(texts, Field.HARD_TEXT),
-            placeholder=texts.label(CARD_LABELS, "hard_text_placeholder"),
-            multiline=True,
-            max_length=MAX_TEXT_CHARS,
-        ),
-        _choices(texts, Field.CONSENT, card_id, default=Consent.AGGREGATE_ONLY.value),
+        _choices(form, Field.TASK_TYPE),
+        _choices(form, Field.GAIN),
+        _choices(form, Field.BARRIERS, multiple=True),
+        form.text(Field.HARD_TEXT.value, placeholder=True, max_length=MAX_TEXT_CHARS),
+        _choices(form, Field.CONSENT, default=Consent.AGGREGATE_ONLY.value),
     )
     return Card(title=title, sections=(Section(text=intro),), actions=tuple(actions), inputs=inputs)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from ground.card_ids import CARD_ID_KEY as INPUTS_CARD_KEY
-from ground.card_ids import input_id
-from ground.card_ids import new_card_id as new_input_card_id
+from ground.card_ids import new_card_id
 from ground.clock import format_date
-from ground.messages import Action, Card, Choice, ChoiceInput, Section, TextInput
+from ground.forms import Form
+from ground.messages import Card, Section
 from ground.texts import Texts
 from storage.pilot_records import Decision, Pilot, Recommendation, ShareConsent
 
@@ -30,11 +28,6 @@ REFLECTION_INPUTS = ("worked", "easier", "harder", "recommend", "micro_success",
 
 CARD_ID_KEY = "card_id"  # in the action data of a card whose submission creates something
 _CARD_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def new_card_id() -> str:
-    """A fresh id for one card (32 hex digits)."""
-    return uuid.uuid4().hex
 
 
 def card_id_of(value: Mapping[str, Any]) -> str | None:
@@ -62,51 +55,21 @@ def checkin_card(texts: Texts, pilot: Pilot, number: int, card_id: str = "") -> 
     The inputs are named after the card (`card_id`, random unless given), so two check-in
     cards in one chat never share a radio group.
     """
-    card_id = card_id or new_input_card_id()
-    label = texts.label
+    form = Form(texts, "pilot_checkin", card_id or new_card_id())
     return Card(
-        title=label("pilot_checkin", "title", number=str(number), title=pilot.title),
+        title=form.label("title", number=str(number), title=pilot.title),
         sections=(
             Section(
                 text=texts.render("pilot_checkin_card", number=number, **pilot_facts_context(pilot))
             ),
         ),
         inputs=(
-            ChoiceInput(
-                id=input_id("rating", card_id),
-                label=label("pilot_checkin", "rating"),
-                choices=tuple(
-                    Choice(label("pilot_checkin", f"rating_{value}"), value) for value in RATINGS
-                ),
-            ),
-            TextInput(
-                id=input_id("worked", card_id),
-                label=label("pilot_checkin", "worked"),
-                placeholder=label("pilot_checkin", "worked_placeholder"),
-                multiline=True,
-            ),
-            TextInput(
-                id=input_id("hard", card_id),
-                label=label("pilot_checkin", "hard"),
-                placeholder=label("pilot_checkin", "hard_placeholder"),
-                multiline=True,
-            ),
-            ChoiceInput(
-                id=input_id("decision", card_id),
-                label=label("pilot_checkin", "decision"),
-                choices=tuple(
-                    Choice(label("pilot_checkin", f"decision_{decision.value}"), decision.value)
-                    for decision in Decision
-                ),
-            ),
+            form.choice("rating", RATINGS),
+            form.text("worked", placeholder=True),
+            form.text("hard", placeholder=True),
+            form.choice("decision", Decision),
         ),
-        actions=(
-            Action(
-                label("pilot_checkin", "submit"),
-                CHECKIN_VERB,
-                {"pilot_id": pilot.id, "number": number, INPUTS_CARD_KEY: card_id},
-            ),
-        ),
+        actions=(form.submit("submit", CHECKIN_VERB, {"pilot_id": pilot.id, "number": number}),),
     )
 
 
@@ -115,10 +78,9 @@ def reflection_card(texts: Texts, pilot: Pilot, card_id: str = "") -> Card:
 
     The inputs are named after the card, as on the check-in card.
     """
-    card_id = card_id or new_input_card_id()
-    label = texts.label
+    form = Form(texts, "pilot_reflection", card_id or new_card_id())
     return Card(
-        title=label("pilot_reflection", "title", title=pilot.title),
+        title=form.label("title", title=pilot.title),
         sections=(
             Section(
                 text=texts.render(
@@ -129,50 +91,12 @@ def reflection_card(texts: Texts, pilot: Pilot, card_id: str = "") -> Card:
             ),
         ),
         inputs=(
-            TextInput(
-                id=input_id("worked", card_id),
-                label=label("pilot_reflection", "worked"),
-                multiline=True,
-            ),
-            TextInput(
-                id=input_id("easier", card_id),
-                label=label("pilot_reflection", "easier"),
-                multiline=True,
-            ),
-            TextInput(
-                id=input_id("harder", card_id),
-                label=label("pilot_reflection", "harder"),
-                multiline=True,
-            ),
-            ChoiceInput(
-                id=input_id("recommend", card_id),
-                label=label("pilot_reflection", "recommend"),
-                choices=tuple(
-                    Choice(label("pilot_reflection", f"recommend_{choice.value}"), choice.value)
-                    for choice in Recommendation
-                ),
-            ),
-            TextInput(
-                id=input_id("micro_success", card_id),
-                label=label("pilot_reflection", "micro_success"),
-                placeholder=label("pilot_reflection", "micro_success_placeholder"),
-                multiline=True,
-            ),
-            ChoiceInput(
-                id=input_id("consent", card_id),
-                label=label("pilot_reflection", "consent"),
-                choices=tuple(
-                    Choice(label("pilot_reflection", f"consent_{choice.value}"), choice.value)
-                    for choice in ShareConsent
-                ),
-                default=ShareConsent.NONE.value,
-            ),
+            form.text("worked"),
+            form.text("easier"),
+            form.text("harder"),
+            form.choice("recommend", Recommendation),
+            form.text("micro_success", placeholder=True),
+            form.choice("consent", ShareConsent, default=ShareConsent.NONE.value),
         ),
-        actions=(
-            Action(
-                label("pilot_reflection", "submit"),
-                REFLECTION_VERB,
-                {"pilot_id": pilot.id, INPUTS_CARD_KEY: card_id},
-            ),
-        ),
+        actions=(form.submit("submit", REFLECTION_VERB, {"pilot_id": pilot.id}),),
     )

@@ -117,7 +117,9 @@ async def test_every_card_kompas_sends_renders_without_validation_errors(
 
     problems = {name: problems_of(cards[name], seen[name]) for name in cards}
     assert {name: found for name, found in problems.items() if found} == {}
-    # Inputs keep their ids through the renderer (they come back in the submission).
+    # Inputs keep their ids through the renderer (they come back in the submission), and no
+    # two inputs of a card share one.
     for name, card in cards.items():
         ids = [e["id"] for e in card["body"] if e.get("type", "").startswith("Input.")]
         assert seen[name]["inputs"] == ids, name
+        assert len(set(ids)) == len(ids), name

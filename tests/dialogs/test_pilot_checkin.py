@@ -92,11 +92,17 @@ async def test_an_empty_or_broken_card_gets_a_short_explanation(world: World) ->
     no_pilot = await world.submit(METTE, CHECKIN_VERB, rating="3")
     gone = await world.submit(METTE, CHECKIN_VERB, pilot_id=pilot.id + 1, number=1, rating="3")
     never_sent = await world.submit(METTE, CHECKIN_VERB, pilot_id=pilot.id, number=3, rating="3")
+    no_such_number = [
+        await world.submit(METTE, CHECKIN_VERB, pilot_id=pilot.id, number=number, rating="3")
+        for number in (None, 0, "1", True, 2**31)
+    ]
 
     assert "ikke udfyldt noget" in empty[0].text
     assert "hvilken pilot" in no_pilot[0].text
     assert "kan ikke finde den pilot" in gone[0].text
     assert "kan ikke finde den pilot" in never_sent[0].text
+    assert all("kan ikke finde den pilot" in replies[0].text for replies in no_such_number)
+    assert all(r.answered_at is None for r in await world.pilots.checkins(pilot.id))
 
 
 async def test_slet_mine_data_removes_my_pilot_answers_and_queued_messages(world: World) -> None:
