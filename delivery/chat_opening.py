@@ -166,7 +166,7 @@ class ChatOpening:
         person = Person(
             channel=self._channel,
             user_id=member.user_id,
-            aad_object_id=member.directory_id,
+            directory_id=member.directory_id,
             tenant_id=team.tenant_id,
         )
         await self._store.save_reference(
@@ -176,6 +176,6 @@ class ChatOpening:
                 conversation_id=opened.conversation_id or "",
                 conversation_type=ConversationType.PERSONAL,
                 reference=opened.reference,
-                service_url=team.service_url,
+                endpoint=team.service_url,
             )
         )
