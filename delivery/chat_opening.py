@@ -176,6 +176,6 @@ class ChatOpening:
                 conversation_id=opened.conversation_id or "",
                 conversation_type=ConversationType.PERSONAL,
                 reference=opened.reference,
-                endpoint=team.service_url,
+                endpoint=team.endpoint,
             )
         )

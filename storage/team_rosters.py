@@ -33,7 +33,7 @@ class InstalledTeam:
     team_id: str
     name: str
     tenant_id: str | None
-    service_url: str | None
+    endpoint: str | None  # the channel service hosting the team (Teams: its service URL)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class TeamRosterStore:
             values = {
                 "name": team.name,
                 "tenant_id": team.tenant_id,
-                "service_url": team.service_url,
+                "service_url": team.endpoint,
                 "removed_at": None,
             }
             if row_id is None:

@@ -18,10 +18,10 @@ class TeamsChatOpener:
         self._bot_id = bot_id
 
     async def open_chat(self, team: InstalledTeam, member: TeamMember) -> OpenedChat:
-        if not team.service_url:
+        if not team.endpoint:
             return OpenedChat(SendOutcome.rejected("the team's install has no service URL"))
         created = await self._roster.create_personal(
-            team.service_url,
+            team.endpoint,
             bot_id=self._bot_id,
             member_id=member.user_id,
             tenant_id=team.tenant_id,
@@ -49,5 +49,5 @@ class TeamsChatOpener:
             "user": user,
             "conversation": conversation,
             "channelId": "msteams",
-            "serviceUrl": team.service_url,
+            "serviceUrl": team.endpoint,
         }
