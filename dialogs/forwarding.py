@@ -17,9 +17,12 @@ from storage.conversation_store import Store
 logger = logging.getLogger(__name__)
 
 
-def is_foreign(reply: Reply, incoming: Incoming) -> bool:
-    """True when the reply is addressed to a conversation other than the incoming one."""
-    return bool(reply.conversation_id) and reply.conversation_id != incoming.conversation_id
+def is_queued(reply: Reply, incoming: Incoming) -> bool:
+    """True when the reply goes through the outbox: it is addressed to another conversation,
+    or to this one with an outbox key (a welcome that may come in a burst of thousands)."""
+    if not reply.conversation_id:
+        return False
+    return reply.conversation_id != incoming.conversation_id or bool(reply.outbox_key)
 
 
 class PlainAddressing:
@@ -43,7 +46,7 @@ class Forwarder:
         self._addressing = dict(addressing or {})
 
     async def forward(self, incoming: Incoming, replies: Sequence[Reply]) -> int:
-        """Queue the replies (all foreign to `incoming`); how many were newly queued."""
+        """Queue the replies (all `is_queued`); how many were newly queued."""
         channel = incoming.person.channel
         addressing = self._addressing.get(channel) or PlainAddressing()
         # The rows carry the person whose turn caused them (their words may be in them), so

@@ -13,7 +13,7 @@ from dialogs.ask import AskDialog
 from dialogs.ask_ambassador import AskAmbassadorDialog
 from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.feedback import FeedbackDialog
-from dialogs.forwarding import Forwarder, is_foreign
+from dialogs.forwarding import Forwarder, is_queued
 from dialogs.help import HelpDialog
 from dialogs.person_binding import refusal
 from dialogs.show_topic import ShowTopicDialog
@@ -159,8 +159,9 @@ class Router:
 
         Lone surrogates are replaced before anything is stored; a card value with an
         integer no database can hold gets a polite refusal. Replies a dialog addresses to
-        another conversation are queued in the outbox here (proactive, paced, retried) and
-        never returned, so no channel edge can post them into the wrong conversation.
+        another conversation (or to this one with an outbox key, like the welcome) are queued
+        in the outbox here (proactive, paced, retried) and never returned, so no channel edge
+        can post them into the wrong conversation.
         """
         incoming = sanitised(incoming)
         await self._store.save_reference(incoming)
@@ -171,11 +172,11 @@ class Router:
         if refused is not None:
             return [refused]
         replies = await self._dispatch(incoming)
-        foreign = [reply for reply in replies if is_foreign(reply, incoming)]
-        if foreign:
-            await self._forwarder.forward(incoming, foreign)
+        queued = [reply for reply in replies if is_queued(reply, incoming)]
+        if queued:
+            await self._forwarder.forward(incoming, queued)
         return await self._bind(
-            [reply for reply in replies if not is_foreign(reply, incoming)], incoming
+            [reply for reply in replies if not is_queued(reply, incoming)], incoming
         )
 
     async def _check_person(self, incoming: Incoming) -> Reply | None:

@@ -43,4 +43,7 @@ class WelcomeDialog:
             name=incoming.person.first_name,
             conversation_type=incoming.conversation_type.value,
         )
-        return [Reply(text=text)]
+        # Through the outbox: an admin installing Kompas for everyone brings thousands of
+        # these at once, and they must be paced like any proactive message.
+        key = welcome_key(incoming)
+        return [Reply(text=text, conversation_id=incoming.conversation_id, outbox_key=key)]

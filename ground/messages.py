@@ -14,6 +14,8 @@ class IncomingKind(StrEnum):
     SUBMIT = "submit"  # the user pressed a card button / submitted a card (value is set)
     INSTALLED = "installed"  # the bot was installed / added to a conversation
     MEMBER_ADDED = "member_added"  # a person joined a conversation the bot is in
+    MEMBER_REMOVED = "member_removed"  # a person left a conversation (or team) the bot is in
+    UNINSTALLED = "uninstalled"  # the bot was removed from a conversation or team
     REFERENCE = "reference"  # the channel only told us about the conversation (store it, no reply)
 
 
@@ -60,6 +62,10 @@ class Incoming:
     # The channel's id of the message whose card was submitted (Teams: replyToId), so a
     # reply can replace that card; None when unknown or not a submission.
     submitted_message_id: str | None = None
+    # The team (a group of conversations with one roster) the conversation belongs to, when
+    # the channel says so: Teams' team of a channel conversation.
+    team_id: str | None = None
+    team_name: str = ""
 
 
 @dataclass(frozen=True)
