@@ -93,8 +93,11 @@ def _lifecycle(
                     sender.start()
                     delivery.push_async_callback(sender.stop)
                 if schedule:  # stopped first on shutdown: no new jobs while sends finish
+                    rosters = await delivery.enter_async_context(
+                        registry.roster_syncs(settings, services, limits)
+                    )
                     scheduler = BackgroundScheduler(
-                        settings, services.database, job_services(services)
+                        settings, services.database, job_services(services, rosters)
                     )
                     await scheduler.start()
                     app[SCHEDULER_KEY] = scheduler

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from zoneinfo import ZoneInfo
 
 from dialogs.services import Services
@@ -15,7 +15,13 @@ from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
 from scheduling.leader import SchedulerLeadership
 from scheduling.scheduler import SchedulerRunner, build_scheduler, job_store_url_for
-from scheduling.tasks import CAMPAIGN_STARTER, PILOT_CHECKIN_SENDER, REMINDER_SENDER
+from scheduling.tasks import (
+    CAMPAIGN_STARTER,
+    PILOT_CHECKIN_SENDER,
+    REMINDER_SENDER,
+    ROSTER_REFRESHERS,
+    RosterRefresher,
+)
 from storage.database import Database
 
 logger = logging.getLogger(__name__)
@@ -34,7 +40,7 @@ def campaign_rule(settings: Settings) -> CampaignRule:
     )
 
 
-def job_services(services: Services) -> JobServices:
+def job_services(services: Services, rosters: Sequence[RosterRefresher] = ()) -> JobServices:
     """Registers the services the scheduled jobs call into the scheduler's job context."""
 
     def provide(context: JobContext) -> None:
@@ -47,6 +53,7 @@ def job_services(services: Services) -> JobServices:
         context.provide(CAMPAIGN_STARTER, campaign)
         context.provide(REMINDER_SENDER, campaign)
         context.provide(PILOT_CHECKIN_SENDER, checkins)
+        context.provide(ROSTER_REFRESHERS, tuple(rosters))
         context.provide(
             DIGEST_SENDER,
             MonthlyDigest(

@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 from aiohttp import web
 
 from bot.teams.addresses import TeamsAddressing
+from delivery.chat_opening import ChatOpener, ChatOpening
 from delivery.limits import Clock, DeliveryLimits, channel_limits
 from delivery.outbox import Outbox
+from delivery.roster_sync import RosterReader, RosterSync
 from delivery.sender import OutboxSender
 from delivery.transport import Transport
 from dialogs.services import Services
@@ -52,7 +54,20 @@ class WebEdge(Protocol):
     async def close(self) -> None: ...
 
 
+class RosterEdge(Protocol):
+    """A channel's team rosters: list a team's members and open a chat with each."""
+
+    @property
+    def reader(self) -> RosterReader: ...
+
+    @property
+    def opener(self) -> ChatOpener: ...
+
+    async def close(self) -> None: ...
+
+
 TransportFactory = Callable[[Settings], ClosingTransport]
+RosterEdgeFactory = Callable[[Settings], RosterEdge]
 # The edge's pacing is the channel's limits, shared with the outbox sender of the process.
 WebEdgeFactory = Callable[[Settings, TurnRouter, DeliveryLimits], WebEdge]
 TerminalEdge = Callable[[Services, str | None, TextIO, TextIO], Awaitable[int]]
@@ -65,7 +80,8 @@ class ChannelEntry:
     `transport` sends the channel's outbox rows (None: the edge fetches them itself, as the
     terminal does); `web_path` and `web_edge` serve its inbound requests in the aiohttp app;
     `terminal` runs it in the foreground (`kompas chat`); `addressing` lets the router
-    address a conversation of the channel nobody has written from yet.
+    address a conversation of the channel nobody has written from yet; `rosters` lists the
+    members of teams it is installed in, to reach people who never wrote first.
     """
 
     channel: Channel
@@ -74,6 +90,7 @@ class ChannelEntry:
     web_edge: WebEdgeFactory | None = None
     terminal: TerminalEdge | None = None
     addressing: Addressing | None = None
+    rosters: RosterEdgeFactory | None = None
 
     @property
     def name(self) -> str:
@@ -151,11 +168,50 @@ class ChannelRegistry(Mapping[str, ChannelEntry]):
             for transport in transports.values():
                 await transport.close()
 
+    @asynccontextmanager
+    async def roster_syncs(
+        self, settings: Settings, services: Services, limits: Mapping[str, DeliveryLimits]
+    ) -> AsyncIterator[list[RosterSync]]:
+        """A RosterSync per channel with team rosters, each opening chats at its channel's
+        pace (the same limits as its sender); their connections close on exit."""
+        deps = services.deps
+        edges: list[RosterEdge] = []
+        syncs = []
+        try:
+            for entry in self._entries.values():
+                if entry.rosters is None:
+                    continue
+                edge = entry.rosters(settings)
+                edges.append(edge)
+                opening = ChatOpening(entry.name, edge.opener, limits[entry.name], deps.store)
+                syncs.append(
+                    RosterSync(
+                        entry.name,
+                        deps.rosters,
+                        edge.reader,
+                        opening,
+                        deps.outbox,
+                        deps.store,
+                        deps.texts,
+                        deps.clock,
+                    )
+                )
+            yield syncs
+        finally:
+            for edge in edges:
+                await edge.close()
+
 
 def _teams_transport(settings: Settings) -> TeamsTransport:
     from bot.teams.transport import TeamsTransport  # botbuilder: slow, load it when sending
 
     return TeamsTransport(settings)
+
+
+def _teams_rosters(settings: Settings) -> RosterEdge:
+    from bot.teams.chat_opener import TeamsRosterEdge
+
+    return TeamsRosterEdge(settings)
 
 
 def _teams_edge(settings: Settings, router: TurnRouter, limits: DeliveryLimits) -> WebEdge:
@@ -180,6 +236,7 @@ def built_in_registry() -> ChannelRegistry:
                 web_path="/api/messages",
                 web_edge=_teams_edge,
                 addressing=TeamsAddressing(),
+                rosters=_teams_rosters,
             ),
             # The terminal shows its queued messages itself while the person is there.
             ChannelEntry(CLI, terminal=_terminal),

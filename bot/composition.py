@@ -24,6 +24,7 @@ from storage.database import Database
 from storage.experience_store import ExperienceStore
 from storage.handled_keys import HandledKeys
 from storage.pilot_store import PilotStore
+from storage.team_rosters import TeamRosterStore
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,7 @@ def compose(
         personal_data=PersonalDataService(database, roles),
         digests=DigestStore(database, channels),
         checkins=checkins,
+        rosters=TeamRosterStore(database),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,3 +23,9 @@ class OutgoingMessage:
     reply: Reply
     user_id: int | None = None  # users.id of the recipient, when it is a person
     not_before: datetime | None = None  # aware; the sender waits until then (working hours)
+
+
+def welcome_key(channel: str, conversation_id: str, user_id: str) -> str:
+    """The outbox key of one person's welcome in one conversation (ids hashed)."""
+    names = "\0".join((channel, conversation_id, user_id))
+    return f"welcome:{hashlib.sha256(names.encode()).hexdigest()[:40]}"

@@ -51,7 +51,7 @@ class OpeningResult:
     blocked: int = 0  # the member blocked the bot or left the tenant (403/404)
     failed: int = 0  # refused, or still failing after every attempt
     attempts: int = 0
-    opened_user_ids: list[str] = field(default_factory=list)
+    chats: list[tuple[TeamMember, str]] = field(default_factory=list)  # opened: member, chat
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -140,7 +140,7 @@ class ChatOpening:
             if kind is OutcomeKind.DELIVERED and opened.conversation_id:
                 await self._remember(team, member, opened)
                 result.opened += 1
-                result.opened_user_ids.append(member.user_id)
+                result.chats.append((member, opened.conversation_id))
                 return
             if kind is OutcomeKind.GONE:
                 result.blocked += 1

@@ -23,6 +23,7 @@ from storage.database import Database
 from storage.experience_store import ExperienceStore
 from storage.handled_keys import HandledKeys
 from storage.pilot_store import PilotStore
+from storage.team_rosters import TeamRosterStore
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class DialogDeps:
     personal_data: PersonalDataService  # a person's own data: show, export, erase
     digests: DigestStore  # stored digests and the installation's link key
     checkins: PilotCheckins  # pilot check-ins and final reflections (dialogs and the job)
+    rosters: TeamRosterStore  # the teams Kompas is installed in and their members
 
 
 class Dialog(Protocol):

@@ -15,6 +15,7 @@ from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.feedback import FeedbackDialog
 from dialogs.forwarding import Forwarder, is_queued
 from dialogs.help import HelpDialog
+from dialogs.installation import InstallationDialog
 from dialogs.person_binding import refusal
 from dialogs.show_topic import ShowTopicDialog
 from dialogs.small_talk import SmallTalkDialog
@@ -59,8 +60,10 @@ VERBS: Mapping[str, str] = {
 
 # Event kinds that are not typed messages → dialog name.
 EVENTS: Mapping[IncomingKind, str] = {
-    IncomingKind.INSTALLED: "welcome",
-    IncomingKind.MEMBER_ADDED: "welcome",
+    IncomingKind.INSTALLED: "installation",
+    IncomingKind.MEMBER_ADDED: "installation",
+    IncomingKind.UNINSTALLED: "installation",
+    IncomingKind.MEMBER_REMOVED: "installation",
 }
 
 _PUNCTUATION = re.compile(r"[^\w\s?]+")
@@ -111,7 +114,7 @@ class Router:
         self._dialogs: dict[str, Dialog] = {
             "ask": AskDialog(deps),
             "help": HelpDialog(deps),
-            "welcome": WelcomeDialog(deps),
+            "installation": InstallationDialog(deps, WelcomeDialog(deps)),
             "hello": SmallTalkDialog(deps, "small_talk_hello"),
             "thanks": SmallTalkDialog(deps, "small_talk_thanks"),
             "bye": SmallTalkDialog(deps, "small_talk_bye"),

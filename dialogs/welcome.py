@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
+from delivery.api import welcome_key as delivery_welcome_key
 from dialogs.base import DialogDeps
 from ground.messages import ConversationType, Incoming, IncomingKind, Reply
 
@@ -12,10 +12,10 @@ logger = logging.getLogger(__name__)
 
 
 def welcome_key(incoming: Incoming) -> str:
-    """The handled key of one person's welcome in one conversation (ids hashed)."""
-    person = incoming.person
-    names = "\0".join((person.channel, incoming.conversation_id, person.user_id))
-    return f"welcome:{hashlib.sha256(names.encode()).hexdigest()[:40]}"
+    """The handled (and outbox) key of one person's welcome in one conversation."""
+    return delivery_welcome_key(
+        incoming.person.channel, incoming.conversation_id, incoming.person.user_id
+    )
 
 
 class WelcomeDialog:

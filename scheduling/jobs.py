@@ -11,6 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from scheduling.calendar import (
     DEFAULT_CALENDAR,
@@ -27,6 +28,10 @@ logger = logging.getLogger(__name__)
 MONTHLY_CAMPAIGN_JOB_ID = "kompas.monthly-campaign"
 DAILY_REMINDERS_JOB_ID = "kompas.daily-reminders"
 PILOT_CHECKINS_JOB_ID = "kompas.pilot-checkins"
+ROSTER_REFRESH_JOB_ID = "kompas.roster-refresh"
+# How often the team rosters that are due are looked for (new installs, members joining or
+# leaving, and each team once a day).
+ROSTER_REFRESH_MINUTES = 5
 
 # How late a run may start. APScheduler's default is 1 second: a campaign due at 09:30
 # while Kompas was restarting would be logged as "missed" and silently skipped for the
@@ -228,7 +233,8 @@ def kompas_job_specs(
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
     campaign_rule: CampaignRule = DEFAULT_CAMPAIGN_RULE,
 ) -> list[JobSpec]:
-    """The jobs Kompas schedules: the monthly prompt, daily reminders and pilot check-ins."""
+    """The jobs Kompas schedules: the monthly prompt, daily reminders, pilot check-ins and
+    the team rosters."""
     return [
         JobSpec(
             id=MONTHLY_CAMPAIGN_JOB_ID,
@@ -252,6 +258,14 @@ def kompas_job_specs(
             trigger=WorkingDaysTrigger(PILOT_CHECKINS_AT, tz, calendar),
             func_ref="scheduling.tasks:send_pilot_checkins",
             misfire_grace_time=PILOT_CHECKINS_GRACE_SECONDS,
+            coalesce=True,
+        ),
+        JobSpec(
+            id=ROSTER_REFRESH_JOB_ID,
+            name="Teams-medlemslister",
+            trigger=IntervalTrigger(minutes=ROSTER_REFRESH_MINUTES, timezone=tz),
+            func_ref="scheduling.tasks:refresh_rosters",
+            misfire_grace_time=ROSTER_REFRESH_MINUTES * 60,
             coalesce=True,
         ),
     ]

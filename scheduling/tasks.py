@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 from scheduling.context import JobContext, ServiceKey
 
@@ -43,9 +44,18 @@ class PilotCheckinSender(Protocol):
         ...
 
 
+class RosterRefresher(Protocol):
+    """Reads the rosters of the teams that are due and opens chats (delivery.roster_sync)."""
+
+    async def refresh_due(self) -> Any:
+        """Refresh what is due; returns a report."""
+        ...
+
+
 CAMPAIGN_STARTER: ServiceKey[CampaignStarter] = ServiceKey("campaign_starter")
 REMINDER_SENDER: ServiceKey[ReminderSender] = ServiceKey("reminder_sender")
 PILOT_CHECKIN_SENDER: ServiceKey[PilotCheckinSender] = ServiceKey("pilot_checkin_sender")
+ROSTER_REFRESHERS: ServiceKey[Sequence[RosterRefresher]] = ServiceKey("roster_refreshers")
 
 
 async def run_monthly_campaign(context: JobContext) -> None:
@@ -73,3 +83,9 @@ async def send_pilot_checkins(context: JobContext) -> None:
         return
     queued = await context.get(PILOT_CHECKIN_SENDER).send_due_checkins(today)
     logger.info("Pilot check-ins of %s: %d messages queued", today.isoformat(), queued)
+
+
+async def refresh_rosters(context: JobContext) -> None:
+    """Job: read the rosters of teams Kompas was just added to, that changed, or daily."""
+    for refresher in context.get(ROSTER_REFRESHERS):
+        await refresher.refresh_due()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ground.clock import utc_now
@@ -23,6 +25,7 @@ class TeamMember:
     user_id: str
     directory_id: str | None = None
     role: str = ""
+    name: str = ""  # as the roster lists it; used for a welcome, never stored
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class TeamRosterStore:
         self._database = database
 
     async def installed(self, team: InstalledTeam) -> None:
-        """Record (or renew) an installation in a team."""
+        """Record (or renew) an installation in a team; its roster is due to be read."""
         async with self._database.transaction() as connection:
             row_id = await self._team_id(connection, team.channel, team.team_id)
             values = {
@@ -59,6 +62,7 @@ class TeamRosterStore:
                 "tenant_id": team.tenant_id,
                 "service_url": team.endpoint,
                 "removed_at": None,
+                "refreshed_at": None,
             }
             if row_id is None:
                 await connection.execute(
@@ -87,6 +91,38 @@ class TeamRosterStore:
                 .values(left_at=now)
             )
 
+    async def roster_changed(self, channel: str, team_id: str) -> bool:
+        """Someone joined or left the team: its roster is due to be read again.
+
+        False when Kompas is not installed in that team.
+        """
+        statement = (
+            update(TeamInstallRow)
+            .where(
+                TeamInstallRow.channel == channel,
+                TeamInstallRow.team_id == team_id,
+                TeamInstallRow.removed_at.is_(None),
+            )
+            .values(refreshed_at=None)
+        )
+        async with self._database.transaction() as connection:
+            result = await connection.execute(statement)
+        return bool(result.rowcount)
+
+    async def due(self, channel: str, read_before: datetime) -> list[InstalledTeam]:
+        """Installed teams whose roster was never read, or last read before `read_before`."""
+        query = select(TeamInstallRow).where(
+            TeamInstallRow.channel == channel,
+            TeamInstallRow.removed_at.is_(None),
+            or_(
+                TeamInstallRow.refreshed_at.is_(None),
+                TeamInstallRow.refreshed_at < read_before,
+            ),
+        )
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query.order_by(TeamInstallRow.id))).all()
+        return [_team(row) for row in rows]
+
     async def teams(self, channel: str) -> list[InstalledTeam]:
         """The teams Kompas is installed in now."""
         query = select(TeamInstallRow).where(
@@ -94,10 +130,7 @@ class TeamRosterStore:
         )
         async with self._database.transaction() as connection:
             rows = (await connection.execute(query)).all()
-        return [
-            InstalledTeam(row.channel, row.team_id, row.name, row.tenant_id, row.service_url)
-            for row in rows
-        ]
+        return [_team(row) for row in rows]
 
     async def replace_members(
         self, channel: str, team_id: str, members: Sequence[TeamMember]
@@ -184,3 +217,7 @@ class TeamRosterStore:
             TeamInstallRow.channel == channel, TeamInstallRow.team_id == team_id
         )
         return (await connection.execute(query)).scalar_one_or_none()
+
+
+def _team(row: Any) -> InstalledTeam:
+    return InstalledTeam(row.channel, row.team_id, row.name, row.tenant_id, row.service_url)

@@ -31,6 +31,16 @@ def tenant_id(activity: Activity) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def team_of(activity: Activity) -> tuple[str | None, str]:
+    """The team a channel conversation belongs to (channelData.team): its id and name."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    team = channel_data.get("team")
+    if not isinstance(team, dict) or not isinstance(team.get("id"), str) or not team["id"]:
+        return None, ""
+    name = team.get("name")
+    return str(team["id"]), name if isinstance(name, str) else ""
+
+
 def conversation_reference(activity: Activity) -> dict[str, Any]:
     """The serialised conversation reference, with the tenant id Teams needs proactively."""
     reference: dict[str, Any] = TurnContext.get_conversation_reference(activity).serialize()
@@ -69,7 +79,7 @@ def to_incoming(activity: Activity) -> list[Incoming]:
     if activity.type == ActivityTypes.message:
         return [_message(activity)]
     if activity.type == ActivityTypes.conversation_update:
-        return _members_added(activity)
+        return _members_added(activity) + _members_removed(activity)
     if activity.type == ActivityTypes.installation_update:
         if (activity.action or "").lower() == "add":
             # Teams also sends conversationUpdate (bot added), which brings the welcome.
@@ -120,6 +130,22 @@ def _members_added(activity: Activity) -> list[Incoming]:
     return events
 
 
+def _members_removed(activity: Activity) -> list[Incoming]:
+    """The bot's own removal is UNINSTALLED; other members who left are MEMBER_REMOVED."""
+    bot_id = activity.recipient.id if activity.recipient else None
+    events = []
+    seen: set[str] = set()
+    for member in activity.members_removed or []:
+        if not member or not member.id or member.id in seen:
+            continue
+        seen.add(member.id)
+        if member.id == bot_id:
+            events.append(_event(activity, IncomingKind.UNINSTALLED, activity.from_property))
+        else:
+            events.append(_event(activity, IncomingKind.MEMBER_REMOVED, member))
+    return events
+
+
 def _event(
     activity: Activity,
     kind: IncomingKind,
@@ -130,6 +156,7 @@ def _event(
     submitted_message_id: str | None = None,
 ) -> Incoming:
     conversation = activity.conversation
+    team_id, team_name = team_of(activity)
     return Incoming(
         kind=kind,
         person=_person(who, tenant_id(activity)),
@@ -140,6 +167,8 @@ def _event(
         reference=conversation_reference(activity),
         endpoint=activity.service_url,
         submitted_message_id=submitted_message_id,
+        team_id=team_id,
+        team_name=team_name,
     )
 
 

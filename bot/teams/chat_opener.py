@@ -1,12 +1,15 @@
-"""Opens a personal Teams chat with a team member and shapes its conversation reference."""
+"""Lists a Teams team's members and opens a personal chat with each (the roster edge)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.teams.roster import TeamsRoster
+from bot.teams.roster import RosterError, TeamsRoster
+from bot.teams.transport import ConnectorToken
 from delivery.chat_opening import OpenedChat
+from delivery.roster_sync import RosterUnavailableError
 from delivery.transport import SendOutcome
+from ground.settings import Settings
 from storage.team_rosters import InstalledTeam, TeamMember
 
 
@@ -51,3 +54,34 @@ class TeamsChatOpener:
             "channelId": "msteams",
             "serviceUrl": team.endpoint,
         }
+
+
+class TeamsRosterReader:
+    """delivery.roster_sync.RosterReader for Teams: the team's paged member list."""
+
+    def __init__(self, roster: TeamsRoster) -> None:
+        self._roster = roster
+
+    async def members(self, team: InstalledTeam) -> list[TeamMember]:
+        if not team.endpoint:
+            raise RosterUnavailableError("the team's install has no service URL")
+        try:
+            listed = await self._roster.members(team.endpoint, team.team_id)
+        except RosterError as error:
+            raise RosterUnavailableError(str(error)) from error
+        return [TeamMember(m.user_id, m.aad_object_id, m.role, m.name) for m in listed]
+
+
+class TeamsRosterEdge:
+    """bot.channels.RosterEdge for Teams: one roster client for reading and opening.
+
+    The bot's id in a new chat is 28:<MICROSOFT_APP_ID> (a fixed id in dev mode).
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._roster = TeamsRoster(ConnectorToken(settings).headers)
+        self.reader = TeamsRosterReader(self._roster)
+        self.opener = TeamsChatOpener(self._roster, f"28:{settings.teams.app_id or 'kompas-dev'}")
+
+    async def close(self) -> None:
+        await self._roster.close()

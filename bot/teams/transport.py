@@ -73,6 +73,32 @@ def activity_json(destination: Destination, reply: Reply) -> dict[str, Any]:
     return body
 
 
+class ConnectorToken:
+    """The Bot Connector's bearer token from botbuilder's app credentials (none without
+    MICROSOFT_APP_ID), fetched in a thread and reused for a few minutes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._credentials = app_credentials(settings)
+        self._token = ""
+        self._token_at = 0.0
+        self._turn = asyncio.Lock()
+
+    async def headers(self) -> dict[str, str]:
+        """The Authorization header ({} without credentials)."""
+        credentials = self._credentials
+        if credentials is None:
+            return {}
+        async with self._turn:
+            if not self._token or time.monotonic() - self._token_at > TOKEN_REUSE_SECONDS:
+                self._token = await asyncio.to_thread(credentials.get_access_token)
+                self._token_at = time.monotonic()
+        return {"Authorization": f"Bearer {self._token}"}
+
+    def forget(self) -> None:
+        """Fetch a fresh token next time (the service said 401)."""
+        self._token_at = 0.0
+
+
 class TeamsTransport:
     """delivery.transport.Transport for Teams: one aiohttp session, one request per send.
 
@@ -89,13 +115,10 @@ class TeamsTransport:
         timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._credentials = app_credentials(settings)
+        self._token = ConnectorToken(settings)
         self._timeout_seconds = timeout_seconds
         self._clock = clock
         self._session: aiohttp.ClientSession | None = None
-        self._token = ""
-        self._token_at = 0.0
-        self._token_turn = asyncio.Lock()
 
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
         """POST the reply to {serviceUrl}/v3/conversations/{id}/activities once."""
@@ -131,7 +154,7 @@ class TeamsTransport:
         if detail:
             reason = f"{reason}: {detail}"
         if status == 401:
-            self._token_at = 0.0  # fetch a fresh token for the next attempt
+            self._token.forget()  # fetch a fresh token for the next attempt
         if status in RETRIED_STATUSES or status >= 500:
             after = retry_after_seconds(response.headers.get("Retry-After"), self._clock())
             return SendOutcome.retry(reason, after)
@@ -140,14 +163,7 @@ class TeamsTransport:
         return SendOutcome.rejected(reason)
 
     async def _headers(self) -> dict[str, str]:
-        credentials = self._credentials
-        if credentials is None:
-            return {}
-        async with self._token_turn:
-            if not self._token or time.monotonic() - self._token_at > TOKEN_REUSE_SECONDS:
-                self._token = await asyncio.to_thread(credentials.get_access_token)
-                self._token_at = time.monotonic()
-        return {"Authorization": f"Bearer {self._token}"}
+        return await self._token.headers()
 
     def _http(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:

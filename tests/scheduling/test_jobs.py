@@ -8,6 +8,7 @@ from inspect import iscoroutinefunction
 from zoneinfo import ZoneInfo
 
 import pytest
+from apscheduler.triggers.interval import IntervalTrigger
 from apscheduler.util import ref_to_obj
 
 from scheduling.calendar import CampaignRule, Weekday, WorkingCalendar
@@ -15,6 +16,7 @@ from scheduling.jobs import (
     DAILY_REMINDERS_JOB_ID,
     MONTHLY_CAMPAIGN_JOB_ID,
     PILOT_CHECKINS_JOB_ID,
+    ROSTER_REFRESH_JOB_ID,
     JobSpec,
     MonthlyCampaignTrigger,
     WorkingDaysTrigger,
@@ -160,13 +162,21 @@ def test_working_days_trigger_stays_at_1000_local_across_dst() -> None:
 def test_kompas_jobs_reference_importable_coroutines_with_deliberate_grace() -> None:
     specs = {spec.id: spec for spec in kompas_job_specs()}
 
-    assert set(specs) == {MONTHLY_CAMPAIGN_JOB_ID, DAILY_REMINDERS_JOB_ID, PILOT_CHECKINS_JOB_ID}
+    assert set(specs) == {
+        MONTHLY_CAMPAIGN_JOB_ID,
+        DAILY_REMINDERS_JOB_ID,
+        PILOT_CHECKINS_JOB_ID,
+        ROSTER_REFRESH_JOB_ID,
+    }
     for spec in specs.values():
         assert iscoroutinefunction(ref_to_obj(spec.func_ref))
         assert spec.coalesce
     assert specs[MONTHLY_CAMPAIGN_JOB_ID].misfire_grace_time == 6 * 60 * 60
     assert isinstance(specs[MONTHLY_CAMPAIGN_JOB_ID].trigger, MonthlyCampaignTrigger)
     assert isinstance(specs[DAILY_REMINDERS_JOB_ID].trigger, WorkingDaysTrigger)
+    # New teams' rosters are read within minutes (the job also refreshes each team daily).
+    assert isinstance(specs[ROSTER_REFRESH_JOB_ID].trigger, IntervalTrigger)
+    assert specs[ROSTER_REFRESH_JOB_ID].trigger.interval.total_seconds() <= 10 * 60
 
 
 def test_job_spec_rejects_references_a_job_store_cannot_save() -> None:
