@@ -39,6 +39,7 @@ from storage.models_pilots import (
     PilotParticipantRow,
     PilotReflectionRow,
 )
+from storage.models_teams import TeamMemberRow
 from storage.models_turns import HandledKeyRow
 from storage.rows import DIRECTORY_ID_COLUMN, USER_IDENTITY_COLUMNS
 
@@ -145,6 +146,7 @@ class DeletedData:
     pilot_participations: int = 0
     queued_messages: int = 0
     handled_cards: int = 0
+    team_memberships: int = 0
 
     @property
     def total(self) -> int:
@@ -288,6 +290,18 @@ class PersonalDataService:
             return int((await connection.execute(statement)).rowcount)
 
         async with self._database.transaction() as connection:
+            channel_user_id = (
+                await connection.execute(
+                    select(UserRow.channel_user_id).where(UserRow.id == user_id)
+                )
+            ).scalar_one_or_none()
+            memberships = 0
+            if channel_user_id:  # the person in the rosters of teams Kompas is in
+                memberships = (
+                    await connection.execute(
+                        delete(TeamMemberRow).where(TeamMemberRow.user_id == channel_user_id)
+                    )
+                ).rowcount
             deleted = DeletedData(
                 open_questions=await remove(OpenQuestionRow),
                 questions=await remove(QuestionRow),
@@ -300,6 +314,7 @@ class PersonalDataService:
                 pilot_participations=await remove(PilotParticipantRow),
                 queued_messages=await remove(OutboxRow),
                 handled_cards=await remove(HandledKeyRow),
+                team_memberships=int(memberships or 0),
             )
             await scrub_erased(connection, erased)
             await _scrub_outbox(connection, erased)

@@ -21,6 +21,7 @@ from storage.database import Database
 from storage.experience_store import ExperienceStore
 from storage.models import ConversationReferenceRow, OpenQuestionRow, QuestionRow
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow, ReminderOptOutRow
+from storage.team_rosters import InstalledTeam, TeamMember, TeamRosterStore
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message, press
 
 PERSONAL_TABLES = (
@@ -181,3 +182,24 @@ async def test_after_deleting_the_export_holds_only_the_conversation_in_use(
     assert exported["paused_since"] is None
     # Writing to Kompas (this export) stores the conversation again so it can answer.
     assert [c["conversation_id"] for c in exported["conversations"]["items"]] == ["a:29:mette"]
+
+
+async def test_delete_removes_me_from_the_rosters_of_teams_kompas_is_in(
+    router: Router, store: Store, database: Database
+) -> None:
+    rosters = TeamRosterStore(database)
+    team = InstalledTeam("teams", "19:team", "Hjemmeplejen", None, "https://smba/")
+    await rosters.installed(team)
+    await rosters.replace_members(
+        "teams",
+        team.team_id,
+        [TeamMember(MEDARBEJDER.user_id, "aad-mette"), TeamMember(KOLLEGA.user_id)],
+    )
+    card = (await router.handle(message("slet mine data")))[0].card
+    assert card is not None
+
+    replies = await router.handle(press(card.actions[0]))
+
+    assert "Dine data er slettet" in replies[0].text
+    members = await rosters.members("teams", team.team_id)
+    assert [m.user_id for m in members] == [KOLLEGA.user_id]
