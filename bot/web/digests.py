@@ -69,6 +69,17 @@ class DigestWeb:
         self._pages: DigestPages | None = None
         self._lock: asyncio.Lock | None = None
         self._cache: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._stores: tuple[Database, DigestStore, OrganisationStore] | None = None
+
+    def _stores_for(self, services: PageServices) -> tuple[DigestStore, OrganisationStore]:
+        """The digest and organisation stores, built once for the process's database."""
+        if self._stores is None or self._stores[0] is not services.database:
+            self._stores = (
+                services.database,
+                DigestStore(services.database),
+                OrganisationStore(services.database),
+            )
+        return self._stores[1], self._stores[2]
 
     def _pages_for(self, services: PageServices) -> DigestPages:
         if self._pages is None:
@@ -83,7 +94,7 @@ class DigestWeb:
         if not DIGEST_ID.fullmatch(digest_id):
             logger.info("digest page refused: malformed id (%d characters)", len(digest_id))
             return _html(pages.error("missing"), 404)
-        store = DigestStore(services.database)
+        store, _ = self._stores_for(services)
         now = datetime.now(UTC)
         try:
             signer = await link_signer(services.settings, store)
@@ -126,7 +137,7 @@ class DigestWeb:
         made: datetime,
     ) -> str:
         try:
-            info = await OrganisationStore(services.database).last_import()
+            info = await self._stores_for(services)[1].last_import()
         except StorageError:
             info = None
         if self._lock is None:
