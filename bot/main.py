@@ -61,10 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
     from bot.channels import built_in_registry
-    from bot.cli import demo, digest, org, outbox, trigger
+    from bot.cli import demo, digest, org, outbox, reach, trigger
 
     outbox.register(commands, built_in_registry().outbox_sender)
-    for operator_commands in (trigger, org, digest, demo):
+    for operator_commands in (trigger, org, reach, digest, demo):
         operator_commands.register(commands)
     return parser
 

@@ -346,6 +346,22 @@ class Store:
         async with self._database.transaction() as connection:
             return set((await connection.execute(query)).scalars())
 
+    async def personal_people(self, channel: str) -> list[tuple[str, str | None]]:
+        """(user id, directory id) of everyone with an active personal chat on `channel`."""
+        reference = ConversationReferenceRow
+        query = (
+            select(UserRow.channel_user_id, UserRow.aad_object_id)
+            .join(reference, reference.user_id == UserRow.id)
+            .where(
+                reference.channel == channel,
+                reference.active.is_(True),
+                reference.conversation_type == ConversationType.PERSONAL.value,
+            )
+            .distinct()
+        )
+        async with self._database.transaction() as connection:
+            return [(row[0], row[1]) for row in (await connection.execute(query)).all()]
+
     async def deactivate_reference(self, channel: str, conversation_id: str) -> None:
         """Stop using a conversation (the bot was removed, or the channel says it is gone)."""
         statement = (

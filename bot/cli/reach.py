@@ -1,0 +1,93 @@
+"""`kompas reach`: how many people Kompas can reach, by unit, and how (before a campaign)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from typing import Any, TextIO
+
+from ground.settings import Settings
+from organisation.model import OrgTree
+from organisation.reach import UnitReach, coverage
+from organisation.tree_store import OrganisationStore
+from storage.conversation_store import Store
+from storage.database import Database, StorageError
+from storage.team_rosters import TeamRosterStore
+
+CHANNEL = "teams"
+
+
+def register(commands: Any) -> None:
+    """Add the `reach` command to the CLI."""
+    reach = commands.add_parser(
+        "reach", help="how many people the campaign can reach, by unit and how"
+    )
+    reach.set_defaults(handler=run_reach)
+
+
+def run_reach(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the reach table (exit 2 when the database cannot be read)."""
+    try:
+        tree, rows, outside = asyncio.run(_reach(settings))
+    except StorageError as error:
+        print(f"kompas reach: {error}", file=sys.stderr)
+        return 2
+    print_reach(tree, rows, outside, sys.stdout)
+    return 0
+
+
+async def _reach(settings: Settings) -> tuple[OrgTree, list[UnitReach], int]:
+    from storage.migrate import upgrade
+
+    await asyncio.to_thread(upgrade, settings.database_url)
+    database = await Database.connect(settings.database_url)
+    try:
+        tree = await OrganisationStore(database).load_tree()
+        personal_people = await Store(database).personal_people(CHANNEL)
+        rosters = TeamRosterStore(database)
+        team_members = [
+            member
+            for team in await rosters.teams(CHANNEL)
+            for member in await rosters.members(CHANNEL, team.team_id)
+            if member.role not in ("guest", "anonymous")
+        ]
+    finally:
+        await database.dispose()
+    by_directory = {p.directory_id.lower(): p.id for p in tree.people.values() if p.directory_id}
+    by_user = {p.teams_user_id: p.id for p in tree.people.values() if p.teams_user_id}
+
+    def person_of(user_id: str, directory_id: str | None) -> str | None:
+        if directory_id and directory_id.lower() in by_directory:
+            return by_directory[directory_id.lower()]
+        return by_user.get(user_id)
+
+    personal = {person_of(u, d) for u, d in personal_people} - {None}
+    team = {person_of(m.user_id, m.directory_id) for m in team_members} - {None}
+    known = {(u, d) for u, d in personal_people} | {
+        (m.user_id, m.directory_id) for m in team_members
+    }
+    outside = len({u for u, d in known if person_of(u, d) is None})
+    return tree, coverage(tree, {p for p in personal if p}, {p for p in team if p}), outside
+
+
+def print_reach(tree: OrgTree, rows: list[UnitReach], outside: int, out: TextIO) -> None:
+    """The table `kompas reach` prints."""
+    if not tree.units:
+        print("No organisation tree imported yet: run `kompas org import FILE` first.", file=out)
+    else:
+        width = max(len("  " * u.depth + u.name) for u in rows)
+        print(
+            f"{'unit':<{width}}  {'people':>6}  {'personal':>8}  {'via team':>8}  "
+            f"{'not reached':>11}  {'reached':>7}",
+            file=out,
+        )
+        for unit in rows:
+            name = "  " * unit.depth + unit.name
+            print(
+                f"{name:<{width}}  {unit.people:>6}  {unit.personal:>8}  {unit.team:>8}  "
+                f"{unit.unreached:>11}  {unit.share:>7.0%}",
+                file=out,
+            )
+    if outside:
+        print(f"{outside} reachable people are not in the organisation tree.", file=out)
