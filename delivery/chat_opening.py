@@ -17,7 +17,6 @@ from storage.team_rosters import InstalledTeam, TeamMember
 
 logger = logging.getLogger(__name__)
 
-NOT_MESSAGED_ROLES = frozenset({"guest", "anonymous"})
 DEFAULT_CONCURRENCY = 8
 DEFAULT_MAX_ATTEMPTS = 6
 MAX_BACKOFF_SECONDS = 60.0
@@ -99,7 +98,7 @@ class ChatOpening:
         queue: asyncio.Queue[TeamMember] = asyncio.Queue()
         listed = {member.user_id: member for member in members}  # listed twice: counted once
         for member in listed.values():
-            if member.role in NOT_MESSAGED_ROLES:
+            if not member.messaged:
                 result.not_messaged += 1
             elif member.user_id in reached:
                 result.already_reached += 1

@@ -17,6 +17,8 @@ from storage.models_teams import TeamInstallRow, TeamMemberRow
 
 logger = logging.getLogger(__name__)
 
+NOT_MESSAGED_ROLES = frozenset({"guest", "anonymous"})  # Teams' userRole of outside people
+
 
 @dataclass(frozen=True)
 class TeamMember:
@@ -26,6 +28,11 @@ class TeamMember:
     directory_id: str | None = None
     role: str = ""
     name: str = ""  # as the roster lists it; used for a welcome, never stored
+
+    @property
+    def messaged(self) -> bool:
+        """Whether Kompas may start a personal chat with them (guests are never messaged)."""
+        return self.role not in NOT_MESSAGED_ROLES
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ async def _reach(settings: Settings) -> tuple[OrgTree, list[UnitReach], int]:
             member
             for team in await rosters.teams(CHANNEL)
             for member in await rosters.members(CHANNEL, team.team_id)
-            if member.role not in ("guest", "anonymous")
+            if member.messaged
         ]
     finally:
         await database.dispose()
@@ -62,11 +62,9 @@ async def _reach(settings: Settings) -> tuple[OrgTree, list[UnitReach], int]:
             return by_directory[directory_id.lower()]
         return by_user.get(user_id)
 
-    personal = {person_of(u, d) for u, d in personal_people} - {None}
-    team = {person_of(m.user_id, m.directory_id) for m in team_members} - {None}
-    known = {(u, d) for u, d in personal_people} | {
-        (m.user_id, m.directory_id) for m in team_members
-    }
+    known = {*personal_people, *((m.user_id, m.directory_id) for m in team_members)}
+    personal = {person_of(u, d) for u, d in personal_people}
+    team = {person_of(m.user_id, m.directory_id) for m in team_members}
     outside = len({u for u, d in known if person_of(u, d) is None})
     return tree, coverage(tree, {p for p in personal if p}, {p for p in team if p}), outside
 

@@ -14,6 +14,7 @@ import yarl
 
 from delivery.transport import SendOutcome, retry_after_seconds
 from ground.clock import utc_now
+from storage.team_rosters import NOT_MESSAGED_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -21,7 +22,6 @@ PAGE_SIZE = 500  # the most Teams returns per page
 MAX_PAGE_ATTEMPTS = 5
 MAX_WAIT_SECONDS = 30.0
 DEFAULT_TIMEOUT_SECONDS = 15.0
-NOT_MESSAGED_ROLES = frozenset({"guest", "anonymous"})
 
 Headers = Callable[[], Awaitable[dict[str, str]]]
 
