@@ -191,7 +191,6 @@ class ChannelRegistry(Mapping[str, ChannelEntry]):
                         edge.reader,
                         opening,
                         deps.outbox,
-                        deps.store,
                         deps.texts,
                         deps.clock,
                     )

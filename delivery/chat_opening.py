@@ -50,7 +50,8 @@ class OpeningResult:
     blocked: int = 0  # the member blocked the bot or left the tenant (403/404)
     failed: int = 0  # refused, or still failing after every attempt
     attempts: int = 0
-    chats: list[tuple[TeamMember, str]] = field(default_factory=list)  # opened: member, chat
+    # opened: the member, the chat and their users.id
+    chats: list[tuple[TeamMember, str, int]] = field(default_factory=list)
 
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -137,9 +138,9 @@ class ChatOpening:
             opened = await self._opener.open_chat(team, member)
             kind = opened.outcome.kind
             if kind is OutcomeKind.DELIVERED and opened.conversation_id:
-                await self._remember(team, member, opened)
+                user_row_id = await self._remember(team, member, opened)
                 result.opened += 1
-                result.chats.append((member, opened.conversation_id))
+                result.chats.append((member, opened.conversation_id, user_row_id))
                 return
             if kind is OutcomeKind.GONE:
                 result.blocked += 1
@@ -161,14 +162,14 @@ class ChatOpening:
                 return
             await self._sleep(wait)
 
-    async def _remember(self, team: InstalledTeam, member: TeamMember, opened: OpenedChat) -> None:
+    async def _remember(self, team: InstalledTeam, member: TeamMember, opened: OpenedChat) -> int:
         person = Person(
             channel=self._channel,
             user_id=member.user_id,
             directory_id=member.directory_id,
             tenant_id=team.tenant_id,
         )
-        await self._store.save_reference(
+        return await self._store.save_reference(
             Incoming(
                 kind=IncomingKind.REFERENCE,
                 person=person,

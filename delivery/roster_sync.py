@@ -13,7 +13,6 @@ from delivery.chat_opening import ChatOpening
 from delivery.outbox import Outbox
 from ground.messages import Person, Reply
 from ground.texts import Texts
-from storage.conversation_store import Store
 from storage.team_rosters import InstalledTeam, TeamMember, TeamRosterStore
 
 logger = logging.getLogger(__name__)
@@ -62,7 +61,6 @@ class RosterSync:
         reader: RosterReader,
         opening: ChatOpening,
         outbox: Outbox,
-        store: Store,
         texts: Texts,
         clock: Callable[[], datetime],
     ) -> None:
@@ -71,7 +69,6 @@ class RosterSync:
         self._reader = reader
         self._opening = opening
         self._outbox = outbox
-        self._store = store
         self._texts = texts
         self._clock = clock
 
@@ -93,7 +90,7 @@ class RosterSync:
             result = await self._opening.open_for(team, members)
             report.opened += result.opened
             report.failed += result.blocked + result.failed
-            report.welcomed += await self._welcome(team, result.chats)
+            report.welcomed += await self._welcome(result.chats)
         if report.teams:
             logger.info(
                 "rosters: %d teams read (%d unavailable), %d joined, %d left, %d chats opened, "
@@ -102,26 +99,18 @@ class RosterSync:
             )  # fmt: skip
         return report
 
-    async def _welcome(self, team: InstalledTeam, chats: list[tuple[TeamMember, str]]) -> int:
+    async def _welcome(self, chats: list[tuple[TeamMember, str, int]]) -> int:
         messages = []
-        for member, conversation_id in chats:
-            person = Person(
-                channel=self._channel,
-                user_id=member.user_id,
-                name=member.name,
-                directory_id=member.directory_id,
-                tenant_id=team.tenant_id,
-            )
-            text = self._texts.render(
-                "welcome", name=person.first_name, conversation_type="personal"
-            )
+        for member, conversation_id, user_row_id in chats:
+            first_name = Person(self._channel, member.user_id, member.name).first_name
+            text = self._texts.render("welcome", name=first_name, conversation_type="personal")
             messages.append(
                 OutgoingMessage(
                     key=welcome_key(self._channel, conversation_id, member.user_id),
                     channel=self._channel,
                     conversation_id=conversation_id,
                     reply=Reply(text=text),
-                    user_id=await self._store.remember_person(person),
+                    user_id=user_row_id,
                 )
             )
         return await self._outbox.enqueue(messages) if messages else 0

@@ -141,8 +141,10 @@ class Store:
         async with self._database.transaction() as connection:
             return await self._upsert_user(connection, person, utc_now())
 
-    async def save_reference(self, incoming: Incoming) -> None:
-        """Remember the sender and where to reach them; called on every incoming event."""
+    async def save_reference(self, incoming: Incoming) -> int:
+        """Remember the sender and where to reach them; called on every incoming event.
+
+        Returns the sender's users.id."""
         person = incoming.person
         now = utc_now()
         async with self._database.transaction() as connection:
@@ -159,6 +161,7 @@ class Store:
                 "now": now,
             }
             await connection.execute(self._upsert_reference_statement, parameters)
+        return user_row_id
 
     async def ensure_reference(
         self,
