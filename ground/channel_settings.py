@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from ground.env_values import SettingsError, parse_flag, parse_seconds, parse_split
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+# The Bot Framework SDKs the Teams edge can run on (KOMPAS_TEAMS_SDK); the first is the default.
+TEAMS_SDKS = ("botbuilder", "agents")
 
 
 @dataclass(frozen=True)
@@ -24,16 +26,23 @@ class TeamsSettings:
     # Test / sovereign-cloud only: where inbound Bot Framework JWT signing keys are published.
     openid_metadata_url: str = ""
     openid_timeout: float = 5.0  # fetching the Bot Framework signing keys
+    # Which SDK runs inbound turns: botbuilder (archived, the default) or the Microsoft 365
+    # Agents SDK. Nothing else depends on the choice.
+    sdk: str = TEAMS_SDKS[0]
 
     @classmethod
     def parse(cls, get: Callable[[str, str], str]) -> TeamsSettings:
-        """Read MICROSOFT_APP_*, KOMPAS_ALLOWED_TENANTS and the signing-key settings."""
+        """Read MICROSOFT_APP_*, KOMPAS_ALLOWED_TENANTS, KOMPAS_TEAMS_SDK and the signing keys'."""
         app_type = get("MICROSOFT_APP_TYPE", "MultiTenant") or "MultiTenant"
         if app_type not in APP_TYPES:
             raise SettingsError(
                 f"MICROSOFT_APP_TYPE={app_type!r}: use MultiTenant, SingleTenant or UserAssignedMSI"
             )
+        sdk = get("KOMPAS_TEAMS_SDK", TEAMS_SDKS[0]).strip().lower() or TEAMS_SDKS[0]
+        if sdk not in TEAMS_SDKS:
+            raise SettingsError(f"KOMPAS_TEAMS_SDK={sdk!r}: use {' or '.join(TEAMS_SDKS)}")
         teams = cls(
+            sdk=sdk,
             app_id=get("MICROSOFT_APP_ID", ""),
             app_password=get("MICROSOFT_APP_PASSWORD", ""),
             app_tenant_id=get("MICROSOFT_APP_TENANT_ID", ""),

@@ -6,7 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from ground.channel_settings import TEAMS_SDKS
+from ground.settings import Settings
 from storage.conversation_store import Store
 from storage.database import Database, to_sync_url
 from storage.migrate import upgrade
@@ -150,3 +152,14 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 def store(database: Database) -> Store:
     """A Store on the test database."""
     return Store(database)
+
+
+@pytest.fixture(params=TEAMS_SDKS)
+def teams_sdk(request: pytest.FixtureRequest) -> str:
+    """The Bot Framework SDK a Teams end-to-end test runs on: every such test runs on both."""
+    return str(request.param)
+
+
+def on_sdk(settings: Settings, sdk: str) -> Settings:
+    """`settings` with the Teams edge on `sdk` (KOMPAS_TEAMS_SDK)."""
+    return replace(settings, teams=replace(settings.teams, sdk=sdk))

@@ -18,7 +18,12 @@ PACKAGES = sorted(
     NAMED_PACKAGES | {init.parent.name for init in ROOT.glob("*/__init__.py")} - OUTSIDE_THE_LAYERS
 )
 TEAMS_PACKAGE = ROOT / "bot" / "teams"
-BOT_FRAMEWORK_MODULES = ("botbuilder", "botframework")
+# Each SDK's top-level modules, and the one package of the tree allowed to import them.
+SDK_HOMES = {
+    "botbuilder": (("botbuilder", "botframework", "msrest"), TEAMS_PACKAGE / "via_botbuilder"),
+    "agents": (("microsoft_agents",), TEAMS_PACKAGE / "via_agents"),
+}
+BOT_FRAMEWORK_MODULES = SDK_HOMES["botbuilder"][0]
 
 
 def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
@@ -58,30 +63,43 @@ def source_files() -> list[Path]:
     )
 
 
-def test_botbuilder_is_imported_only_in_the_teams_adapter() -> None:
+def sdk_of(module: str) -> str | None:
+    """Which SDK a module belongs to, or None for anything else."""
+    top = module.split(".")[0]
+    return next((name for name, (tops, _) in SDK_HOMES.items() if top in tops), None)
+
+
+@pytest.mark.parametrize("sdk", sorted(SDK_HOMES))
+def test_each_sdk_is_imported_only_in_its_own_teams_package(sdk: str) -> None:
+    """botbuilder only in bot/teams/via_botbuilder/, the Agents SDK only in via_agents/:
+    the rest of bot/teams/ (and everything else) does not know which SDK runs."""
+    home = SDK_HOMES[sdk][1]
     offenders: list[str] = []
     for path in source_files():
-        if TEAMS_PACKAGE in path.parents:
+        if home in path.parents:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         offenders.extend(
             f"{path.relative_to(ROOT)}:{line}: imports {module}"
             for line, module in imported_modules(tree)
-            if is_bot_framework(module)
+            if sdk_of(module) == sdk
         )
-    assert not offenders, "botbuilder outside bot/teams/:\n" + "\n".join(offenders)
+    where = home.relative_to(ROOT)
+    assert not offenders, f"{sdk} outside {where}/:\n" + "\n".join(offenders)
 
 
-def test_the_rule_sees_the_teams_adapter() -> None:
+@pytest.mark.parametrize("sdk", sorted(SDK_HOMES))
+def test_the_rule_sees_each_sdk_package(sdk: str) -> None:
     """Guards the check itself: it must find the imports it is meant to police."""
-    teams_files = [path for path in source_files() if TEAMS_PACKAGE in path.parents]
-    assert teams_files, "bot/teams/ not found"
+    home = SDK_HOMES[sdk][1]
+    files = [path for path in source_files() if home in path.parents]
+    assert files, f"{home} not found"
     modules = {
         module
-        for path in teams_files
+        for path in files
         for _, module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
     }
-    assert any(is_bot_framework(module) for module in modules)
+    assert any(sdk_of(module) == sdk for module in modules)
 
 
 def test_import_detection() -> None:

@@ -1,4 +1,5 @@
-"""The Teams edge: the only package that imports the Bot Framework SDK (botbuilder)."""
+"""The Teams edge: the only package that knows a Bot Framework SDK runs (botbuilder in
+via_botbuilder/, the Microsoft 365 Agents SDK in via_agents/, chosen by KOMPAS_TEAMS_SDK)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ __all__ = ["TeamsChannel", "TurnRouter"]
 
 
 def __getattr__(name: str) -> Any:
-    """TeamsChannel and TurnRouter, imported on first use: botbuilder is slow to import, and
+    """TeamsChannel and TurnRouter, imported on first use: the SDKs are slow to import, and
     the parts the composition root needs (bot.teams.addresses) do without it."""
     if name in __all__:
         from bot.teams import adapter

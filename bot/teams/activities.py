@@ -1,12 +1,10 @@
-"""Turns inbound Bot Framework Activities into channel-neutral `Incoming` events."""
+"""Turns inbound Bot Framework activities (their JSON, whichever SDK parsed them) into
+channel-neutral `Incoming` events."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
-
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 
@@ -15,186 +13,213 @@ logger = logging.getLogger(__name__)
 CHANNEL = "teams"
 _CONVERSATION_TYPES = {kind.value: kind for kind in ConversationType}
 _BLANKS = " \t\r\n\u00a0"
+# The fields of a conversation reference (what a proactive message is addressed from).
+_REFERENCE_FIELDS = (
+    ("activityId", "id"),
+    ("user", "from"),
+    ("bot", "recipient"),
+    ("conversation", "conversation"),
+    ("channelId", "channelId"),
+    ("locale", "locale"),
+    ("serviceUrl", "serviceUrl"),
+)
+
+Json = dict[str, Any]
 
 
-def tenant_id(activity: Activity) -> str | None:
+def _object(value: object) -> Json:
+    """`value` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    """`value` when it is a non-empty string, else ""."""
+    return value if isinstance(value, str) else ""
+
+
+def _accounts(value: object) -> list[Json]:
+    """The accounts of a members list that have an id."""
+    items = value if isinstance(value, list) else []
+    return [item for item in items if isinstance(item, dict) and _text(item.get("id"))]
+
+
+def tenant_id(activity: Json) -> str | None:
     """The tenant of the activity: channelData.tenant.id, else conversation.tenantId."""
-    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant")
-    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str) and tenant["id"]:
-        return str(tenant["id"])
-    conversation = activity.conversation
-    if conversation is None:
-        return None
-    # botbuilder maps the key "tenantID"; Teams sends "tenantId" (kept as an extra property).
-    value = conversation.tenant_id or _extra(conversation).get("tenantId")
-    return value if isinstance(value, str) and value else None
+    tenant = _text(_object(_object(activity.get("channelData")).get("tenant")).get("id"))
+    if tenant:
+        return tenant
+    conversation = _object(activity.get("conversation"))
+    return _text(conversation.get("tenantId")) or _text(conversation.get("tenantID")) or None
 
 
-def team_of(activity: Activity) -> tuple[str | None, str]:
+def team_of(activity: Json) -> tuple[str | None, str]:
     """The team a channel conversation belongs to (channelData.team): its id and name."""
-    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    team = channel_data.get("team")
-    if not isinstance(team, dict) or not isinstance(team.get("id"), str) or not team["id"]:
+    team = _object(_object(activity.get("channelData")).get("team"))
+    team_id = _text(team.get("id"))
+    if not team_id:
         return None, ""
-    name = team.get("name")
-    return str(team["id"]), name if isinstance(name, str) else ""
+    return team_id, _text(team.get("name"))
 
 
-def conversation_reference(activity: Activity) -> dict[str, Any]:
-    """The serialised conversation reference, with the tenant id Teams needs proactively."""
-    reference: dict[str, Any] = TurnContext.get_conversation_reference(activity).serialize()
+def conversation_reference(activity: Json) -> Json:
+    """The conversation reference, with the tenant id Teams needs proactively."""
+    reference: Json = {}
+    for name, source in _REFERENCE_FIELDS:
+        value = activity.get(source)
+        if isinstance(value, dict):
+            reference[name] = dict(value)
+        elif isinstance(value, str) and value:
+            reference[name] = value
     tenant = tenant_id(activity)
     if tenant and isinstance(reference.get("conversation"), dict):
         reference["conversation"]["tenantId"] = tenant
     return reference
 
 
-def remove_bot_mention(activity: Activity) -> str:
+def remove_bot_mention(activity: Json) -> str:
     """The message text without the bot's own @mention (other mentions are kept).
 
-    Like `TurnContext.remove_recipient_mention`, but removes only the mention markup
-    itself, not every occurrence of the bot's name, and tolerates malformed entities.
+    Only the mention markup itself is removed, not every occurrence of the bot's name, and
+    malformed entities are ignored.
     """
-    text = activity.text or ""
-    bot_id = activity.recipient.id if activity.recipient else None
-    for entity in activity.entities or []:
-        if (getattr(entity, "type", None) or "").lower() != "mention":
+    text = _text(activity.get("text"))
+    bot_id = _text(_object(activity.get("recipient")).get("id"))
+    entities = activity.get("entities")
+    for entity in entities if isinstance(entities, list) else []:
+        entity = _object(entity)
+        if _text(entity.get("type")).lower() != "mention":
             continue
-        extra = _extra(entity)
-        mentioned = extra.get("mentioned")
+        mentioned = entity.get("mentioned")
         if not isinstance(mentioned, dict) or not bot_id or mentioned.get("id") != bot_id:
             continue
-        markup = extra.get("text")
-        if not isinstance(markup, str) or not markup:
-            markup = f"<at>{mentioned.get('name') or ''}</at>"
+        markup = _text(entity.get("text")) or f"<at>{_text(mentioned.get('name'))}</at>"
         before, found, after = text.partition(markup)
         if found:
             text = f"{before.rstrip(_BLANKS)} {after.lstrip(_BLANKS)}"
     return text.strip(_BLANKS)
 
 
-def to_incoming(activity: Activity) -> list[Incoming]:
+def to_incoming(activity: Json) -> list[Incoming]:
     """The events in one activity; an empty list for activity types Kompas ignores."""
-    if activity.type == ActivityTypes.message:
+    kind = _text(activity.get("type"))
+    if kind == "message":
         return [_message(activity)]
-    if activity.type == ActivityTypes.conversation_update:
+    if kind == "conversationUpdate":
         return _members_added(activity) + _members_removed(activity)
-    if activity.type == ActivityTypes.installation_update:
-        if (activity.action or "").lower() == "add":
+    if kind == "installationUpdate":
+        if _text(activity.get("action")).lower() == "add":
             # Teams also sends conversationUpdate (bot added), which brings the welcome.
-            return [_event(activity, IncomingKind.REFERENCE, activity.from_property)]
+            return [_event(activity, IncomingKind.REFERENCE, _sender(activity))]
         return []
-    logger.debug("Ignoring activity of type %r", activity.type)
+    logger.debug("Ignoring activity of type %r", kind[:40])
     return []
 
 
-def _message(activity: Activity) -> Incoming:
+def _sender(activity: Json) -> Json | None:
+    sender = activity.get("from")
+    return sender if isinstance(sender, dict) else None
+
+
+def _message(activity: Json) -> Incoming:
     text = remove_bot_mention(activity)
-    value = activity.value if isinstance(activity.value, dict) else None
+    value = activity.get("value") if isinstance(activity.get("value"), dict) else None
     is_submit = value is not None and (not text or "verb" in value)
     kind = IncomingKind.SUBMIT if is_submit else IncomingKind.MESSAGE
     # Teams names the message whose card was submitted in replyToId (it can be updated).
-    card_message = activity.reply_to_id if is_submit and activity.reply_to_id else None
+    card_message = _text(activity.get("replyToId")) if is_submit else ""
     return _event(
         activity,
         kind,
-        activity.from_property,
+        _sender(activity),
         text=text,
         value=value,
-        submitted_message_id=card_message,
+        submitted_message_id=card_message or None,
     )
 
 
-def _members_added(activity: Activity) -> list[Incoming]:
+def _members_added(activity: Json) -> list[Incoming]:
     """One event per person, in the order named: the bot's own arrival is INSTALLED (by
     the sender), other members are MEMBER_ADDED, and nobody appears twice (Direct Line
     names the bot and the person in one update, with the person also as the sender)."""
-    bot_id = activity.recipient.id if activity.recipient else None
-    members = [m for m in activity.members_added or [] if m and m.id]
-    people = [m for m in members if m.id != bot_id]
-    installer = activity.from_property
-    if installer is None or not installer.id or installer.id == bot_id:
+    bot_id = _text(_object(activity.get("recipient")).get("id")) or None
+    members = _accounts(activity.get("membersAdded"))
+    people = [m for m in members if m["id"] != bot_id]
+    installer = _sender(activity)
+    if installer is None or not _text(installer.get("id")) or installer.get("id") == bot_id:
         installer = people[0] if people else installer
     installed = len(people) < len(members)
-    seen: set[str] = {installer.id} if installed and installer and installer.id else set()
+    installer_id = _text(installer.get("id")) if installer else ""
+    seen: set[str] = {installer_id} if installed and installer_id else set()
     events = []
     for member in members:
-        if member.id == bot_id:
+        if member["id"] == bot_id:
             if installed:
                 events.append(_event(activity, IncomingKind.INSTALLED, installer))
                 installed = False  # named twice: still one installation
-        elif member.id not in seen:
-            seen.add(member.id)
+        elif member["id"] not in seen:
+            seen.add(member["id"])
             events.append(_event(activity, IncomingKind.MEMBER_ADDED, member))
     return events
 
 
-def _members_removed(activity: Activity) -> list[Incoming]:
+def _members_removed(activity: Json) -> list[Incoming]:
     """The bot's own removal is UNINSTALLED; other members who left are MEMBER_REMOVED."""
-    bot_id = activity.recipient.id if activity.recipient else None
+    bot_id = _text(_object(activity.get("recipient")).get("id")) or None
     events = []
     seen: set[str] = set()
-    for member in activity.members_removed or []:
-        if not member or not member.id or member.id in seen:
+    for member in _accounts(activity.get("membersRemoved")):
+        if member["id"] in seen:
             continue
-        seen.add(member.id)
-        if member.id == bot_id:
-            events.append(_event(activity, IncomingKind.UNINSTALLED, activity.from_property))
+        seen.add(member["id"])
+        if member["id"] == bot_id:
+            events.append(_event(activity, IncomingKind.UNINSTALLED, _sender(activity)))
         else:
             events.append(_event(activity, IncomingKind.MEMBER_REMOVED, member))
     return events
 
 
 def _event(
-    activity: Activity,
+    activity: Json,
     kind: IncomingKind,
-    who: ChannelAccount | None,
+    who: Json | None,
     *,
     text: str = "",
-    value: dict[str, Any] | None = None,
+    value: Json | None = None,
     submitted_message_id: str | None = None,
 ) -> Incoming:
-    conversation = activity.conversation
     team_id, team_name = team_of(activity)
     return Incoming(
         kind=kind,
         person=_person(who, tenant_id(activity)),
-        conversation_id=(conversation.id if conversation else None) or "",
+        conversation_id=_text(_object(activity.get("conversation")).get("id")),
         conversation_type=_conversation_type(activity),
         text=text,
         value=value,
         reference=conversation_reference(activity),
-        endpoint=activity.service_url,
+        endpoint=_text(activity.get("serviceUrl")) or None,
         submitted_message_id=submitted_message_id,
         team_id=team_id,
         team_name=team_name,
     )
 
 
-def _person(account: ChannelAccount | None, tenant: str | None) -> Person:
+def _person(account: Json | None, tenant: str | None) -> Person:
     if account is None:
         return Person(channel=CHANNEL, user_id="", tenant_id=tenant)
-    directory_id = account.aad_object_id or _extra(account).get("aadObjectId")
     return Person(
         channel=CHANNEL,
-        user_id=account.id or "",
-        name=account.name or "",
-        directory_id=directory_id if isinstance(directory_id, str) else None,
+        user_id=_text(account.get("id")),
+        name=_text(account.get("name")),
+        directory_id=_text(account.get("aadObjectId")) or None,
         tenant_id=tenant,
     )
 
 
-def _conversation_type(activity: Activity) -> ConversationType:
-    conversation = activity.conversation
-    raw = conversation.conversation_type if conversation else None
-    if raw in _CONVERSATION_TYPES:
+def _conversation_type(activity: Json) -> ConversationType:
+    conversation = _object(activity.get("conversation"))
+    raw = conversation.get("conversationType")
+    if isinstance(raw, str) and raw in _CONVERSATION_TYPES:
         return _CONVERSATION_TYPES[raw]
-    if conversation is not None and conversation.is_group:
+    if conversation.get("isGroup") is True:
         return ConversationType.GROUP
     return ConversationType.PERSONAL
-
-
-def _extra(model: object) -> dict[str, Any]:
-    extra = getattr(model, "additional_properties", None)
-    return extra if isinstance(extra, dict) else {}

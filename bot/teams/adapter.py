@@ -1,4 +1,4 @@
-"""The Teams channel: validates POST /api/messages, runs a botbuilder turn, sends replies."""
+"""The Teams channel: validates POST /api/messages, runs a turn on the chosen SDK, replies."""
 
 from __future__ import annotations
 
@@ -9,15 +9,18 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ActivityTypes
-from botframework.connector.auth import AuthenticateRequestResult
 
 from bot.teams.activities import tenant_id, to_incoming
-from bot.teams.auth import create_authentication
 from bot.teams.cards import to_activity
 from bot.teams.replies import Outbound, ReplyPacer
+from bot.teams.sdk import (
+    ActivityJson,
+    MalformedActivityError,
+    TokenCheckUnavailableError,
+    TokenRejectedError,
+    TurnReplies,
+)
+from bot.teams.sdk_choice import turn_engine
 from delivery.limits import DeliveryLimits, channel_limits
 from ground.channel_descriptions import TEAMS
 from ground.messages import Incoming, Reply
@@ -58,7 +61,8 @@ class _RejectedError(Exception):
 
 
 class TeamsChannel:
-    """Bot Framework edge: one POST /api/messages request is one botbuilder turn."""
+    """Bot Framework edge: one POST /api/messages request is one turn of the SDK that
+    KOMPAS_TEAMS_SDK chose (bot.teams.sdk); everything around the turn is Kompas's own."""
 
     def __init__(
         self, settings: Settings, router: TurnRouter, limits: DeliveryLimits | None = None
@@ -68,9 +72,8 @@ class TeamsChannel:
         # Per-conversation send limits; share them with the process's outbox sender.
         self.limits = limits or channel_limits(TEAMS.limits, settings.delivery.rate_per_second)
         self._replies = ReplyPacer(self.limits)
-        self._authentication = create_authentication(settings)
-        self._adapter = CloudAdapter(self._authentication)
-        self._adapter.on_turn_error = self._on_turn_error
+        self._engine = turn_engine(settings)
+        logger.info("Teams turns run on %s", self._engine.name)
         if not settings.teams.has_credentials:
             logger.warning("No MICROSOFT_APP_ID: inbound Teams requests are NOT authenticated")
             logger.warning("Dev mode: only activities with a loopback serviceUrl are answered")
@@ -82,24 +85,28 @@ class TeamsChannel:
     async def handle(self, request: web.Request) -> web.Response:
         """Handle one inbound Activity; 4xx for bad or unauthorised requests."""
         try:
-            activity = await self._read_activity(request)
-            self._check_service_url(activity)
-            authentication = await self._authenticate(request, activity)
-            self._check_tenant(activity)
+            body = await self._read_activity(request)
+            activity = self._parse(body)
+            self._check_service_url(body)
+            identity = await self._authenticate(request, activity)
+            self._check_tenant(body)
         except _RejectedError as rejected:
             return rejected.response
-        invoke_response = await self._adapter.process_activity(
-            authentication, activity, self.on_turn
-        )
-        if invoke_response is not None and invoke_response.body is not None:
-            return web.json_response(invoke_response.body, status=int(invoke_response.status))
+
+        async def logic(replies: TurnReplies) -> None:
+            try:
+                await self.on_turn(replies, body)
+            except Exception as error:
+                await self._turn_failed(replies, body, error)
+
+        await self._engine.run(identity, activity, logic)
         return web.Response(status=200)  # also for invokes Kompas does not implement
 
     async def close(self) -> None:
         """Release cached connector clients."""
-        await self._authentication.close()
+        await self._engine.close()
 
-    async def _read_activity(self, request: web.Request) -> Activity:
+    async def _read_activity(self, request: web.Request) -> ActivityJson:
         if request.content_type != JSON_CONTENT_TYPE:
             logger.warning("Rejected /api/messages: content type %r", request.content_type)
             raise _RejectedError(error_response(415, "expected application/json"))
@@ -113,9 +120,12 @@ class TeamsChannel:
         if problem:
             logger.warning("Rejected /api/messages: %s", problem)
             raise _RejectedError(error_response(400, f"not a Bot Framework activity: {problem}"))
+        return dict(body)
+
+    def _parse(self, body: ActivityJson) -> object:
         try:
-            return Activity().deserialize(body)
-        except Exception as error:  # msrest raises several types for malformed fields
+            return self._engine.parse(body)
+        except MalformedActivityError as error:
             logger.warning(
                 "Rejected /api/messages: activity does not deserialise: %s", _described(error)
             )
@@ -141,75 +151,76 @@ class TeamsChannel:
             logger.info("Client %s disconnected while sending /api/messages", request.remote)
             raise _RejectedError(error_response(400, "incomplete body")) from None
 
-    def _check_service_url(self, activity: Activity) -> None:
+    def _check_service_url(self, body: ActivityJson) -> None:
         """Dev mode only answers loopback service URLs (a token binds it otherwise)."""
-        if self._settings.teams.has_credentials or is_loopback_url(activity.service_url or ""):
+        service_url = str(body.get("serviceUrl") or "")
+        if self._settings.teams.has_credentials or is_loopback_url(service_url):
             return
         logger.warning(
             "Rejected %r activity in dev mode: serviceUrl %r is not loopback",
-            activity.type,
-            (activity.service_url or "")[:200],
+            str(body.get("type"))[:40],
+            service_url[:200],
         )
         raise _RejectedError(error_response(400, "dev mode answers loopback serviceUrl only"))
 
-    async def _authenticate(
-        self, request: web.Request, activity: Activity
-    ) -> AuthenticateRequestResult:
-        header = request.headers.get("Authorization") or None  # None: "no header" to botbuilder
+    async def _authenticate(self, request: web.Request, activity: object) -> object:
+        header = request.headers.get("Authorization") or None  # None: "no header"
         try:
-            return await self._authentication.authenticate_request(activity, header)
-        except PermissionError as error:
-            reason: object = error
-        except OSError as error:  # requests' errors: the OpenID metadata could not be fetched
+            return await self._engine.authenticate(activity, header)
+        except TokenCheckUnavailableError as error:  # the signing keys could not be fetched
             logger.error("Cannot validate Bot Framework token: %s", error)
             raise _RejectedError(error_response(503, "token validation unavailable")) from None
-        except Exception as error:  # jwt decode errors, unknown key ids, bad endorsements
-            reason = f"{type(error).__name__}: {error}"
-        logger.warning("Rejected /api/messages from %s: unauthorised (%s)", request.remote, reason)
-        raise _RejectedError(error_response(401, "unauthorized"))
+        except TokenRejectedError as error:
+            logger.warning(
+                "Rejected /api/messages from %s: unauthorised (%s)", request.remote, error
+            )
+            raise _RejectedError(error_response(401, "unauthorized")) from None
 
-    def _check_tenant(self, activity: Activity) -> None:
+    def _check_tenant(self, body: ActivityJson) -> None:
         allowed = self._settings.teams.allowed_tenants
         if not allowed:
             return
-        tenant = tenant_id(activity)
+        tenant = tenant_id(body)
         if tenant not in allowed:
             logger.warning(
                 "Rejected %r activity from tenant %r: not in KOMPAS_ALLOWED_TENANTS",
-                activity.type,
+                str(body.get("type"))[:40],
                 tenant,
             )
             raise _RejectedError(error_response(403, "tenant not allowed"))
 
-    async def on_turn(self, turn_context: TurnContext) -> None:
-        """The bot logic of one turn: Activity → Incoming events → router → replies."""
-        for incoming in to_incoming(turn_context.activity):
-            replies = _own_conversation(incoming, await self._router.handle(incoming))
+    async def on_turn(self, replies: TurnReplies, activity: ActivityJson) -> None:
+        """The bot logic of one turn: activity → Incoming events → router → replies."""
+        for incoming in to_incoming(activity):
+            answers = _own_conversation(incoming, await self._router.handle(incoming))
             outbound = [
                 Outbound(to_activity(reply), incoming.submitted_message_id)
                 if reply.updates_submitted_card
                 else Outbound(to_activity(reply))
-                for reply in replies
+                for reply in answers
                 if incoming.submitted_message_id or not reply.updates_submitted_card
             ]
             if outbound:
-                await self._replies.send(turn_context, incoming.conversation_id, outbound)
+                await self._replies.send(replies, incoming.conversation_id, outbound)
 
-    async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
-        activity = turn_context.activity
-        conversation = activity.conversation.id if activity.conversation else None
+    async def _turn_failed(
+        self, replies: TurnReplies, activity: ActivityJson, error: Exception
+    ) -> None:
+        """A turn raised: log it, and apologise when someone wrote."""
+        kind = str(activity.get("type"))[:40]
+        conversation = activity.get("conversation", {}).get("id")
         logger.error(
             "Turn failed: %s activity %s in conversation %s",
-            activity.type,
-            activity.id,
+            kind,
+            str(activity.get("id"))[:100],
             conversation,
             exc_info=error,
         )
-        if activity.type != ActivityTypes.message:
+        if kind != "message":
             return  # nobody asked anything; an apology in a channel would only confuse
         try:  # paced and retried like any reply: the 429 that failed the turn may still hold
             await self._replies.send(
-                turn_context, conversation or "", [to_activity(self._router.apology())]
+                replies, conversation or "", [to_activity(self._router.apology())]
             )
         except Exception:
             logger.exception("Could not send the apology to conversation %s", conversation)

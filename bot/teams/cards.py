@@ -1,11 +1,9 @@
-"""Renders channel-neutral replies as Bot Framework Activities with Adaptive Cards 1.5."""
+"""Renders channel-neutral replies as Bot Framework activity JSON with Adaptive Cards 1.5."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
-
-from botbuilder.schema import Activity, ActivityTypes, Attachment
 
 from ground.messages import Action, Card, CardInput, ChoiceInput, Fact, Reply, Section
 
@@ -19,15 +17,15 @@ _BULLET = re.compile(r"^(\s*)[*+]\s+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
-def to_activity(reply: Reply) -> Activity:
+def to_activity(reply: Reply) -> dict[str, Any]:
     """One outbound message activity: Markdown text and/or an Adaptive Card attachment."""
-    activity = Activity(type=ActivityTypes.message)
+    activity: dict[str, Any] = {"type": "message"}
     if reply.text:
-        activity.text = reply.text
-        activity.text_format = "markdown"
+        activity["text"] = reply.text
+        activity["textFormat"] = "markdown"
     if reply.card is not None:
-        activity.attachments = [
-            Attachment(content_type=ADAPTIVE_CARD_CONTENT_TYPE, content=card_json(reply.card))
+        activity["attachments"] = [
+            {"contentType": ADAPTIVE_CARD_CONTENT_TYPE, "content": card_json(reply.card)}
         ]
     return activity
 

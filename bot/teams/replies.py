@@ -8,9 +8,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity
-
+from bot.teams.sdk import ActivityJson, TurnReplies
 from delivery.limits import DeliveryLimits
 from delivery.transport import retry_after_seconds
 from ground.clock import utc_now
@@ -27,10 +25,11 @@ RETRY_WITHOUT_HEADER_SECONDS = 1.0
 
 
 def _status_and_retry_after(error: Exception) -> tuple[int | None, float | None]:
-    """The HTTP status of a failed Bot Connector call and its Retry-After, when known."""
+    """The HTTP status of a failed Bot Connector call and its Retry-After, when known:
+    botbuilder's errors carry the response, the Agents SDK's (aiohttp's) status and headers."""
     response = getattr(error, "response", None)
-    if response is None:
-        return None, None
+    if response is None:  # not `or`: a requests response of a failed call is falsy
+        response = error
     status = getattr(response, "status_code", None) or getattr(response, "status", None)
     headers = getattr(response, "headers", None) or {}
     after = retry_after_seconds(headers.get("Retry-After"), utc_now())
@@ -45,7 +44,7 @@ def _retryable(status: int | None) -> bool:
 class Outbound:
     """One activity to send, or (with `replaces`) to put in place of an earlier message."""
 
-    activity: Activity
+    activity: ActivityJson
     replaces: str | None = None
 
 
@@ -61,15 +60,15 @@ class ReplyPacer:
 
     async def send(
         self,
-        turn_context: TurnContext,
+        replies: TurnReplies,
         conversation_id: str,
-        activities: Sequence[Activity | Outbound],
+        activities: Sequence[ActivityJson | Outbound],
     ) -> int:
         """Send the activities in order; how many were delivered (all, unless one failed)."""
         conversation = (CHANNEL, conversation_id)
         for index, item in enumerate(activities):
             outbound = item if isinstance(item, Outbound) else Outbound(item)
-            if not await self._send_one(turn_context, conversation, outbound):
+            if not await self._send_one(replies, conversation, outbound):
                 logger.error(
                     "Sent %d of %d replies to conversation %s; reply %d could not be "
                     "delivered after %d attempts and %d replies were not sent",
@@ -84,17 +83,16 @@ class ReplyPacer:
         return len(activities)
 
     async def _send_one(
-        self, turn_context: TurnContext, conversation: tuple[str, str], outbound: Outbound
+        self, replies: TurnReplies, conversation: tuple[str, str], outbound: Outbound
     ) -> bool:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             await self._wait_for_turn(conversation)
             self._limits.record(conversation)
             try:
                 if outbound.replaces is None:
-                    await turn_context.send_activity(outbound.activity)
+                    await replies.send(outbound.activity)
                 else:  # PUT /v3/conversations/{id}/activities/{replaces}
-                    outbound.activity.id = outbound.replaces
-                    await turn_context.update_activity(outbound.activity)
+                    await replies.update(outbound.replaces, outbound.activity)
                 return True
             except Exception as error:
                 status, after = _status_and_retry_after(error)

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from botframework.connector.auth import AuthenticationConstants, JwtTokenExtractor
 from jwt.algorithms import RSAAlgorithm
 
 logger = logging.getLogger(__name__)
 
-REFRESH_AFTER_SECONDS = 24 * 3600.0  # botbuilder refreshes daily as well
+# Where the Bot Connector service publishes the keys that sign its tokens (public cloud).
+CHANNEL_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+REFRESH_AFTER_SECONDS = 24 * 3600.0  # the SDKs refresh daily as well
 UNKNOWN_KEY_REFETCH_SECONDS = 300.0  # an unknown key id refetches at most this often
 FAILURE_CACHE_SECONDS = 30.0  # after a failed fetch, answer "unavailable" at once for this long
 MAX_DOCUMENT_BYTES = 1024 * 1024
@@ -32,16 +33,17 @@ class UnknownSigningKeyError(ValueError):
 
 @dataclass(frozen=True)
 class SigningKey:
-    """What botbuilder's JwtTokenExtractor reads of a key: the public key and endorsements."""
+    """What token validation reads of a key: the public key and the channels it endorses."""
 
     public_key: Any
     endorsements: list[str]
 
 
 class SigningKeys:
-    """Replaces botbuilder's _OpenIdMetadata (same `get(key_id)`), which fetches with a
-    blocking `requests.get` and no timeout inside the event loop, on every request while
-    the endpoint fails.
+    """The keys of one OpenID metadata document, for both SDKs. Replaces botbuilder's
+    _OpenIdMetadata (same `get(key_id)`), which fetches with a blocking `requests.get` and
+    no timeout inside the event loop, on every request while the endpoint fails, and the
+    Agents SDK's PyJWKClient, which cannot be pointed at a test's keys.
 
     Here the fetch is asynchronous and bounded by `timeout`; a failure is remembered for
     FAILURE_CACHE_SECONDS (requests meanwhile get "unavailable" at once); keys already
@@ -151,17 +153,3 @@ def _parsed(entries: list[Any]) -> Iterable[tuple[str, SigningKey]]:
             continue
         endorsements = entry.get("endorsements", [])
         yield entry["kid"], SigningKey(public_key, [e for e in endorsements if isinstance(e, str)])
-
-
-def install_signing_keys(channel_metadata_url: str, timeout: float) -> None:
-    """Make botbuilder's token validation use SigningKeys for the channel's and the
-    emulator's metadata URLs (botbuilder looks them up in its per-URL metadata cache)."""
-    urls = (
-        channel_metadata_url or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
-        AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
-    )
-    cache: dict[str, object] = JwtTokenExtractor.metadataCache
-    for url in urls:
-        current = cache.get(url)
-        if not isinstance(current, SigningKeys) or current.timeout != timeout:
-            cache[url] = SigningKeys(url, timeout)

@@ -13,13 +13,9 @@ from urllib.parse import quote
 
 import aiohttp
 import yarl
-from botframework.connector.auth import (
-    AppCredentials,
-    ManagedIdentityAppCredentials,
-    MicrosoftAppCredentials,
-)
 
 from bot.teams.cards import to_activity
+from bot.teams.sdk_choice import token_source
 from delivery.transport import Destination, SendOutcome, retry_after_seconds
 from ground.clock import utc_now
 from ground.messages import Reply
@@ -36,26 +32,9 @@ RETRIED_STATUSES = frozenset({401, 408, 412, 429})  # plus every 5xx
 GONE_STATUSES = frozenset({403, 404})
 
 
-def app_credentials(settings: Settings) -> AppCredentials | None:
-    """botbuilder's credentials for outbound calls; None without MICROSOFT_APP_ID."""
-    if not settings.teams.app_id:
-        return None
-    if settings.teams.app_type == "UserAssignedMSI":
-        return ManagedIdentityAppCredentials(settings.teams.app_id)
-    tenant = settings.teams.app_tenant_id if settings.teams.app_type == "SingleTenant" else None
-    return MicrosoftAppCredentials(settings.teams.app_id, settings.teams.app_password, tenant)
-
-
 def activity_json(destination: Destination, reply: Reply) -> dict[str, Any]:
     """The Activity JSON for a proactive message, addressed from the stored reference."""
-    activity = to_activity(reply)
-    attachments, activity.attachments = activity.attachments or [], None
-    body: dict[str, Any] = activity.serialize()
-    if attachments:  # card contents are plain JSON already; msrest would walk every node
-        body["attachments"] = [
-            {"contentType": attachment.content_type, "content": attachment.content}
-            for attachment in attachments
-        ]
+    body = to_activity(reply)
     reference = destination.reference
     conversation = reference.get("conversation")
     body["conversation"] = (dict(conversation) if isinstance(conversation, Mapping) else {}) | {
@@ -74,11 +53,11 @@ def activity_json(destination: Destination, reply: Reply) -> dict[str, Any]:
 
 
 class ConnectorToken:
-    """The Bot Connector's bearer token from botbuilder's app credentials (none without
-    MICROSOFT_APP_ID), fetched in a thread and reused for a few minutes."""
+    """The Bot Connector's bearer token from the chosen SDK's credentials (none without
+    MICROSOFT_APP_ID), reused for a few minutes."""
 
     def __init__(self, settings: Settings) -> None:
-        self._credentials = app_credentials(settings)
+        self._credentials = token_source(settings)
         self._token = ""
         self._token_at = 0.0
         self._turn = asyncio.Lock()
@@ -90,7 +69,7 @@ class ConnectorToken:
             return {}
         async with self._turn:
             if not self._token or time.monotonic() - self._token_at > TOKEN_REUSE_SECONDS:
-                self._token = await asyncio.to_thread(credentials.get_access_token)
+                self._token = await credentials.token()
                 self._token_at = time.monotonic()
         return {"Authorization": f"Bearer {self._token}"}
 
@@ -102,8 +81,8 @@ class ConnectorToken:
 class TeamsTransport:
     """delivery.transport.Transport for Teams: one aiohttp session, one request per send.
 
-    The bearer token comes from botbuilder's app credentials when MICROSOFT_APP_ID is set
-    (fetched in a thread, reused for a few minutes). Status codes: 2xx delivered;
+    The bearer token comes from the chosen SDK's credentials when MICROSOFT_APP_ID is set
+    (reused for a few minutes). Status codes: 2xx delivered;
     401/408/412/429/5xx, timeouts and connection errors retry (Retry-After honoured);
     403/404 gone (bot removed, user left); other 4xx rejected.
     """
@@ -132,7 +111,7 @@ class TeamsTransport:
         )
         try:
             headers = await self._headers()
-        except Exception as error:  # msal/requests errors, PermissionError from botbuilder
+        except Exception as error:  # msal/requests errors, PermissionError from the SDK
             return SendOutcome.retry(f"no Bot Framework token: {type(error).__name__}: {error}")
         try:
             async with self._http().post(

@@ -14,6 +14,7 @@ from bot.app import create_app
 from fakes.bot_connector import FakeBotConnector
 from ground.messages import Incoming, Reply
 from ground.settings import Settings
+from tests.conftest import on_sdk
 
 
 @pytest.fixture
@@ -117,8 +118,10 @@ def recording_router() -> RecordingRouter:
 
 
 @pytest.fixture
-async def stub_app(start_app: StartApp, recording_router: RecordingRouter) -> RunningApp:
+async def stub_app(
+    teams_sdk: str, start_app: StartApp, recording_router: RecordingRouter
+) -> RunningApp:
     """The app without credentials (dev mode) over a recording echo router."""
     settings = Settings()
     services = StubServices(settings, recording_router)
-    return await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    return await start_app(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]

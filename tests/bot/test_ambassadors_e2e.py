@@ -16,6 +16,7 @@ from storage.database import Database
 from storage.models import ConversationReferenceRow, OpenQuestionRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
+from tests.conftest import on_sdk
 
 AMBASSADORS = "19:ambassadoererne0123456789abcdef@thread.tacv2"
 UNANSWERABLE = "Hvornår har kantinen åbent?"
@@ -40,10 +41,16 @@ async def posted_flags(database: Database) -> list[bool]:
 
 
 async def test_the_question_reaches_the_ambassadors_conversation_not_the_askers_chat(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
     settings = Settings(database_url=database_url, ambassadors_conversation=AMBASSADORS)
-    kompas = await start_app(create_app(settings, deliver_outbox=True, run_scheduler=False))
+    kompas = await start_app(
+        create_app(on_sdk(settings, teams_sdk), deliver_outbox=True, run_scheduler=False)
+    )
 
     await ask_an_ambassador(kompas, bot_connector)
     [post] = [
@@ -75,11 +82,17 @@ async def test_the_question_reaches_the_ambassadors_conversation_not_the_askers_
 
 
 async def test_without_an_ambassadors_conversation_nobody_is_promised_an_answer(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
     contacts = Contacts(ambassadors="ai-ambassadoer@kommune.dk")
     settings = Settings(database_url=database_url, contacts=contacts)
-    kompas = await start_app(create_app(settings, deliver_outbox=True, run_scheduler=False))
+    kompas = await start_app(
+        create_app(on_sdk(settings, teams_sdk), deliver_outbox=True, run_scheduler=False)
+    )
 
     _, confirmation = await ask_an_ambassador(kompas, bot_connector)
 
@@ -92,7 +105,10 @@ async def test_without_an_ambassadors_conversation_nobody_is_promised_an_answer(
 
 
 async def test_the_teams_edge_refuses_a_reply_for_another_conversation(
-    start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Defence in depth: should a router ever return one, it is logged, not posted here."""
 
@@ -103,7 +119,7 @@ async def test_the_teams_edge_refuses_a_reply_for_another_conversation(
 
     settings = Settings()
     services = StubServices(settings, LeakyRouter())
-    app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    app = await start_app(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]
     with caplog.at_level(logging.ERROR, logger="bot.teams.adapter"):
         assert (await app.post_activity(fx.personal_message(bot_connector.url))).status == 200
 

@@ -16,6 +16,7 @@ from ground.settings import Settings
 from privacy.redaction import TOKENS, RedactionKind
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
+from tests.conftest import on_sdk
 
 
 async def test_personal_message_is_answered_in_the_same_conversation(
@@ -86,10 +87,15 @@ async def test_unknown_activity_type_is_acknowledged_and_ignored(
     assert bot_connector.requests == []
 
 
-async def test_connector_clients_are_reused_across_turns(
-    stub_app: RunningApp, bot_connector: FakeBotConnector, monkeypatch: pytest.MonkeyPatch
+async def test_botbuilders_connector_clients_are_reused_across_turns(
+    start_app: StartApp, bot_connector: FakeBotConnector, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """botbuilder only: its connector clients cost ~25 ms of CPU each (the Agents SDK's are
+    cheap and live for one turn)."""
     from botframework.connector.auth import _connector_factory_impl
+
+    settings = on_sdk(Settings(), "botbuilder")
+    stub_app = await start_app(create_app(settings, StubServices(settings, RecordingRouter())))  # type: ignore[arg-type]
 
     created: list[str] = []
     original = _connector_factory_impl._ConnectorFactoryImpl.create
@@ -186,11 +192,14 @@ async def test_wrong_content_type_is_415(
 
 
 async def test_tenant_not_allowed_is_403(
-    start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     router = RecordingRouter()
     settings = Settings(teams=TeamsSettings(allowed_tenants=frozenset({fx.OTHER_TENANT_ID})))
-    app = await start_app(create_app(settings, StubServices(settings, router)))  # type: ignore[arg-type]
+    app = await start_app(create_app(on_sdk(settings, teams_sdk), StubServices(settings, router)))  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING):
         response = await app.post_activity(fx.personal_message(bot_connector.url))
     assert response.status == 403
@@ -198,22 +207,27 @@ async def test_tenant_not_allowed_is_403(
     assert router.seen == [] and bot_connector.requests == []
 
 
-async def test_allowed_tenant_passes(start_app: StartApp, bot_connector: FakeBotConnector) -> None:
+async def test_allowed_tenant_passes(
+    teams_sdk: str, start_app: StartApp, bot_connector: FakeBotConnector
+) -> None:
     settings = Settings(
         teams=TeamsSettings(allowed_tenants=frozenset({fx.TENANT_ID, fx.OTHER_TENANT_ID}))
     )
     services = StubServices(settings, RecordingRouter())
-    app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    app = await start_app(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]
     assert (await app.post_activity(fx.personal_message(bot_connector.url))).status == 200
     await bot_connector.wait_for(1)
 
 
 async def test_turn_error_is_logged_and_apologised_for(
-    start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings = Settings()
     services = StubServices(settings, RecordingRouter(fail=True))
-    app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    app = await start_app(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]
     with caplog.at_level(logging.ERROR):
         response = await app.post_activity(fx.personal_message(bot_connector.url))
     assert response.status == 200
@@ -224,14 +238,17 @@ async def test_turn_error_is_logged_and_apologised_for(
 
 
 async def test_failed_apology_is_logged_not_raised(
-    start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from fakes.bot_connector import FakeResponse
 
     bot_connector.respond_with(FakeResponse(status=403), FakeResponse(status=403))
     settings = Settings()
     services = StubServices(settings, RecordingRouter(fail=True))
-    app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    app = await start_app(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]
     with caplog.at_level(logging.ERROR):
         response = await app.post_activity(fx.personal_message(bot_connector.url))
     assert response.status == 200
@@ -240,14 +257,17 @@ async def test_failed_apology_is_logged_not_raised(
 
 
 async def test_a_reply_the_connector_refuses_is_logged_with_counts(
-    start_app: StartApp, bot_connector: FakeBotConnector, caplog: pytest.LogCaptureFixture
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from fakes.bot_connector import FakeResponse
 
     bot_connector.respond_with(FakeResponse(status=403))
     settings = Settings()
     services = StubServices(settings, RecordingRouter())
-    app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    app = await start_app(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]
     with caplog.at_level(logging.ERROR):
         response = await app.post_activity(fx.personal_message(bot_connector.url))
     assert response.status == 200
@@ -275,10 +295,10 @@ async def test_healthz(stub_app: RunningApp) -> None:
     assert await stub_app.get("/healthz") == (200, {"status": "ok", "scheduler": "off"})
 
 
-async def test_readyz(start_app: StartApp) -> None:
+async def test_readyz(teams_sdk: str, start_app: StartApp) -> None:
     settings = Settings()
     services = StubServices(settings, RecordingRouter())
-    app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+    app = await start_app(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]
     assert await app.get("/readyz") == (
         200,
         {"status": "ready", "checks": {"database": True, "content": True}},
@@ -289,12 +309,14 @@ async def test_readyz(start_app: StartApp) -> None:
     assert body["checks"] == {"database": False, "content": True}
 
 
-async def test_given_services_are_not_closed_by_the_app(start_app: StartApp) -> None:
+async def test_given_services_are_not_closed_by_the_app(
+    teams_sdk: str, start_app: StartApp
+) -> None:
     from aiohttp import web
 
     settings = Settings()
     services = StubServices(settings, RecordingRouter())
-    runner = web.AppRunner(create_app(settings, services))  # type: ignore[arg-type]
+    runner = web.AppRunner(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]
     await runner.setup()
     await runner.cleanup()
     assert services.closed is False

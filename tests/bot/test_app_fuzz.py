@@ -21,6 +21,7 @@ from storage.database import Database
 from storage.models import QuestionRow
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
+from tests.conftest import on_sdk
 
 CASES = 300
 ACCEPTED = {200, 201, 202}
@@ -101,6 +102,7 @@ def mangled(rng: random.Random, service_url: str) -> dict[str, Any]:
 
 
 async def test_mangled_activities_never_get_a_500(
+    teams_sdk: str,
     start_app: StartApp,
     bot_connector: FakeBotConnector,
     database: Database,
@@ -108,7 +110,11 @@ async def test_mangled_activities_never_get_a_500(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     kompas = await start_app(
-        create_app(Settings(database_url=database_url), deliver_outbox=False, run_scheduler=False)
+        create_app(
+            on_sdk(Settings(database_url=database_url), teams_sdk),
+            deliver_outbox=False,
+            run_scheduler=False,
+        )
     )
     first = fx.personal_message(bot_connector.url, "Må jeg skrive et CPR-nummer i ChatGPT?")
     first["from"] = {"id": "29:someone-else", "name": "Anna Berg"}  # the storm is from USER

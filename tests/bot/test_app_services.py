@@ -13,12 +13,13 @@ from ground.settings import Settings
 from storage.conversation_store import Store
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
+from tests.conftest import on_sdk
 
 
 @pytest.fixture
-async def kompas(start_app: StartApp, database_url: str) -> RunningApp:
+async def kompas(teams_sdk: str, start_app: StartApp, database_url: str) -> RunningApp:
     """create_app(settings) opening its own services (database + content) in cleanup_ctx."""
-    return await start_app(create_app(Settings(database_url=database_url)))
+    return await start_app(create_app(on_sdk(Settings(database_url=database_url), teams_sdk)))
 
 
 def submit_data(card: dict[str, Any], title_prefix: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from ground.settings import Settings
 from storage.conversation_store import Store
 from storage.database import Database
 from tests.bot.conftest import RecordingRouter, StubServices
+from tests.conftest import on_sdk
 
 # A channel of the test's own: one message per conversation per hour, two per second overall.
 FAKE = Channel(
@@ -141,6 +142,7 @@ class EchoEdge:
 
 
 async def test_a_registered_channel_gets_its_endpoint_and_its_own_pacing(
+    teams_sdk: str,
     recording_router: RecordingRouter,
 ) -> None:
     edges: list[EchoEdge] = []
@@ -152,7 +154,7 @@ async def test_a_registered_channel_gets_its_endpoint_and_its_own_pacing(
     registry = ChannelRegistry((ChannelEntry(FAKE, web_path="/api/fake", web_edge=open_edge),))
     settings = Settings()
     services = StubServices(settings, recording_router)
-    runner = web.AppRunner(create_app(settings, services, registry=registry))  # type: ignore[arg-type]
+    runner = web.AppRunner(create_app(on_sdk(settings, teams_sdk), services, registry=registry))  # type: ignore[arg-type]
     await runner.setup()
     try:
         await web.TCPSite(runner, "127.0.0.1", 0).start()

@@ -16,6 +16,7 @@ from ground.channel_settings import TeamsSettings
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
+from tests.conftest import on_sdk
 
 DEPTH = 1_000  # 2 KB of brackets: deeper than json's and msrest's recursion allows
 
@@ -90,6 +91,7 @@ async def test_an_activity_carrying_deeply_nested_data_is_400(
     ],
 )
 async def test_lone_surrogate_escapes_in_the_body_are_never_a_500(
+    teams_sdk: str,
     start_app: StartApp,
     bot_connector: FakeBotConnector,
     path: tuple[str, ...],
@@ -97,7 +99,9 @@ async def test_lone_surrogate_escapes_in_the_body_are_never_a_500(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings = Settings(teams=TeamsSettings(allowed_tenants=frozenset({fx.TENANT_ID})))
-    app = await start_app(create_app(settings, StubServices(settings, RecordingRouter())))  # type: ignore[arg-type]
+    app = await start_app(
+        create_app(on_sdk(settings, teams_sdk), StubServices(settings, RecordingRouter()))  # type: ignore[arg-type]
+    )
     activity = fx.personal_message(bot_connector.url, "hej")
     if path[0] == "remote":  # refused in dev mode, and the refusal names it in the log
         activity["type"] = "message\ud800"
@@ -138,9 +142,9 @@ MALFORMED_TOKENS = ["²²²².x", "9" * 5_000 + ".x", "%ED%A0%80.x", "1.%C3%A6",
 
 
 async def test_malformed_ids_in_links_are_404_and_malformed_tokens_403(
-    start_app: StartApp, database_url: str, caplog: pytest.LogCaptureFixture
+    teams_sdk: str, start_app: StartApp, database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    kompas = await start_app(create_app(Settings(database_url=database_url)))
+    kompas = await start_app(create_app(on_sdk(Settings(database_url=database_url), teams_sdk)))
     statuses: list[int] = []
     with caplog.at_level(logging.INFO):
         for path in (

@@ -14,6 +14,7 @@ from ground.settings import Settings, SettingsError
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.bot.test_cli import kompas
+from tests.conftest import on_sdk
 
 NO_ENV_FILE = Path("/nonexistent/.env")
 CREDENTIALS = {"MICROSOFT_APP_ID": fx.APP_ID, "MICROSOFT_APP_PASSWORD": "not-a-real-secret"}
@@ -46,6 +47,7 @@ def test_create_app_with_credentials_and_no_tenant_allow_list_refuses() -> None:
     ids=["allow-list", "any-tenant-explicitly", "dev-mode"],
 )
 async def test_the_app_starts_and_logs_which_tenants_it_answers(
+    teams_sdk: str,
     start_app: StartApp,
     environment: dict[str, str],
     logged: str,
@@ -56,7 +58,7 @@ async def test_the_app_starts_and_logs_which_tenants_it_answers(
     services = StubServices(settings, RecordingRouter())
 
     with caplog.at_level(logging.INFO, logger="bot"):
-        app = await start_app(create_app(settings, services))  # type: ignore[arg-type]
+        app = await start_app(create_app(on_sdk(settings, teams_sdk), services))  # type: ignore[arg-type]
 
     assert (await app.get("/healthz"))[0] == 200
     assert logged in caplog.text
@@ -65,6 +67,23 @@ async def test_the_app_starts_and_logs_which_tenants_it_answers(
 def test_a_bad_allow_any_tenant_value_is_a_settings_error() -> None:
     with pytest.raises(SettingsError, match="KOMPAS_ALLOW_ANY_TENANT"):
         Settings.from_env({"KOMPAS_ALLOW_ANY_TENANT": "maybe"}, env_file=NO_ENV_FILE)
+
+
+def test_the_teams_sdk_is_a_setting_with_botbuilder_as_default() -> None:
+    assert Settings.from_env({}, env_file=NO_ENV_FILE).teams.sdk == "botbuilder"
+    chosen = Settings.from_env({"KOMPAS_TEAMS_SDK": " Agents "}, env_file=NO_ENV_FILE)
+    assert chosen.teams.sdk == "agents"
+    with pytest.raises(SettingsError, match="KOMPAS_TEAMS_SDK='bolt': use botbuilder or agents"):
+        Settings.from_env({"KOMPAS_TEAMS_SDK": "bolt"}, env_file=NO_ENV_FILE)
+
+
+async def test_the_log_says_which_sdk_runs_the_turns(
+    teams_sdk: str, start_app: StartApp, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = on_sdk(Settings(), teams_sdk)
+    with caplog.at_level(logging.INFO, logger="bot"):
+        await start_app(create_app(settings, StubServices(settings, RecordingRouter())))  # type: ignore[arg-type]
+    assert f"Teams turns run on {teams_sdk}" in caplog.text
 
 
 @pytest.mark.parametrize(

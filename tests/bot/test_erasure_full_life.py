@@ -42,6 +42,7 @@ from storage.models_pilots import (
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.bot.test_experience_card_once import filled_in
+from tests.conftest import on_sdk
 from tests.digests.support import MONTH, build_tree, seed_world
 
 KAREN = {
@@ -190,10 +191,10 @@ def texts() -> Texts:
 
 
 @pytest.fixture
-async def kompas(start_app: StartApp, database_url: str) -> RunningApp:
+async def kompas(teams_sdk: str, start_app: StartApp, database_url: str) -> RunningApp:
     """Karen is an AI-ambassador too, so that she can start a pilot and write a note."""
     settings = Settings(database_url=database_url, ambassadors=frozenset({KAREN["aadObjectId"]}))
-    return await start_app(create_app(settings))
+    return await start_app(create_app(on_sdk(settings, teams_sdk)))
 
 
 async def test_a_full_life_then_delete_leaves_nothing_of_the_person(

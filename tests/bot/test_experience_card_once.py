@@ -14,13 +14,14 @@ from storage.database import Database
 from storage.models_experiences import ExperienceRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
+from tests.conftest import on_sdk
 
 CARD_MESSAGE_ID = "1:1Xy2Zw3Vu4Ts5Rq6Po7Nm8Lk9Ji0Hg"  # fx.card_submit's replyToId
 
 
 @pytest.fixture
-async def kompas(start_app: StartApp, database_url: str) -> RunningApp:
-    return await start_app(create_app(Settings(database_url=database_url)))
+async def kompas(teams_sdk: str, start_app: StartApp, database_url: str) -> RunningApp:
+    return await start_app(create_app(on_sdk(Settings(database_url=database_url), teams_sdk)))
 
 
 async def experience_card(kompas: RunningApp, connector: FakeBotConnector) -> dict[str, Any]:

@@ -12,13 +12,14 @@ from storage.database import Database
 from storage.models import QuestionRow, UserRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
+from tests.conftest import on_sdk
 
 APOLOGY = "Beklager"
 
 
 @pytest.fixture
-async def kompas(start_app: StartApp, database_url: str) -> RunningApp:
-    return await start_app(create_app(Settings(database_url=database_url)))
+async def kompas(teams_sdk: str, start_app: StartApp, database_url: str) -> RunningApp:
+    return await start_app(create_app(on_sdk(Settings(database_url=database_url), teams_sdk)))
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from storage.database import Database
 from storage.experience_store import ExperienceStore
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
+from tests.conftest import on_sdk
 
 # A Tuesday morning inside working hours, so the queued cards are due at once.
 CAMPAIGN_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
@@ -45,10 +46,16 @@ def conversation_of(request: ReceivedRequest) -> str:
 
 
 async def test_campaign_reaches_each_person_once_and_the_answer_is_stored_redacted(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
     settings = Settings(database_url=database_url)
-    kompas = await start_app(create_app(settings, deliver_outbox=True, run_scheduler=False))
+    kompas = await start_app(
+        create_app(on_sdk(settings, teams_sdk), deliver_outbox=True, run_scheduler=False)
+    )
     for user_id, name in PEOPLE:
         assert (
             await kompas.post_activity(installed_by(bot_connector.url, *((user_id, name))))

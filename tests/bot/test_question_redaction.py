@@ -15,6 +15,7 @@ from storage.database import Database
 from storage.models import QuestionRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
+from tests.conftest import on_sdk
 
 CPR = TOKENS[RedactionKind.CPR]
 PHONE = TOKENS[RedactionKind.PHONE]
@@ -22,9 +23,9 @@ EMAIL = TOKENS[RedactionKind.EMAIL]
 
 
 @pytest.fixture
-async def kompas(start_app: StartApp, database_url: str) -> RunningApp:
+async def kompas(teams_sdk: str, start_app: StartApp, database_url: str) -> RunningApp:
     """create_app(settings) opening its own services (database + content) in cleanup_ctx."""
-    return await start_app(create_app(Settings(database_url=database_url)))
+    return await start_app(create_app(on_sdk(Settings(database_url=database_url), teams_sdk)))
 
 
 async def stored_questions(database: Database) -> list[str]:

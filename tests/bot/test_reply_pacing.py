@@ -18,6 +18,7 @@ from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
+from tests.conftest import on_sdk
 
 PARTS = 9  # more than Teams' 7 per second and 8 per 2 seconds in one conversation
 
@@ -46,13 +47,15 @@ async def throttling_connector(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator
 
 
 @pytest.fixture
-async def kompas(start_app: StartApp, database_url: str) -> AsyncIterator[RunningApp]:
+async def kompas(
+    teams_sdk: str, start_app: StartApp, database_url: str
+) -> AsyncIterator[RunningApp]:
     """The real app and services; the router has the real tables plus one many-part dialog."""
     settings = Settings(database_url=database_url)
     services: Services = await open_services(settings)
     services.router = Router(services.deps, (*feature_routes(), MANY_PARTS_ROUTES))
     try:
-        yield await start_app(create_app(settings, services))
+        yield await start_app(create_app(on_sdk(settings, teams_sdk), services))
     finally:
         await services.close()
 

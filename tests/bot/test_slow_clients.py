@@ -15,6 +15,7 @@ from bot.app import create_app
 from bot.server import RESERVED_FILE_DESCRIPTORS, GuardedSite, connection_limit, start_server
 from ground.settings import ServerSettings, Settings
 from tests.bot.conftest import RecordingRouter, StubServices
+from tests.conftest import on_sdk
 
 LIMIT = 20
 SLOW_CLIENTS = 60
@@ -31,12 +32,12 @@ class Served:
 
 
 @pytest.fixture
-async def served() -> AsyncIterator[Served]:
+async def served(teams_sdk: str) -> AsyncIterator[Served]:
     limits = ServerSettings(
         header_timeout=HEADER_TIMEOUT, body_timeout=BODY_TIMEOUT, max_connections=LIMIT
     )
     settings = Settings(server=limits)
-    app = create_app(settings, StubServices(settings, RecordingRouter()))  # type: ignore[arg-type]
+    app = create_app(on_sdk(settings, teams_sdk), StubServices(settings, RecordingRouter()))  # type: ignore[arg-type]
     runner, site = await start_server(app, settings.server, "127.0.0.1", 0)
     port = runner.addresses[0][1]
     try:

@@ -25,6 +25,7 @@ from storage.experience_store import ExperienceStore
 from storage.team_rosters import TeamRosterStore
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
+from tests.conftest import on_sdk
 
 CAMPAIGN_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)  # a Tuesday, working hours
 ANNE = {"id": "29:anne", "name": "Anne Holm", "aadObjectId": "aad-anne", "userRole": "user"}
@@ -69,10 +70,16 @@ async def roster_job(settings: Settings) -> AsyncIterator[JobContext]:
 
 
 async def test_a_team_install_reaches_every_member_and_the_campaign_follows(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
     settings = Settings(database_url=database_url)
-    kompas = await start_app(create_app(settings, deliver_outbox=True, run_scheduler=False))
+    kompas = await start_app(
+        create_app(on_sdk(settings, teams_sdk), deliver_outbox=True, run_scheduler=False)
+    )
     bot_connector.set_roster(fx.TEAM_ID, [ANNE, BO, GUEST])
     added = team_update(bot_connector.url, "teamMemberAdded", membersAdded=[{"id": fx.BOT_ID}])
     assert (await kompas.post_activity(added)).status == 200

@@ -17,6 +17,7 @@ import pytest
 from botframework.connector.auth import MicrosoftAppCredentials
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from microsoft_agents.authentication.msal import MsalAuth
 
 from bot.app import create_app
 from fakes.bot_connector import FakeBotConnector
@@ -24,6 +25,7 @@ from ground.channel_settings import TeamsSettings
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
+from tests.conftest import on_sdk
 
 ISSUER = "https://api.botframework.com"
 OUTBOUND_TOKEN = "test-outbound-token"
@@ -95,12 +97,17 @@ def openid() -> Iterator[OpenIdProvider]:
 
 @pytest.fixture
 def outbound_token(monkeypatch: pytest.MonkeyPatch) -> str:
-    """The bot's own token for calling the connector would come from Entra ID; stub it."""
+    """The bot's own token for calling the connector would come from Entra ID (which no test
+    reaches); each SDK's call to it is stubbed."""
 
     def fake_token(self: MicrosoftAppCredentials, force_refresh: bool = False) -> str:
         return OUTBOUND_TOKEN
 
+    async def fake_msal_token(self: MsalAuth, *args: Any, **kwargs: Any) -> str:
+        return OUTBOUND_TOKEN
+
     monkeypatch.setattr(MicrosoftAppCredentials, "get_access_token", fake_token)
+    monkeypatch.setattr(MsalAuth, "get_access_token", fake_msal_token)
     return OUTBOUND_TOKEN
 
 
@@ -117,17 +124,20 @@ def credentials(openid_url: str = "", **overrides: Any) -> Settings:
     )
 
 
-async def start(start_app: StartApp, settings: Settings) -> tuple[RunningApp, RecordingRouter]:
+async def start(
+    start_app: StartApp, settings: Settings, sdk: str
+) -> tuple[RunningApp, RecordingRouter]:
     router = RecordingRouter()
+    settings = on_sdk(settings, sdk)
     app = await start_app(create_app(settings, StubServices(settings, router)))  # type: ignore[arg-type]
     return app, router
 
 
 @pytest.fixture
 async def secured(
-    start_app: StartApp, openid: OpenIdProvider, outbound_token: str
+    teams_sdk: str, start_app: StartApp, openid: OpenIdProvider, outbound_token: str
 ) -> tuple[RunningApp, RecordingRouter]:
-    return await start(start_app, credentials(openid.metadata_url))
+    return await start(start_app, credentials(openid.metadata_url), teams_sdk)
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -156,6 +166,7 @@ async def test_valid_token_is_accepted_and_reply_carries_outbound_token(
     ids=["missing", "empty", "no-token", "garbage", "garbage-parts", "basic"],
 )
 async def test_missing_or_garbage_token_is_401(
+    teams_sdk: str,
     start_app: StartApp,
     openid: OpenIdProvider,
     bot_connector: FakeBotConnector,
@@ -165,7 +176,9 @@ async def test_missing_or_garbage_token_is_401(
 ) -> None:
     # Without the override botbuilder would ask login.botframework.com, but these requests
     # are rejected before any key is needed, so the production path is covered offline too.
-    app, router = await start(start_app, credentials(openid.metadata_url if use_override else ""))
+    app, router = await start(
+        start_app, credentials(openid.metadata_url if use_override else ""), teams_sdk
+    )
     headers = {} if header is None else {"Authorization": header}
     with caplog.at_level(logging.WARNING):
         response = await app.post_activity(fx.personal_message(bot_connector.url), headers)
@@ -222,13 +235,14 @@ async def test_channel_not_endorsed_by_key_is_401(
 
 
 async def test_authenticated_but_foreign_tenant_is_403(
+    teams_sdk: str,
     start_app: StartApp,
     openid: OpenIdProvider,
     outbound_token: str,
     bot_connector: FakeBotConnector,
 ) -> None:
     settings = credentials(openid.metadata_url, allowed_tenants=frozenset({fx.OTHER_TENANT_ID}))
-    app, router = await start(start_app, settings)
+    app, router = await start(start_app, settings, teams_sdk)
     token = openid.token(serviceurl=bot_connector.url)
     response = await app.post_activity(fx.personal_message(bot_connector.url), bearer(token))
     assert response.status == 403
@@ -236,12 +250,12 @@ async def test_authenticated_but_foreign_tenant_is_403(
 
 
 async def test_unreachable_metadata_is_503_not_500(
-    start_app: StartApp, openid: OpenIdProvider, bot_connector: FakeBotConnector
+    teams_sdk: str, start_app: StartApp, openid: OpenIdProvider, bot_connector: FakeBotConnector
 ) -> None:
     server = _serve({})
     closed_url = f"http://127.0.0.1:{server.server_address[1]}/v1/.well-known/openidconfiguration"
     server.server_close()
-    app, _ = await start(start_app, credentials(closed_url))
+    app, _ = await start(start_app, credentials(closed_url), teams_sdk)
     token = openid.token(serviceurl=bot_connector.url)
     response = await app.post_activity(fx.personal_message(bot_connector.url), bearer(token))
     assert response.status == 503

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity
+from microsoft_agents.activity import Activity as AgentsActivity
 
 from bot.teams import TeamsChannel
 from bot.teams.cards import ADAPTIVE_CARD_CONTENT_TYPE, card_json, markdown_blocks, to_activity
+from bot.teams.via_botbuilder.engine import BotbuilderReplies
 from ground.messages import Action, Card, Fact, Incoming, Reply, Section
 from ground.settings import Settings
 
@@ -125,13 +129,14 @@ def test_markdown_blocks_keep_numbered_lists_and_join_soft_breaks() -> None:
 
 def test_reply_to_activity() -> None:
     text_only = to_activity(Reply(text="Hej"))
-    assert (text_only.type, text_only.text, text_only.attachments) == ("message", "Hej", None)
+    assert text_only == {"type": "message", "text": "Hej", "textFormat": "markdown"}
     both = to_activity(Reply(text="Svar:", card=ANSWER))
-    [attachment] = both.attachments
-    assert attachment.content_type == ADAPTIVE_CARD_CONTENT_TYPE
-    assert_valid_adaptive_card(attachment.content)
-    serialised = both.serialize()
-    assert serialised["attachments"][0]["contentType"] == ADAPTIVE_CARD_CONTENT_TYPE
+    [attachment] = both["attachments"]
+    assert attachment["contentType"] == ADAPTIVE_CARD_CONTENT_TYPE
+    assert_valid_adaptive_card(attachment["content"])
+    # Both SDKs read it as an activity with the card attached.
+    assert Activity().deserialize(both).attachments[0].content_type == ADAPTIVE_CARD_CONTENT_TYPE
+    assert AgentsActivity.model_validate(both).attachments[0].content == attachment["content"]
 
 
 class CardRouter:
@@ -144,7 +149,12 @@ class CardRouter:
 
 async def test_turn_through_test_adapter_sends_an_adaptive_card() -> None:
     channel = TeamsChannel(Settings(), CardRouter())
-    adapter = TestAdapter(channel.on_turn)
+
+    async def turn(turn_context: TurnContext) -> None:
+        body = turn_context.activity.serialize()
+        await channel.on_turn(BotbuilderReplies(turn_context), body)
+
+    adapter = TestAdapter(turn)
     await adapter.send("persondata")
     [activity] = adapter.activity_buffer
     assert activity.text == "Om: persondata"

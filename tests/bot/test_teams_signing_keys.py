@@ -21,15 +21,17 @@ from botframework.connector.auth import (
 )
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
+from microsoft_agents.authentication.msal import MsalAuth
 
 from bot.app import create_app
-from bot.teams.auth import create_authentication
 from bot.teams.signing_keys import SigningKeys
+from bot.teams.via_botbuilder.auth import create_authentication
 from fakes.bot_connector import FakeBotConnector
 from ground.channel_settings import TeamsSettings
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
+from tests.conftest import on_sdk
 
 ISSUER = "https://api.botframework.com"
 STALL_SECONDS = 8.0
@@ -104,13 +106,18 @@ def metadata() -> Iterator[MetadataServer]:
         http.server_close()
 
 
+async def _msal_token(self: MsalAuth, *args: Any, **kwargs: Any) -> str:
+    return "t"  # the Agents SDK's token from Entra ID, which no test reaches
+
+
 @pytest.fixture
 async def secured(
-    start_app: StartApp, metadata: MetadataServer, monkeypatch: pytest.MonkeyPatch
+    teams_sdk: str, start_app: StartApp, metadata: MetadataServer, monkeypatch: pytest.MonkeyPatch
 ) -> RunningApp:
     monkeypatch.setattr(
         MicrosoftAppCredentials, "get_access_token", lambda self, force_refresh=False: "t"
     )
+    monkeypatch.setattr(MsalAuth, "get_access_token", _msal_token)
     settings = Settings(
         teams=TeamsSettings(
             app_id=fx.APP_ID,
@@ -120,7 +127,9 @@ async def secured(
             openid_timeout=OPENID_TIMEOUT,
         )
     )
-    return await start_app(create_app(settings, StubServices(settings, RecordingRouter())))  # type: ignore[arg-type]
+    return await start_app(
+        create_app(on_sdk(settings, teams_sdk), StubServices(settings, RecordingRouter()))  # type: ignore[arg-type]
+    )
 
 
 async def post_with_token(app: RunningApp, service_url: str, token: str) -> int:

@@ -21,6 +21,7 @@ from digests.digest_store import scrub_withdrawn_quotes
 from digests.service import DigestService
 from experiences.campaign import CampaignService
 from fakes.bot_connector import FakeBotConnector
+from ground.channel_settings import TEAMS_SDKS
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from ground.settings import Settings
 from ground.texts import Texts
@@ -33,6 +34,7 @@ from storage.pilot_records import NewPilot
 from storage.pilot_store import PilotStore
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
+from tests.conftest import on_sdk
 from tests.digests.support import MONTH, seed_world
 from tests.paths import PROJECT_ROOT
 
@@ -123,10 +125,15 @@ class Conversation:
 
 
 async def start_kompas(
-    start_app: StartApp, connector: FakeBotConnector, database_url: str, **overrides: Any
+    start_app: StartApp,
+    connector: FakeBotConnector,
+    database_url: str,
+    sdk: str = TEAMS_SDKS[0],
+    **overrides: Any,
 ) -> Conversation:
-    """The real app delivering its outbox, with Mette's personal chat installed."""
-    settings = settings_for(database_url, **overrides)
+    """The real app (its Teams edge on `sdk`) delivering its outbox, with Mette's personal
+    chat installed."""
+    settings = on_sdk(settings_for(database_url, **overrides), sdk)
     kompas = await start_app(create_app(settings, deliver_outbox=True, run_scheduler=False))
     chat = Conversation(kompas, connector)
     await chat.post(fx.bot_added(connector.url))  # the welcome

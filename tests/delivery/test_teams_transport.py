@@ -9,7 +9,8 @@ from email.utils import format_datetime
 import pytest
 from botframework.connector.auth import MicrosoftAppCredentials
 
-from bot.teams.transport import TeamsTransport, app_credentials
+from bot.teams.transport import TeamsTransport
+from bot.teams.via_botbuilder.credentials import app_credentials
 from delivery.transport import Destination, OutcomeKind, retry_after_seconds
 from fakes.bot_connector import FakeBotConnector, FakeResponse
 from ground.channel_settings import TeamsSettings

@@ -64,9 +64,15 @@ def button(card: dict[str, Any], verb: str, **inputs: Any) -> dict[str, Any]:
 
 
 async def test_another_ambassador_cannot_pause_extend_or_end_the_pilot(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
-    chat = await start_kompas(start_app, bot_connector, database_url, ambassadors=AMBASSADORS)
+    chat = await start_kompas(
+        start_app, bot_connector, database_url, teams_sdk, ambassadors=AMBASSADORS
+    )
     pilot_id, status = await mettes_pilot(chat)
     pilots = PilotStore(database, scrub_withdrawn_quotes)
     before = await pilots.pilot(pilot_id)
@@ -87,10 +93,16 @@ async def test_another_ambassador_cannot_pause_extend_or_end_the_pilot(
 
 
 async def test_the_owner_and_an_admin_can_steer_the_pilot(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
     await import_admin(database)
-    chat = await start_kompas(start_app, bot_connector, database_url, ambassadors=AMBASSADORS)
+    chat = await start_kompas(
+        start_app, bot_connector, database_url, teams_sdk, ambassadors=AMBASSADORS
+    )
     pilot_id, status = await mettes_pilot(chat)
     pilots = PilotStore(database, scrub_withdrawn_quotes)
 
@@ -109,9 +121,13 @@ async def test_the_owner_and_an_admin_can_steer_the_pilot(
 
 
 async def test_submitting_the_creation_card_twice_creates_one_pilot(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
-    chat = await start_kompas(start_app, bot_connector, database_url)
+    chat = await start_kompas(start_app, bot_connector, database_url, teams_sdk)
     [create] = await chat.say("ny pilot")
 
     await chat.press(create, "Opret pilot", **PILOT)
@@ -127,9 +143,13 @@ async def test_submitting_the_creation_card_twice_creates_one_pilot(
 
 
 async def test_two_submissions_of_one_card_at_the_same_moment_create_one_pilot(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
-    chat = await start_kompas(start_app, bot_connector, database_url)
+    chat = await start_kompas(start_app, bot_connector, database_url, teams_sdk)
     [create] = await chat.say("ny pilot")
     [action] = create["actions"]
     value = {**action["data"], **PILOT}
@@ -147,9 +167,13 @@ async def test_two_submissions_of_one_card_at_the_same_moment_create_one_pilot(
 
 
 async def test_submitting_the_note_card_twice_stores_one_note(
-    start_app: StartApp, bot_connector: FakeBotConnector, database: Database, database_url: str
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
 ) -> None:
-    chat = await start_kompas(start_app, bot_connector, database_url)
+    chat = await start_kompas(start_app, bot_connector, database_url, teams_sdk)
     pilot_id, _ = await mettes_pilot(chat)
     [note] = await chat.say("refleksion")
 
@@ -164,9 +188,9 @@ async def test_submitting_the_note_card_twice_stores_one_note(
 
 
 async def test_a_pilot_id_no_row_can_have_gets_a_polite_refusal(
-    start_app: StartApp, bot_connector: FakeBotConnector, database_url: str
+    teams_sdk: str, start_app: StartApp, bot_connector: FakeBotConnector, database_url: str
 ) -> None:
-    chat = await start_kompas(start_app, bot_connector, database_url)
+    chat = await start_kompas(start_app, bot_connector, database_url, teams_sdk)
 
     for verb in ("pilot_pause", "pilot_checkin", "pilot_reflection", "pilot_note"):
         value = {"verb": verb, "pilot_id": 2**63, "number": 2**63, "text": "Godt", "worked": "Ja"}

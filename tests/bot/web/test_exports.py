@@ -10,14 +10,15 @@ from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
+from tests.conftest import on_sdk
 
 LINK = re.compile(r"\((http://[^)\s]+/exports/[^)\s]+)\)")
 
 
 async def test_export_link_downloads_my_data_as_a_json_file(
-    start_app: StartApp, bot_connector: FakeBotConnector, database_url: str
+    teams_sdk: str, start_app: StartApp, bot_connector: FakeBotConnector, database_url: str
 ) -> None:
-    kompas = await start_app(create_app(Settings(database_url=database_url)))
+    kompas = await start_app(create_app(on_sdk(Settings(database_url=database_url), teams_sdk)))
     question = fx.personal_message(bot_connector.url, "må jeg bruge copilot til et referat?")
     assert (await kompas.post_activity(question)).status == 200
     export = fx.personal_message(bot_connector.url, "eksportér mine data")

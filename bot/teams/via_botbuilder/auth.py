@@ -15,10 +15,11 @@ from botframework.connector.auth import (
     BotFrameworkAuthentication,
     ClaimsIdentity,
     ConnectorFactory,
+    JwtTokenExtractor,
     UserTokenClient,
 )
 
-from bot.teams.signing_keys import install_signing_keys
+from bot.teams.signing_keys import SigningKeys
 from ground.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -199,3 +200,17 @@ async def _close_client(client: ConnectorClient) -> None:
         await client.__aexit__(None, None, None)
     except Exception:  # closing is best effort; a half-open session is harmless here
         logger.debug("Closing a connector client failed", exc_info=True)
+
+
+def install_signing_keys(channel_metadata_url: str, timeout: float) -> None:
+    """Make botbuilder's token validation use SigningKeys for the channel's and the
+    emulator's metadata URLs (botbuilder looks them up in its per-URL metadata cache)."""
+    urls = (
+        channel_metadata_url or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL,
+        AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+    )
+    cache: dict[str, object] = JwtTokenExtractor.metadataCache
+    for url in urls:
+        current = cache.get(url)
+        if not isinstance(current, SigningKeys) or current.timeout != timeout:
+            cache[url] = SigningKeys(url, timeout)

@@ -1,0 +1,1 @@
+"""The Teams edge on botbuilder (archived by Microsoft): the only package importing it."""
