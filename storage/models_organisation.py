@@ -52,6 +52,8 @@ class OrgPersonRow(Base):
     aad_object_id: Mapped[str] = mapped_column(String(64), default="", index=True)
     teams_user_id: Mapped[str] = mapped_column(String(255), default="")
     roles: Mapped[list[Any]] = mapped_column(JSON)
+    # An ambassador's focus areas ("sagsbehandling", "skole"); None for most people.
+    focus: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True, default=None)
     position: Mapped[int] = mapped_column(Integer)
 
 
