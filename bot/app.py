@@ -53,7 +53,7 @@ def create_app(
     deliver = services is None if deliver_outbox is None else deliver_outbox
     schedule = (services is None) if run_scheduler is None else run_scheduler
     schedule = schedule and settings.schedule.enabled
-    channels = registry if registry is not None else built_in_registry()
+    channels = registry if registry is not None else built_in_registry(settings)
     app.cleanup_ctx.append(_lifecycle(settings, services, channels, deliver, schedule))
     for entry in channels.values():
         if entry.web_edge is not None:

@@ -19,7 +19,7 @@ from delivery.roster_sync import RosterReader, RosterSync
 from delivery.sender import OutboxSender
 from delivery.transport import Transport
 from dialogs.services import Services
-from ground.channel_descriptions import CLI, TEAMS
+from ground.channel_descriptions import CLI, TEAMS, slack_channel
 from ground.channels import Addressing, Channel, Channels
 from ground.messages import Incoming, Reply
 from ground.settings import DeliverySettings, Settings
@@ -225,10 +225,25 @@ async def _terminal(services: Services, user: str | None, stdin: TextIO, stdout:
     return await run_chat(services, user, stdin, stdout)
 
 
-def built_in_registry() -> ChannelRegistry:
-    """Teams (Bot Framework over HTTP) and the terminal (`kompas chat`)."""
-    return ChannelRegistry(
-        (
+def runs_teams(settings: Settings, dev: bool) -> bool:
+    """Teams runs with its credentials, in dev mode, and when Slack is not configured either
+    (then its edge is in dev mode, as `kompas serve` allows only with --dev on loopback). A
+    Slack-only deployment has no unauthenticated /api/messages."""
+    return settings.teams.has_credentials or dev or not settings.slack.configured
+
+
+def runs_slack(settings: Settings, dev: bool) -> bool:
+    """Slack runs when configured (a bot token and a signing secret), and in dev mode."""
+    return settings.slack.configured or dev
+
+
+def built_in_registry(settings: Settings | None = None, *, dev: bool = False) -> ChannelRegistry:
+    """The channels `settings` configure (see runs_teams, runs_slack) and the terminal
+    (`kompas chat`); without settings, Teams and the terminal."""
+    teams = settings is None or runs_teams(settings, dev)
+    entries = []
+    if teams:
+        entries.append(
             ChannelEntry(
                 TEAMS,
                 transport=_teams_transport,
@@ -236,8 +251,19 @@ def built_in_registry() -> ChannelRegistry:
                 web_edge=_teams_edge,
                 addressing=TeamsAddressing(),
                 rosters=_teams_rosters,
-            ),
-            # The terminal shows its queued messages itself while the person is there.
-            ChannelEntry(CLI, terminal=_terminal),
+            )
         )
-    )
+    if settings is not None and runs_slack(settings, dev):
+        entries.append(ChannelEntry(slack_channel(settings.slack.rate_per_second)))
+    # The terminal shows its queued messages itself while the person is there.
+    entries.append(ChannelEntry(CLI, terminal=_terminal))
+    return ChannelRegistry(entries)
+
+
+@asynccontextmanager
+async def open_outbox_sender(
+    settings: Settings, database: Database, store: Store
+) -> AsyncIterator[OutboxSender]:
+    """The outbox sender of the channels `settings` configure (`kompas outbox drain`)."""
+    async with built_in_registry(settings).outbox_sender(settings, database, store) as sender:
+        yield sender

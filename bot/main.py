@@ -60,10 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
-    from bot.channels import built_in_registry
+    from bot.channels import open_outbox_sender
     from bot.cli import demo, digest, org, outbox, reach, trigger
 
-    outbox.register(commands, built_in_registry().outbox_sender)
+    outbox.register(commands, open_outbox_sender)
     for operator_commands in (trigger, org, reach, digest, demo):
         operator_commands.register(commands)
     return parser
@@ -84,7 +84,7 @@ async def _chat(settings: Settings, user: str | None) -> int:
     from bot.cli.chat import CLI_CHANNEL
     from bot.composition import open_services
 
-    registry = built_in_registry()
+    registry = built_in_registry(settings)
     terminal = registry[CLI_CHANNEL].terminal
     assert terminal is not None
     services = await open_services(settings, registry)

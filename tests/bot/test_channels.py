@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import aiohttp
 import pytest
 from aiohttp import web
 
 from bot.app import create_app
 from bot.channels import ChannelEntry, ChannelRegistry, TurnRouter, built_in_registry
+from bot.server import UnsafeServeError, check_serve_options
 from delivery.api import OutgoingMessage
 from delivery.limits import DeliveryLimits
 from delivery.transport import Destination, SendOutcome
@@ -114,6 +117,59 @@ def test_the_built_in_registry() -> None:
     assert registry["cli"].terminal is not None
     assert registry.channels.proactive() == ("teams", "cli")
     assert registry.channels["teams"].capabilities.max_message_bytes == 28 * 1024
+
+
+TEAMS_ENV = {"MICROSOFT_APP_ID": "app", "MICROSOFT_APP_PASSWORD": "pw"}
+SLACK_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
+
+
+@pytest.mark.parametrize(
+    ("environment", "dev", "channels"),
+    [
+        ({}, False, ["teams", "cli"]),  # nothing configured: Teams in dev mode, as always
+        ({}, True, ["teams", "slack", "cli"]),
+        (TEAMS_ENV, False, ["teams", "cli"]),
+        (SLACK_ENV, False, ["slack", "cli"]),  # no unauthenticated /api/messages beside it
+        ({**TEAMS_ENV, **SLACK_ENV}, False, ["teams", "slack", "cli"]),
+        (SLACK_ENV, True, ["teams", "slack", "cli"]),
+    ],
+    ids=["nothing", "nothing-dev", "teams", "slack", "both", "slack-dev"],
+)
+def test_the_registry_holds_the_configured_channels(
+    environment: dict[str, str], dev: bool, channels: list[str]
+) -> None:
+    settings = Settings.from_env(
+        {**environment, "KOMPAS_SLACK_RATE": "2"}, env_file=Path("/nonexistent/.env")
+    )
+    registry = built_in_registry(settings, dev=dev)
+    assert list(registry) == channels
+    assert registry.channels.proactive() == tuple(channels)
+    if "slack" in registry:
+        assert registry.channels["slack"].limits.per_second == 2.0
+        assert registry.limits(settings.delivery)["slack"].overall_wait() == 0.0
+
+
+@pytest.mark.parametrize(
+    ("environment", "dev", "refusal"),
+    [
+        ({}, False, "No channel is configured"),
+        ({}, True, ""),
+        (TEAMS_ENV | {"KOMPAS_ALLOW_ANY_TENANT": "true"}, False, ""),
+        (SLACK_ENV, False, ""),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, False, "SLACK_SIGNING_SECRET is not"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, True, ""),  # dev mode: Slack unsigned on loopback
+        ({"SLACK_SIGNING_SECRET": "s"}, False, "SLACK_BOT_TOKEN is not"),
+    ],
+)
+def test_serve_starts_with_teams_slack_or_both_and_refuses_half_a_slack(
+    environment: dict[str, str], dev: bool, refusal: str
+) -> None:
+    settings = Settings.from_env(environment, env_file=Path("/nonexistent/.env"))
+    if not refusal:
+        check_serve_options(settings, "127.0.0.1", dev=dev)
+        return
+    with pytest.raises(UnsafeServeError, match=refusal):
+        check_serve_options(settings, "127.0.0.1", dev=dev)
 
 
 def test_a_channel_is_registered_once() -> None:
