@@ -76,7 +76,7 @@ def _lifecycle(
         services = given if given is not None else await open_services(settings, registry)
         limits = registry.limits(settings.delivery)  # each channel's, edge and sender alike
         edges = {
-            entry.name: entry.web_edge(settings, services.router, limits[entry.name])
+            entry.name: entry.web_edge(settings, services, limits[entry.name])
             for entry in registry.values()
             if entry.web_edge is not None
         }

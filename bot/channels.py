@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from aiohttp import web
 
+from bot.slack.addresses import SlackAddressing
 from bot.teams.addresses import TeamsAddressing
 from delivery.chat_opening import ChatOpener, ChatOpening
 from delivery.limits import Clock, DeliveryLimits, channel_limits
@@ -68,8 +69,9 @@ class RosterEdge(Protocol):
 
 TransportFactory = Callable[[Settings], ClosingTransport]
 RosterEdgeFactory = Callable[[Settings], RosterEdge]
-# The edge's pacing is the channel's limits, shared with the outbox sender of the process.
-WebEdgeFactory = Callable[[Settings, TurnRouter, DeliveryLimits], WebEdge]
+# An edge gets the process's services (its router above all) and the channel's pacing,
+# shared with the outbox sender of the process.
+WebEdgeFactory = Callable[[Settings, Services, DeliveryLimits], WebEdge]
 TerminalEdge = Callable[[Services, str | None, TextIO, TextIO], Awaitable[int]]
 
 
@@ -213,10 +215,16 @@ def _teams_rosters(settings: Settings) -> RosterEdge:
     return TeamsRosterEdge(settings)
 
 
-def _teams_edge(settings: Settings, router: TurnRouter, limits: DeliveryLimits) -> WebEdge:
+def _teams_edge(settings: Settings, services: Services, limits: DeliveryLimits) -> WebEdge:
     from bot.teams import TeamsChannel
 
-    return TeamsChannel(settings, router, limits)
+    return TeamsChannel(settings, services.router, limits)
+
+
+def _slack_edge(settings: Settings, services: Services, limits: DeliveryLimits) -> WebEdge:
+    from bot.slack.edge import SlackChannel  # slack_bolt: load it only when Slack runs
+
+    return SlackChannel(settings, services, limits)
 
 
 async def _terminal(services: Services, user: str | None, stdin: TextIO, stdout: TextIO) -> int:
@@ -254,7 +262,14 @@ def built_in_registry(settings: Settings | None = None, *, dev: bool = False) ->
             )
         )
     if settings is not None and runs_slack(settings, dev):
-        entries.append(ChannelEntry(slack_channel(settings.slack.rate_per_second)))
+        entries.append(
+            ChannelEntry(
+                slack_channel(settings.slack.rate_per_second),
+                web_path="/slack/events",
+                web_edge=_slack_edge,
+                addressing=SlackAddressing(),
+            )
+        )
     # The terminal shows its queued messages itself while the person is there.
     entries.append(ChannelEntry(CLI, terminal=_terminal))
     return ChannelRegistry(entries)

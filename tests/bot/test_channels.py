@@ -14,6 +14,7 @@ from bot.server import UnsafeServeError, check_serve_options
 from delivery.api import OutgoingMessage
 from delivery.limits import DeliveryLimits
 from delivery.transport import Destination, SendOutcome
+from dialogs.services import Services
 from ground.channel_descriptions import CLI, TEAMS
 from ground.channels import Capabilities, Channel, SendLimits, Window
 from ground.messages import ConversationType, Incoming, IncomingKind, Person, Reply
@@ -203,8 +204,8 @@ async def test_a_registered_channel_gets_its_endpoint_and_its_own_pacing(
 ) -> None:
     edges: list[EchoEdge] = []
 
-    def open_edge(settings: Settings, router: TurnRouter, limits: DeliveryLimits) -> EchoEdge:
-        edges.append(EchoEdge(router, limits))
+    def open_edge(settings: Settings, services: Services, limits: DeliveryLimits) -> EchoEdge:
+        edges.append(EchoEdge(services.router, limits))
         return edges[-1]
 
     registry = ChannelRegistry((ChannelEntry(FAKE, web_path="/api/fake", web_edge=open_edge),))
