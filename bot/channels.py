@@ -209,6 +209,12 @@ def _teams_transport(settings: Settings) -> TeamsTransport:
     return TeamsTransport(settings)
 
 
+def _slack_transport(settings: Settings) -> ClosingTransport:
+    from bot.slack.transport import SlackTransport
+
+    return SlackTransport(settings)
+
+
 def _teams_rosters(settings: Settings) -> RosterEdge:
     from bot.teams.chat_opener import TeamsRosterEdge
 
@@ -265,6 +271,7 @@ def built_in_registry(settings: Settings | None = None, *, dev: bool = False) ->
         entries.append(
             ChannelEntry(
                 slack_channel(settings.slack.rate_per_second),
+                transport=_slack_transport,
                 web_path="/slack/events",
                 web_edge=_slack_edge,
                 addressing=SlackAddressing(),
