@@ -19,6 +19,7 @@ BOT_ID = "BKOMPAS01"
 TEAM_ID = "T0KOMMUNE"
 
 # Errors Slack answers when a person or conversation cannot be reached any more.
+MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.update", "response_url"})
 GONE_ERRORS = (
     "channel_not_found",
     "account_inactive",
@@ -145,10 +146,18 @@ class FakeSlackApi:
         """Messages that arrived: chat.postMessage and posts to response URLs."""
         return [c for c in self.calls if c.ok and c.method in {"chat.postMessage", "response_url"}]
 
+    @property
+    def messages(self) -> list[SlackCall]:
+        """Every message that arrived or changed: posts, updates, response URLs."""
+        return [c for c in self.calls if c.ok and c.method in MESSAGE_METHODS]
+
     async def wait_for(self, count: int, method: str = "", timeout: float = 5.0) -> list[SlackCall]:
-        """Wait until `count` calls of `method` (default: messages posted) succeeded."""
+        """Wait until `count` calls of `method` succeeded (default: messages posted, "*":
+        messages posted or updated); return them all."""
 
         def found() -> list[SlackCall]:
+            if method == "*":
+                return self.messages
             return self.made(method) if method else self.posted
 
         async with self._changed:

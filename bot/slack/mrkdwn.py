@@ -6,6 +6,7 @@ import re
 
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)[-*+]\s+")
+_QUOTE = re.compile(r"^(\s*)&gt;\s?")  # a "> quote" line, after escaping
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
@@ -21,14 +22,15 @@ def escape(text: str) -> str:
 
 def to_mrkdwn(markdown: str) -> str:
     """Markdown as mrkdwn: **bold** → *bold*, *italic* → _italic_, [text](url) → <url|text>,
-    headings → bold lines, "-"/"*" bullets → "•"; everything else escaped as text."""
+    headings → bold lines, "-"/"*" bullets → "•", "> " quotes kept; the rest escaped as text."""
     lines = []
     for raw in escape(markdown.replace("\r\n", "\n")).split("\n"):
         heading = _HEADING.match(raw)
         if heading:
             lines.append(f"{_BOLD_OPEN}{heading.group(1)}{_BOLD_CLOSE}")
             continue
-        lines.append(_BULLET.sub(r"\1• ", raw.rstrip()))
+        line = _QUOTE.sub(r"\1> ", raw.rstrip())  # Slack quotes lines starting with ">"
+        lines.append(_BULLET.sub(r"\1• ", line))
     text = "\n".join(lines)
     text = _BOLD.sub(lambda m: f"{_BOLD_OPEN}{m.group(1) or m.group(2)}{_BOLD_CLOSE}", text)
     text = _ITALIC.sub(r"_\1_", text)

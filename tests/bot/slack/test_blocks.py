@@ -40,6 +40,7 @@ def test_markdown_becomes_mrkdwn_and_slack_control_characters_are_escaped() -> N
         "Se <https://intra.kommune.dk/ai?a=1&amp;b=2|AI-kompasset>."
     )
     assert to_mrkdwn("<!channel> <@U123>") == "&lt;!channel&gt; &lt;@U123&gt;"  # nobody pinged
+    assert to_mrkdwn("Spørgsmålet:\n\n> Må jeg <x>?") == "Spørgsmålet:\n\n> Må jeg &lt;x&gt;?"
 
 
 def test_long_text_is_cut_between_paragraphs_then_words_within_the_limit() -> None:
