@@ -55,11 +55,12 @@ class _RejectedError(Exception):
 
 
 def bolt_logger() -> logging.Logger:
-    """The logger bolt's own loggers copy their level from: WARNING unless configured, as
-    bolt writes request bodies (people's words) at INFO, e.g. with a bad signature."""
+    """The logger bolt's own loggers copy their level from: ERROR unless configured. Bolt
+    writes request bodies (people's words) at INFO, e.g. with a bad signature, and warns
+    about settings Kompas chose on purpose; Kompas logs what it refuses itself."""
     found = logging.getLogger(f"{__name__}.bolt")
     if found.level == logging.NOTSET:
-        found.setLevel(logging.WARNING)
+        found.setLevel(logging.ERROR)
     return found
 
 
