@@ -52,11 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("check", help="validate topics, synonyms and templates")
 
-    manifest = commands.add_parser("manifest", help="build the Teams app package (zip)")
-    manifest.add_argument(
-        "--out", type=Path, default=Path("dist/kompas-teams.zip"), help="zip file to write"
+    manifest = commands.add_parser(
+        "manifest", help="build the Teams app package (zip), or with --slack the Slack app manifest"
     )
-    manifest.add_argument("--version", default="1.0.0", help="app package version")
+    manifest.add_argument(
+        "--slack",
+        action="store_true",
+        help="write the Slack app manifest (YAML) instead of the Teams package",
+    )
+    manifest.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write (default dist/kompas-teams.zip, with --slack dist/kompas-slack.yml)",
+    )
+    manifest.add_argument("--version", default="1.0.0", help="app package version (Teams)")
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
@@ -124,11 +134,21 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.content_check import run_content_check
 
         return run_content_check(settings, sys.stdout)
+    if args.command == "manifest" and args.slack:
+        from bot.cli.slack_manifest import SlackManifestError, write_slack_manifest
+
+        try:
+            path = write_slack_manifest(settings, args.out or Path("dist/kompas-slack.yml"))
+        except SlackManifestError as error:
+            print(f"kompas manifest --slack: {error}", file=sys.stderr)
+            return 2
+        print(f"Slack app manifest written to {path} (paste it at api.slack.com/apps)")
+        return 0
     if args.command == "manifest":
         from bot.cli.manifest import ManifestError, write_package
 
         try:
-            path = write_package(settings, args.out, args.version)
+            path = write_package(settings, args.out or Path("dist/kompas-teams.zip"), args.version)
         except ManifestError as error:
             print(f"kompas manifest: {error}", file=sys.stderr)
             return 2
