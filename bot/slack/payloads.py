@@ -165,7 +165,11 @@ def event_turn(body: Json) -> SlackTurn | None:
             text=text,
             reference=reference(*ids),
         )
-        return SlackTurn(incoming, channel, delivery_id=_text(body.get("event_id")))
+        # A message written in a thread of the DM is answered in that thread.
+        thread = _text(event.get("thread_ts")) or None
+        return SlackTurn(
+            incoming, channel, thread_ts=thread, delivery_id=_text(body.get("event_id"))
+        )
     if kind == "app_mention":
         bot_user_id = _text(_object((body.get("authorizations") or [{}])[0]).get("user_id"))
         incoming = Incoming(

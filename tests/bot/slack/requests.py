@@ -94,8 +94,10 @@ def event_callback(
     )
 
 
-def direct_message(text: str, *, user: str = USER_ID, event_id: str = "") -> SlackRequest:
-    """A message in the person's DM with Kompas (message.im)."""
+def direct_message(
+    text: str, *, user: str = USER_ID, event_id: str = "", thread_ts: str = ""
+) -> SlackRequest:
+    """A message in the person's DM with Kompas (message.im), in a thread if given."""
     event = {
         "type": "message",
         "user": user,
@@ -105,6 +107,8 @@ def direct_message(text: str, *, user: str = USER_ID, event_id: str = "") -> Sla
         "channel": DM_CHANNEL,
         "channel_type": "im",
     }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
     return event_callback(event, event_id=event_id)
 
 

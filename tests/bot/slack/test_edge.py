@@ -14,7 +14,7 @@ from aiohttp import web
 from bot.app import create_app
 from bot.channels import built_in_registry
 from bot.slack.blocks import MAX_BUTTON_VALUE_CHARS, share_block
-from fakes.slack_api import FakeSlackApi
+from fakes.slack_api import FakeSlackApi, SlackAnswer
 from storage.conversation_store import Store
 from tests.bot.conftest import StartApp
 from tests.bot.slack import requests as slack
@@ -133,6 +133,34 @@ async def test_a_question_in_the_dm_is_answered_with_the_guideline_as_block_kit(
         "👎 Ikke brugbart",
     ]
     assert "thread_ts" not in answer.body  # a DM is answered in the DM itself
+
+
+async def test_a_question_in_a_thread_of_the_dm_is_answered_in_that_thread(
+    kompas: SlackKompas, slack_api: FakeSlackApi
+) -> None:
+    await kompas.send(slack.direct_message("hjælp", thread_ts="1741079800.000900"))
+
+    [answer] = await slack_api.wait_for(1)
+    assert (answer.channel, answer.body["thread_ts"]) == (slack.DM_CHANNEL, "1741079800.000900")
+
+
+async def test_a_reply_slack_throttles_is_sent_after_retry_after_and_a_refused_one_logged(
+    kompas: SlackKompas, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    slack_api.respond_with(SlackAnswer.rate_limited(retry_after=1))
+
+    with caplog.at_level(logging.INFO, logger="bot.slack"):
+        await kompas.send(slack.direct_message(QUESTION))
+        [answer] = await slack_api.wait_for(1)
+        slack_api.respond_with(SlackAnswer("channel_not_found"))
+        await kompas.send(slack.direct_message("hjælp"))
+        await asyncio.sleep(0.5)
+
+    [throttled] = [call for call in slack_api.calls if call.status == 429]
+    assert answer.answered_at - throttled.answered_at >= 0.95  # Slack's Retry-After
+    assert answer.blocks[0]["text"]["text"] == PERSONDATA_TITLE
+    assert f"Reply in {slack.DM_CHANNEL} failed: channel_not_found" in caplog.text
+    assert len(slack_api.posted) == 1
 
 
 async def test_an_event_slack_retries_is_answered_once(
