@@ -57,6 +57,12 @@ class SlackCall:
     status: int = 200
     answered_at: float = 0.0  # time.monotonic()
     response_id: str = ""  # which response URL (for "response_url" calls)
+    answer: dict[str, Any] = field(default_factory=dict)  # what the fake answered
+
+    @property
+    def ts(self) -> str:
+        """The id Slack gave the message posted or updated ("" for other calls)."""
+        return str(self.answer.get("ts") or "")
 
     @property
     def channel(self) -> str:
@@ -218,8 +224,9 @@ class FakeSlackApi:
                 status=programmed.status,
                 headers=programmed.headers,
             )
-        await self._record(method, body, request, "", 200)
-        return web.json_response(self._success(method, body))
+        success = self._success(method, body)
+        await self._record(method, body, request, "", 200, answer=success)
+        return web.json_response(success)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await _body(request)
@@ -264,6 +271,7 @@ class FakeSlackApi:
         status: int,
         *,
         response_id: str = "",
+        answer: dict[str, Any] | None = None,
     ) -> None:
         call = SlackCall(
             method=method,
@@ -274,6 +282,7 @@ class FakeSlackApi:
             status=status,
             answered_at=time.monotonic(),
             response_id=response_id,
+            answer=answer or {},
         )
         async with self._changed:
             self.calls.append(call)

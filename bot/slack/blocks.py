@@ -42,13 +42,28 @@ Block = dict[str, Any]
 
 
 def message(reply: Reply) -> dict[str, Any]:
-    """chat.postMessage's `text` (the notification) and `blocks` for one reply."""
+    """chat.postMessage's `text` (the notification) and `blocks` for one reply, whole."""
+    return split_message(reply, details_in_thread=False)[0]
+
+
+def split_message(reply: Reply, *, details_in_thread: bool) -> list[dict[str, Any]]:
+    """The reply as messages: the first is posted; with `details_in_thread` each collapsed
+    section ("Læs mere") is a message of its own for the thread under the first (the short
+    answer stays short), else it is shown in the first message below a divider."""
     blocks: list[Block] = []
     if reply.text:
         blocks.extend(_sections(to_mrkdwn(reply.text)))
+    details: list[dict[str, Any]] = []
     if reply.card is not None:
-        blocks.extend(card_blocks(reply.card))
-    return {"text": fallback_text(reply), "blocks": _within_block_limit(blocks)}
+        blocks.extend(card_blocks(reply.card, details_in_thread=details_in_thread))
+        if details_in_thread:
+            details = [
+                {"text": _cut(section.title, MAX_FALLBACK_CHARS), "blocks": _section(section)[1:]}
+                for section in reply.card.sections
+                if section.collapsed
+            ]
+    main = {"text": fallback_text(reply), "blocks": _within_block_limit(blocks)}
+    return [main, *({**d, "blocks": _within_block_limit(d["blocks"])} for d in details)]
 
 
 def fallback_text(reply: Reply) -> str:
@@ -57,13 +72,17 @@ def fallback_text(reply: Reply) -> str:
     return _cut(to_mrkdwn(text), MAX_FALLBACK_CHARS)
 
 
-def card_blocks(card: Card) -> list[Block]:
-    """Title, sections, facts, inputs and buttons of a card as blocks."""
+def card_blocks(card: Card, *, details_in_thread: bool = False) -> list[Block]:
+    """Title, sections, facts, inputs and buttons of a card as blocks; collapsed sections
+    only as a pointer to the thread when they go there."""
     blocks: list[Block] = []
     if card.title:
         blocks.append(_title(card.title))
     for section in card.sections:
-        blocks.extend(_section(section))
+        if section.collapsed and details_in_thread:
+            blocks.append(_thread_pointer(section.title))
+        else:
+            blocks.extend(_section(section))
     blocks.extend(_facts(card.facts))
     blocks.extend(_input(card_input) for card_input in card.inputs)
     blocks.extend(_buttons(card.actions))
@@ -168,6 +187,11 @@ def _section(section: Section) -> list[Block]:
     if section.title:
         text = f"*{escape(section.title)}*\n{text}"
     return blocks + _sections(text)
+
+
+def _thread_pointer(title: str) -> Block:
+    """Where a collapsed section went: its title beside a thread (🧵) under the message."""
+    return {"type": "context", "elements": [_mrkdwn(_cut(f"🧵 {escape(title)}", MAX_TEXT_CHARS))]}
 
 
 def _facts(facts: Sequence[Fact]) -> list[Block]:

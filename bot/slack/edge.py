@@ -18,10 +18,11 @@ from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.slack.blocks import MAX_MESSAGE_BLOCKS, message, share_block
+from bot.slack.blocks import MAX_MESSAGE_BLOCKS, message, share_block, split_message
 from bot.slack.client import web_client
 from bot.slack.payloads import (
     SLASH_COMMAND,
+    Answer,
     SlackTurn,
     action_turn,
     command_turn,
@@ -284,16 +285,23 @@ class SlackChannel:
 
     def _outbound(self, turn: SlackTurn, replies: list[Reply]) -> list[Outbound]:
         incoming = turn.incoming
-        outbound = [
-            Outbound(message(reply), replaces=reply.updates_submitted_card)
-            for reply in replies
-            if incoming.submitted_message_id or not reply.updates_submitted_card
-        ]
+        # Posted into the conversation, a card's "Læs mere" goes in the thread under it;
+        # through a response_url (ephemeral, or shared) there is no thread to put it in.
+        threads = turn.answer is Answer.POST
+        outbound = []
+        for reply in replies:
+            if reply.updates_submitted_card and not incoming.submitted_message_id:
+                continue
+            whole = reply.updates_submitted_card or not threads
+            first, *thread = split_message(reply, details_in_thread=not whole)
+            outbound.append(Outbound(first, reply.updates_submitted_card, tuple(thread)))
         if turn.question and outbound:
             share = share_block(self._texts.label("slack", "share"), turn.question)
             last = outbound[-1].message
             if share is not None and len(last["blocks"]) < MAX_MESSAGE_BLOCKS:
-                outbound[-1] = Outbound({**last, "blocks": [*last["blocks"], share]})
+                outbound[-1] = replace(
+                    outbound[-1], message={**last, "blocks": [*last["blocks"], share]}
+                )
         return outbound
 
     async def _turn_failed(self, turn: SlackTurn, error: Exception) -> None:

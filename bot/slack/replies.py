@@ -28,10 +28,12 @@ RETRY_WITHOUT_HEADER_SECONDS = 1.0
 
 @dataclass(frozen=True)
 class Outbound:
-    """One message (text and blocks); `replaces` puts it in place of the pressed card."""
+    """One message (text and blocks); `replaces` puts it in place of the pressed card, and
+    `thread` holds messages for the thread under it (a card's "Læs mere")."""
 
     message: dict[str, Any]
     replaces: bool = False
+    thread: tuple[dict[str, Any], ...] = ()
 
 
 class _RateLimitedError(Exception):
@@ -61,7 +63,12 @@ class SlackReplies:
     async def send(self, turn: SlackTurn, outbound: Sequence[Outbound]) -> int:
         """Send the messages in order; how many arrived (all, unless one failed)."""
         for index, item in enumerate(outbound):
-            if not await self._send_one(turn, item):
+            posted = await self._send_one(turn, item, turn.thread_ts)
+            for detail in item.thread if posted is not None else ():
+                thread = turn.thread_ts or posted or None
+                if await self._send_one(turn, Outbound(detail), thread) is None:
+                    break
+            if posted is None:
                 logger.error(
                     "Sent %d of %d replies in conversation %s; the rest were not sent",
                     index,
@@ -71,17 +78,17 @@ class SlackReplies:
                 return index
         return len(outbound)
 
-    async def _send_one(self, turn: SlackTurn, item: Outbound) -> bool:
+    async def _send_one(self, turn: SlackTurn, item: Outbound, thread: str | None) -> str | None:
+        """Send one message; its ts ("" when Slack gave none), None when it failed."""
         conversation = (CHANNEL, turn.channel)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 if turn.answer is Answer.POST or turn.response_url is None:
                     await self._wait_for_turn(conversation)
                     self._limits.record(conversation)
-                    await self._post(turn, item)
-                else:
-                    await self._respond(turn, item)
-                return True
+                    return await self._post(turn, item, thread)
+                await self._respond(turn, item)
+                return ""
             except _RateLimitedError as limited:
                 if attempt == MAX_ATTEMPTS:
                     break
@@ -93,27 +100,30 @@ class SlackReplies:
                     await asyncio.sleep(delay)
             except SlackApiError as error:
                 logger.error("Reply in %s failed: %s", turn.channel, error_code(error))
-                return False
+                return None
             except _RefusedError as error:
                 logger.error("Reply through the response_url in %s failed: %s", turn.channel, error)
-                return False
+                return None
             except (aiohttp.ClientError, TimeoutError) as error:
                 logger.error("Reply in %s failed: %s", turn.channel, type(error).__name__)
-                return False
+                return None
         logger.error("Reply in %s still rate limited after %d attempts", turn.channel, attempt)
-        return False
+        return None
 
-    async def _post(self, turn: SlackTurn, item: Outbound) -> None:
+    async def _post(self, turn: SlackTurn, item: Outbound, thread: str | None) -> str:
+        """chat.update of the pressed card, or chat.postMessage; the message's ts."""
         try:
             text, blocks = item.message["text"], item.message["blocks"]
             if item.replaces and turn.message_ts and not turn.pressed_ephemeral:
-                await self._client.chat_update(
+                response = await self._client.chat_update(
                     channel=turn.channel, ts=turn.message_ts, text=text, blocks=blocks
                 )
             else:
-                await self._client.chat_postMessage(
-                    channel=turn.channel, text=text, blocks=blocks, thread_ts=turn.thread_ts
+                response = await self._client.chat_postMessage(
+                    channel=turn.channel, text=text, blocks=blocks, thread_ts=thread
                 )
+            ts = response.get("ts")
+            return ts if isinstance(ts, str) else ""
         except SlackApiError as error:
             if is_rate_limited(error):
                 raise _RateLimitedError(retry_after(error)) from error

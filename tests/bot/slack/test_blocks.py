@@ -13,6 +13,7 @@ from bot.slack.blocks import (
     card_blocks,
     limit_problems,
     message,
+    split_message,
     submission,
 )
 from bot.slack.mrkdwn import pieces, to_mrkdwn
@@ -77,6 +78,28 @@ def test_a_card_becomes_header_sections_context_and_buttons() -> None:
     [button] = blocks[5]["elements"]
     assert json.loads(button["value"]) == {"verb": "feedback", "question_id": 7, "helpful": True}
     assert limit_problems({"text": "x", "blocks": blocks}) == []
+
+
+def test_read_more_goes_in_the_thread_when_there_is_one() -> None:
+    card = Card(
+        title="Persondata",
+        sections=(Section("Nej."), Section("Detaljer.", "Læs mere", collapsed=True)),
+        actions=(Action("👍", "feedback", {"question_id": 7}),),
+    )
+
+    first, details = split_message(Reply(card=card), details_in_thread=True)
+    [whole] = split_message(Reply(card=card), details_in_thread=False)
+
+    assert [b["type"] for b in first["blocks"]] == ["header", "section", "context", "actions"]
+    assert first["blocks"][2]["elements"][0]["text"] == "🧵 Læs mere"
+    assert details == {
+        "text": "Læs mere",
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": "*Læs mere*\nDetaljer."}}
+        ],
+    }
+    assert whole == message(Reply(card=card))
+    assert "Detaljer." in json.dumps(whole["blocks"], ensure_ascii=False)
 
 
 def test_what_does_not_fit_is_cut_and_no_limit_is_broken() -> None:

@@ -116,7 +116,7 @@ async def test_a_question_in_the_dm_is_answered_with_the_guideline_as_block_kit(
     status, _ = await kompas.send(slack.direct_message(QUESTION))
 
     assert status == 200
-    [answer] = await slack_api.wait_for(1)
+    answer, details = await slack_api.wait_for(2)
     assert answer.method == "chat.postMessage" and answer.channel == slack.DM_CHANNEL
     assert answer.headers["Authorization"] == f"Bearer {slack.BOT_TOKEN}"
     assert answer.blocks[0] == {
@@ -124,15 +124,20 @@ async def test_a_question_in_the_dm_is_answered_with_the_guideline_as_block_kit(
         "text": {"type": "plain_text", "text": PERSONDATA_TITLE, "emoji": True},
     }
     assert answer.text == PERSONDATA_TITLE  # what the notification shows
-    [context] = [block for block in answer.blocks if block["type"] == "context"]
+    pointer, sources = [block for block in answer.blocks if block["type"] == "context"]
+    assert pointer["elements"][0]["text"] == "🧵 Læs mere"
     assert "*Kilde:* AI-kompasset: Persondata og CPR-numre" in json.dumps(
-        context, ensure_ascii=False
+        sources, ensure_ascii=False
     )
     assert [button["text"]["text"] for button in answer.buttons()] == [
         "👍 Brugbart",
         "👎 Ikke brugbart",
     ]
     assert "thread_ts" not in answer.body  # a DM is answered in the DM itself
+    # "Læs mere": the details in the thread under the short answer.
+    assert (details.channel, details.body["thread_ts"]) == (slack.DM_CHANNEL, answer.ts)
+    assert details.blocks[0]["text"]["text"].startswith("*Læs mere*\nDatabeskyttelsesreglerne")
+    assert "Databeskyttelsesreglerne" not in answer.all_text()
 
 
 async def test_a_question_in_a_thread_of_the_dm_is_answered_in_that_thread(
@@ -176,8 +181,8 @@ async def test_an_event_slack_retries_is_answered_once(
     ]
 
     assert statuses == [200, 200, 200]  # acknowledged, so Slack stops retrying
-    await slack_api.wait_for(1)
-    await nothing_more_arrives(slack_api, 1)
+    await slack_api.wait_for(2)  # the answer, and its details in the thread under it
+    await nothing_more_arrives(slack_api, 2)
 
 
 async def test_retries_arriving_together_are_answered_once(
@@ -188,8 +193,8 @@ async def test_retries_arriving_together_are_answered_once(
     statuses = await asyncio.gather(*(kompas.send(request, retry=n) for n in range(4)))
 
     assert set(statuses) == {(200, "")}
-    await slack_api.wait_for(1)
-    await nothing_more_arrives(slack_api, 1)
+    await slack_api.wait_for(2)
+    await nothing_more_arrives(slack_api, 2)
 
 
 async def test_kompas_does_not_answer_its_own_messages(
@@ -276,18 +281,16 @@ async def test_a_button_press_reaches_the_same_dialog_as_a_teams_card(
     kompas: SlackKompas, slack_api: FakeSlackApi, store: Store
 ) -> None:
     await kompas.send(slack.direct_message(QUESTION))
-    [answer] = await slack_api.wait_for(1)
+    answer, _ = await slack_api.wait_for(2)
     thumbs_down = answer.buttons()[1]
 
     await kompas.send(
         slack.block_actions(
-            thumbs_down,
-            message_ts=answer.body.get("ts", "1741079800.000100"),
-            response_url=slack_api.response_url("press"),
+            thumbs_down, message_ts=answer.ts, response_url=slack_api.response_url("press")
         )
     )
 
-    reply = (await slack_api.wait_for(2))[1]
+    reply = (await slack_api.wait_for(3))[2]
     assert reply.method == "chat.postMessage" and reply.channel == slack.DM_CHANNEL  # the DM
     assert "Tak for din feedback" in reply.all_text()
     assert [b["text"]["text"] for b in reply.buttons()] == ["Spørg en AI-ambassadør"]

@@ -42,6 +42,7 @@ METTE = Person("slack", slack.USER_ID, tenant_id="T0KOMMUNE")
 EVERY_CARD = [
     "help",
     "answer",
+    "answer's Læs mere (its thread)",
     "feedback",
     "ambassadors' post",
     "no answer, Mente du …?",
@@ -72,6 +73,10 @@ def with_verb(verb: str) -> Pick:
 
 def titled(text: str) -> Pick:
     return lambda call: bool(call.blocks) and call.blocks[0].get("text", {}).get("text") == text
+
+
+def in_thread_of(first: SlackCall) -> Pick:
+    return lambda call: bool(first.ts) and call.body.get("thread_ts") == first.ts
 
 
 def typed_state(call: SlackCall, typed: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -125,7 +130,7 @@ class SlackChat:
         [pressed] = [b for b in call.buttons() if b["text"]["text"].startswith(button)]
         request = slack.block_actions(
             pressed,
-            message_ts=str(call.body.get("ts") or "1762162200.000100"),
+            message_ts=call.ts or "1762162200.000100",
             response_url=self.api.response_url(f"press{self.seen}"),
             inputs=typed_state(call, typed),
         )
@@ -154,9 +159,10 @@ async def test_every_card_kompas_sends_in_slack_is_within_slacks_limits(
     label = texts.label
 
     chat.keep("help", await chat.say("hjælp"), titled(label("help_card", "title")))
-    answer = chat.keep(
-        "answer", await chat.say("Må jeg skrive et CPR-nummer i ChatGPT?"), with_verb("feedback")
-    )
+    answered = await chat.say("Må jeg skrive et CPR-nummer i ChatGPT?", replies=2)
+    answer = chat.keep("answer", answered, with_verb("feedback"))
+    details = chat.keep("answer's Læs mere (its thread)", answered, in_thread_of(answer))
+    assert details.text == label("answer_card", "read_more")
     feedback = chat.keep("feedback", await chat.press(answer, "👎"), with_verb("ask_ambassador"))
     # The confirmation in Mette's DM, then the post in the ambassadors' channel (outbox).
     posted = await chat.press(feedback, label("answer_card", "ask_ambassador"), replies=2)
