@@ -83,6 +83,8 @@ def _lifecycle(
         app[SERVICES_KEY] = services
         app[EDGES_KEY] = edges
         try:
+            for edge in edges.values():
+                await edge.start()
             async with AsyncExitStack() as delivery:
                 if deliver:  # on SIGTERM: stop claiming, finish sends in flight, then close
                     sender = await delivery.enter_async_context(

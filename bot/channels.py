@@ -48,7 +48,10 @@ class TurnRouter(Protocol):
 
 
 class WebEdge(Protocol):
-    """An inbound edge served by the aiohttp app: one request in, one response out."""
+    """An inbound edge served by the aiohttp app: one request in, one response out; `start`
+    once the app runs (Slack's Socket Mode connects there), `close` when it stops."""
+
+    async def start(self) -> None: ...
 
     async def handle(self, request: web.Request) -> web.Response: ...
 

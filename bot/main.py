@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
@@ -38,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="development mode: allowed without credentials, loopback addresses only",
     )
+    serve.add_argument(
+        "--slack-socket-mode",
+        action="store_true",
+        help="receive Slack over a WebSocket (SLACK_APP_TOKEN) instead of POST /slack/events",
+    )
 
     chat = commands.add_parser("chat", help="talk to Kompas in the terminal (same database)")
     chat.add_argument("--user", help="who you are in the chat (default: your login name)")
@@ -59,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--slack",
         action="store_true",
         help="write the Slack app manifest (YAML) instead of the Teams package",
+    )
+    manifest.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="with --slack: an app for `kompas serve --slack-socket-mode` (no request URLs)",
     )
     manifest.add_argument(
         "--out",
@@ -111,6 +122,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from bot.server import UnsafeServeError, serve
 
+        if args.slack_socket_mode:
+            settings = settings.with_overrides(
+                slack=dataclasses.replace(settings.slack, socket_mode=True)
+            )
         try:
             serve(settings, args.host, args.port, args.dev)
         except UnsafeServeError as error:
@@ -138,7 +153,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.slack_manifest import SlackManifestError, write_slack_manifest
 
         try:
-            path = write_slack_manifest(settings, args.out or Path("dist/kompas-slack.yml"))
+            path = write_slack_manifest(
+                settings, args.out or Path("dist/kompas-slack.yml"), socket_mode=args.socket_mode
+            )
         except SlackManifestError as error:
             print(f"kompas manifest --slack: {error}", file=sys.stderr)
             return 2

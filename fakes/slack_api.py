@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl
 
-from aiohttp import web
+from aiohttp import WSMsgType, web
 
 BOT_USER_ID = "UKOMPAS01"
 BOT_ID = "BKOMPAS01"
@@ -113,9 +113,12 @@ class FakeSlackApi:
     bot token (when one is set) are answered not_authed/invalid_auth, as Slack does.
     """
 
-    def __init__(self, token: str = "", host: str = "127.0.0.1") -> None:
+    def __init__(self, token: str = "", host: str = "127.0.0.1", app_token: str = "") -> None:
         self._token = token
+        self._app_token = app_token
         self._host = host
+        self._sockets: list[web.WebSocketResponse] = []
+        self.socket_acks: list[dict[str, Any]] = []  # what Kompas answered on the WebSocket
         self._runner: web.AppRunner | None = None
         self._port = 0
         self._queue: deque[SlackAnswer] = deque()
@@ -182,6 +185,7 @@ class FakeSlackApi:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/response/{name}", self._response_url)
+        app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._host, 0).start()
@@ -189,6 +193,8 @@ class FakeSlackApi:
         return self
 
     async def close(self) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -204,6 +210,63 @@ class FakeSlackApi:
     ) -> None:
         await self.close()
 
+    # --- Socket Mode -------------------------------------------------------------------
+
+    async def wait_for_socket(self, timeout: float = 10.0) -> None:
+        """Wait until Kompas has opened its Socket Mode WebSocket (and got "hello")."""
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(self._sockets)), timeout)
+            except TimeoutError:
+                raise AssertionError(f"no Socket Mode connection within {timeout}s") from None
+
+    async def socket_send(self, kind: str, payload: dict[str, Any], retry: int = 0) -> str:
+        """Send an envelope ("events_api", "slash_commands", "interactive") as Slack does;
+        returns its envelope_id (Kompas must acknowledge it, see `wait_for_ack`)."""
+        envelope_id = f"envelope-{next(self._ts)}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": retry,
+            "retry_reason": "timeout" if retry else "",
+        }
+        for socket in self._sockets:
+            await socket.send_json(envelope)
+        return envelope_id
+
+    async def wait_for_ack(self, envelope_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """The acknowledgement Kompas sent for an envelope."""
+
+        def found() -> list[dict[str, Any]]:
+            return [ack for ack in self.socket_acks if ack.get("envelope_id") == envelope_id]
+
+        async with self._changed:
+            try:
+                await asyncio.wait_for(self._changed.wait_for(lambda: bool(found())), timeout)
+            except TimeoutError:
+                raise AssertionError(f"{envelope_id} not acknowledged within {timeout}s") from None
+        return found()[0]
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        await socket.send_json({"type": "hello", "num_connections": 1, "debug_info": {}})
+        async with self._changed:
+            self._sockets.append(socket)
+            self._changed.notify_all()
+        try:
+            async for received in socket:
+                if received.type is not WSMsgType.TEXT:
+                    continue
+                async with self._changed:
+                    self.socket_acks.append(json.loads(received.data))
+                    self._changed.notify_all()
+        finally:
+            self._sockets.remove(socket)
+        return socket
+
     # --- handlers ----------------------------------------------------------------------
 
     async def _api(self, request: web.Request) -> web.Response:
@@ -215,7 +278,9 @@ class FakeSlackApi:
         if programmed is not None and programmed.delay:
             await asyncio.sleep(programmed.delay)
         auth = request.headers.get("Authorization", "")
-        if self._token and auth != f"Bearer {self._token}":
+        # apps.connections.open takes the app-level token (Socket Mode), the rest the bot's.
+        expected = self._app_token if method == "apps.connections.open" else self._token
+        if expected and auth != f"Bearer {expected}":
             programmed = SlackAnswer("not_authed" if not auth else "invalid_auth")
         if programmed is not None and (programmed.error or programmed.status != 200):
             await self._record(method, body, request, programmed.error, programmed.status)
@@ -258,6 +323,8 @@ class FakeSlackApi:
             # Posted to a user id, a message lands in the app's DM with that person.
             where = f"D{channel[1:]}" if channel.startswith(("U", "W")) else channel
             return {"ok": True, "channel": where, "ts": ts, "message": {"text": body.get("text")}}
+        if method == "apps.connections.open":
+            return {"ok": True, "url": f"ws://{self._host}:{self._port}/socket"}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
         return {"ok": True}

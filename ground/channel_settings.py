@@ -104,6 +104,9 @@ class SlackSettings:
     allowed_teams: frozenset[str] = frozenset()
     ambassadors_channel: str = ""  # the channel id (C…) questions for the ambassadors go to
     rate_per_second: float = SLACK_DEFAULT_RATE
+    # `kompas serve --slack-socket-mode`: Slack's requests come over a WebSocket Kompas opens
+    # with SLACK_APP_TOKEN, so no public HTTPS endpoint (and no signing secret) is needed.
+    socket_mode: bool = False
 
     @classmethod
     def parse(cls, get: Callable[[str, str], str]) -> SlackSettings:
@@ -130,7 +133,10 @@ class SlackSettings:
 
     @property
     def configured(self) -> bool:
-        """True when a bot token and signing secret are set."""
+        """True when Slack can run: a bot token and the signing secret (HTTP), or in Socket
+        Mode a bot token and an app-level token."""
+        if self.socket_mode:
+            return bool(self.bot_token and self.app_token)
         return bool(self.bot_token and self.signing_secret)
 
     @property
@@ -141,6 +147,22 @@ class SlackSettings:
     def problem(self) -> str:
         """Why these settings cannot run Slack outside dev mode, or "" when they can (or when
         Slack is not asked for at all)."""
+        if self.socket_mode:
+            missing = [
+                name
+                for name, value in (
+                    ("SLACK_BOT_TOKEN", self.bot_token),
+                    ("SLACK_APP_TOKEN", self.app_token),
+                )
+                if not value
+            ]
+            if missing:
+                return (
+                    f"--slack-socket-mode needs {' and '.join(missing)}: the bot token (xoxb-…, "
+                    "OAuth & Permissions) and an app-level token with connections:write "
+                    "(xapp-…, Basic Information → App-Level Tokens)."
+                )
+            return ""
         if self.bot_token and not self.signing_secret:
             return (
                 "SLACK_BOT_TOKEN is set but SLACK_SIGNING_SECRET is not: without it nobody can "

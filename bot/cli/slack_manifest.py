@@ -22,15 +22,22 @@ class SlackManifestError(ValueError):
     """The manifest cannot be written with the given settings."""
 
 
-def build_slack_manifest(settings: Settings, texts: dict[str, Any]) -> dict[str, Any]:
-    """The manifest for an app reached at https://KOMPAS_PUBLIC_HOST/slack/events."""
-    host = settings.public_host.lower()
-    if not _HOST.match(host):
-        raise SlackManifestError(
-            "KOMPAS_PUBLIC_HOST must be the host name Slack reaches Kompas on "
-            "(e.g. kompas.kommune.dk); Slack sends its requests to https://<host>/slack/events"
-        )
-    url = f"https://{host}{EVENTS_PATH}"
+def build_slack_manifest(
+    settings: Settings, texts: dict[str, Any], *, socket_mode: bool = False
+) -> dict[str, Any]:
+    """The manifest for an app reached at https://KOMPAS_PUBLIC_HOST/slack/events, or, with
+    `socket_mode`, over the WebSocket Kompas opens (no request URLs, no public host)."""
+    urls: dict[str, str] = {}
+    if not socket_mode:
+        host = settings.public_host.lower()
+        if not _HOST.match(host):
+            raise SlackManifestError(
+                "KOMPAS_PUBLIC_HOST must be the host name Slack reaches Kompas on (e.g. "
+                "kompas.kommune.dk); Slack sends its requests to https://<host>/slack/events. "
+                "Without a public host, use --socket-mode"
+            )
+        urls = {"url": f"https://{host}{EVENTS_PATH}"}
+    request_url = {"request_url": urls["url"]} if urls else {}
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -49,7 +56,7 @@ def build_slack_manifest(settings: Settings, texts: dict[str, Any]) -> dict[str,
             "slash_commands": [
                 {
                     "command": SLASH_COMMAND,
-                    "url": url,
+                    **urls,
                     "description": texts["command_description"],
                     "usage_hint": texts["command_usage_hint"],
                     "should_escape": False,
@@ -58,20 +65,20 @@ def build_slack_manifest(settings: Settings, texts: dict[str, Any]) -> dict[str,
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
-            "event_subscriptions": {"request_url": url, "bot_events": list(BOT_EVENTS)},
-            "interactivity": {"is_enabled": True, "request_url": url},
+            "event_subscriptions": {**request_url, "bot_events": list(BOT_EVENTS)},
+            "interactivity": {"is_enabled": True, **request_url},
             "org_deploy_enabled": False,
-            "socket_mode_enabled": False,
+            "socket_mode_enabled": socket_mode,
             "token_rotation_enabled": False,
         },
     }
 
 
-def write_slack_manifest(settings: Settings, out: Path) -> Path:
+def write_slack_manifest(settings: Settings, out: Path, *, socket_mode: bool = False) -> Path:
     """Write the manifest as YAML (paste it at api.slack.com/apps → Create New App)."""
     texts_path = settings.content_dir / "slack" / "manifest.yml"
     texts = yaml.safe_load(texts_path.read_text(encoding="utf-8"))
-    manifest = build_slack_manifest(settings, texts)
+    manifest = build_slack_manifest(settings, texts, socket_mode=socket_mode)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8"

@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -85,8 +86,11 @@ class SlackChannel:
         self._replies = SlackReplies(self._client, self._session, limits)
         self._turns: set[asyncio.Task[None]] = set()
         self._app = self._bolt_app()
+        self._socket: AsyncSocketModeHandler | None = None
         slack = settings.slack
-        if not slack.signed:
+        if slack.socket_mode:
+            logger.info("Slack in Socket Mode: requests come over Kompas's own WebSocket")
+        elif not slack.signed:
             logger.warning("No SLACK_SIGNING_SECRET: Slack requests are NOT verified")
             logger.warning("Dev mode: only Slack requests from loopback addresses are answered")
         if slack.allowed_teams:
@@ -157,8 +161,27 @@ class SlackChannel:
             )
         return await to_aiohttp_response(response)
 
+    async def start(self) -> None:
+        """In Socket Mode, open the WebSocket to Slack (apps.connections.open with the app-level
+        token); bolt reconnects when Slack asks it to."""
+        slack = self._settings.slack
+        if not slack.socket_mode:
+            return
+        self._socket = AsyncSocketModeHandler(
+            self._app,
+            app_token=slack.app_token,
+            web_client=web_client(self._settings.with_overrides(slack=_without_token(slack))),
+            logger=bolt_logger(),
+        )
+        await self._socket.connect_async()
+        logger.info("Slack Socket Mode connected")
+
     async def close(self) -> None:
-        """Let turns in flight finish (bounded), then close the HTTP session."""
+        """Close the WebSocket (Socket Mode), let turns in flight finish (bounded), then close
+        the HTTP session."""
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
         if self._turns:
             _, late = await asyncio.wait(set(self._turns), timeout=CLOSE_TIMEOUT_SECONDS)
             for task in late:
@@ -170,7 +193,13 @@ class SlackChannel:
     # --- reading the request -------------------------------------------------------------
 
     def _check_sender(self, request: web.Request) -> None:
-        if self._settings.slack.signed or is_loopback(request.remote or ""):
+        slack = self._settings.slack
+        if slack.signed:
+            return
+        if slack.socket_mode:  # nothing may come in unsigned beside the WebSocket
+            logger.warning("Rejected %s from %s: Slack uses Socket Mode", PATH, request.remote)
+            raise _RejectedError(404, "Slack uses Socket Mode here")
+        if is_loopback(request.remote or ""):
             return
         logger.warning(
             "Rejected unsigned %s from %s: dev mode is loopback only", PATH, request.remote

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import aiohttp
@@ -42,6 +43,9 @@ class RecordingTransport:
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
         self.sent.append((destination.conversation_id, reply.text))
         return SendOutcome.delivered()
+
+    async def start(self) -> None:
+        self.started = True
 
     async def close(self) -> None:
         self.closed = True
@@ -173,6 +177,27 @@ def test_serve_starts_with_teams_slack_or_both_and_refuses_half_a_slack(
         check_serve_options(settings, "127.0.0.1", dev=dev)
 
 
+@pytest.mark.parametrize(
+    ("environment", "refusal"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, ""),  # no signing secret
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "needs SLACK_APP_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, "needs SLACK_BOT_TOKEN"),
+    ],
+)
+def test_socket_mode_needs_the_bot_and_app_level_tokens_and_no_secret(
+    environment: dict[str, str], refusal: str
+) -> None:
+    read = Settings.from_env(environment, env_file=Path("/nonexistent/.env"))
+    settings = read.with_overrides(slack=replace(read.slack, socket_mode=True))
+    if refusal:
+        with pytest.raises(UnsafeServeError, match=refusal):
+            check_serve_options(settings, "127.0.0.1", dev=False)
+        return
+    check_serve_options(settings, "127.0.0.1", dev=False)
+    assert list(built_in_registry(settings)) == ["slack", "cli"]
+
+
 def test_a_channel_is_registered_once() -> None:
     with pytest.raises(ValueError, match="twice"):
         ChannelRegistry((ChannelEntry(FAKE), ChannelEntry(FAKE)))
@@ -184,6 +209,7 @@ class EchoEdge:
     def __init__(self, router: TurnRouter, limits: DeliveryLimits) -> None:
         self.router = router
         self.limits = limits
+        self.started = False
         self.closed = False
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -193,6 +219,9 @@ class EchoEdge:
         )
         [reply] = await self.router.handle(incoming)
         return web.json_response({"text": reply.text})
+
+    async def start(self) -> None:
+        self.started = True
 
     async def close(self) -> None:
         self.closed = True
@@ -228,4 +257,4 @@ async def test_a_registered_channel_gets_its_endpoint_and_its_own_pacing(
     assert recording_router.seen[0].person.channel == "fake"
     edge.limits.record(("fake", "D1"))
     assert edge.limits.conversation_wait(("fake", "D1")) > 3000  # FAKE's window, not Teams'
-    assert edge.closed
+    assert edge.started and edge.closed

@@ -121,6 +121,7 @@ def test_manifest_without_app_id_explains_what_is_missing(tmp_path: Path) -> Non
         (["serve", "--dev", "--host", "0.0.0.0"], {}, "loopback"),
         (["serve"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not"),
         (["serve"], {"KOMPAS_SLACK_RATE": "-1"}, "KOMPAS_SLACK_RATE"),
+        (["serve", "--slack-socket-mode"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
     ],
 )
 def test_serve_refuses_to_run_unauthenticated_in_the_open(

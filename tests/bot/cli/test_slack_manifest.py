@@ -48,3 +48,18 @@ def test_without_a_public_host_the_slack_manifest_explains_what_is_missing(
     assert result.returncode == 2
     assert "KOMPAS_PUBLIC_HOST" in result.stderr
     assert not out.exists()
+
+
+def test_a_socket_mode_manifest_needs_no_public_host_and_names_no_urls(tmp_path: Path) -> None:
+    out = tmp_path / "slack.yml"
+
+    result = kompas("manifest", "--slack", "--socket-mode", "--out", str(out))
+
+    assert result.returncode == 0, result.stderr
+    manifest = yaml.safe_load(out.read_text(encoding="utf-8"))
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is True
+    assert settings["event_subscriptions"] == {"bot_events": ["app_mention", "message.im"]}
+    assert settings["interactivity"] == {"is_enabled": True}
+    assert "url" not in manifest["features"]["slash_commands"][0]
+    assert "https://" not in out.read_text(encoding="utf-8")

@@ -22,10 +22,11 @@ PATH = "/slack/events"
 
 @pytest.fixture
 async def slack_api(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeSlackApi]:
-    """The fake Slack Web API on 127.0.0.1, accepting Kompas's bot token only."""
+    """The fake Slack Web API on 127.0.0.1, accepting Kompas's tokens only. Ask for it before
+    the app (start_app), so that it outlives the app's last sends."""
     for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
         monkeypatch.delenv(name, raising=False)
-    async with FakeSlackApi(token=slack.BOT_TOKEN) as fake:
+    async with FakeSlackApi(token=slack.BOT_TOKEN, app_token=slack.APP_TOKEN) as fake:
         yield fake
 
 

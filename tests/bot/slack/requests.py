@@ -9,12 +9,13 @@ import json
 import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fakes.slack_api import BOT_USER_ID, TEAM_ID
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 BOT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy"
+APP_TOKEN = "xapp-1-A0KOMPAS1-1765367248100-3f1c0e5d7a9b"
 OTHER_TEAM_ID = "T0ANDENKOM"
 USER_ID = "U0METTE01"
 USER_NAME = "mette.jensen"
@@ -37,6 +38,13 @@ class SlackRequest:
 
     body: bytes
     content_type: str
+
+    def payload(self) -> dict[str, Any]:
+        """What Slack sends over Socket Mode instead: the same request as a JSON object."""
+        if self.content_type == "application/json":
+            return dict(json.loads(self.body))
+        fields = dict(parse_qsl(self.body.decode(), keep_blank_values=True))
+        return dict(json.loads(fields["payload"])) if "payload" in fields else fields
 
     def headers(
         self,

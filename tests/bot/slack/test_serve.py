@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from fakes.slack_api import FakeSlackApi
 from tests.bot.slack import requests as slack
 from tests.paths import PROJECT_ROOT
 
@@ -101,3 +103,45 @@ def test_kompas_serve_runs_the_configured_channels(
     assert ("/slack/events (slack)" in output_text) == slack_served
     assert json.dumps(slack.SIGNING_SECRET)[1:-1] not in output_text
     assert slack.BOT_TOKEN not in output_text
+
+
+async def test_kompas_serve_in_socket_mode_answers_without_a_public_endpoint(
+    slack_api: FakeSlackApi, database_url: str, tmp_path: Path
+) -> None:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_", "KOMPAS_", "SLACK_"))
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        KOMPAS_SCHEDULER="off",
+        SLACK_BOT_TOKEN=slack.BOT_TOKEN,
+        SLACK_APP_TOKEN=slack.APP_TOKEN,
+        KOMPAS_SLACK_API_URL=slack_api.url,
+    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot.main",
+            "serve",
+            "--slack-socket-mode",
+            "--port",
+            str(_free_port()),
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    try:
+        await slack_api.wait_for_socket(timeout=60)
+        event = slack.direct_message("Må jeg skrive et CPR-nummer i ChatGPT?").payload()
+        await slack_api.wait_for_ack(await slack_api.socket_send("events_api", event))
+        answer, _ = await slack_api.wait_for(2, timeout=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 30)
+    assert answer.blocks[0]["text"]["text"] == "Persondata og CPR-numre"
+    output_text = log.read_text()
+    assert "Slack Socket Mode connected" in output_text
+    assert slack.APP_TOKEN not in output_text and slack.BOT_TOKEN not in output_text
