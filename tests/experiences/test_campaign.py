@@ -9,10 +9,16 @@ from sqlalchemy import select
 
 from delivery.outbox import Outbox, OutboxState
 from dialogs.router import Router
+from digests.digest_store import scrub_withdrawn_quotes
 from experiences.campaign import CampaignService, campaign_key, reminder_key
+from ground.channel_descriptions import CLI, TEAMS
+from ground.channels import Channels
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
+from ground.settings import Settings
+from ground.texts import Texts
 from storage.conversation_store import Store
 from storage.database import Database
+from storage.experience_store import ExperienceStore
 from storage.models_experiences import CampaignRecipientRow, CampaignRow, ExperienceRow
 from storage.models_outbox import OutboxRow
 from tests.experiences.conftest import Clock, MakeCampaign, at, chat
@@ -63,9 +69,9 @@ async def test_starting_twice_queues_one_prompt_per_person_in_their_personal_cha
     first = await campaign.start_monthly_campaign(date(2026, 12, 1))
     again = await campaign.start_monthly_campaign(date(2026, 12, 1))
 
-    assert (first, again) == (3, 0)
+    assert (first, again) == (4, 0)
     rows = await _outbox_rows(database)
-    ids = {person: await store.remember_person(person) for person in (METTE, JONAS, OLE)}
+    ids = {person: await store.remember_person(person) for person in (METTE, JONAS, OLE, SARA)}
     assert sorted(row.key for row in rows) == sorted(
         campaign_key("2026-12", user_id) for user_id in ids.values()
     )
@@ -78,16 +84,27 @@ async def test_starting_twice_queues_one_prompt_per_person_in_their_personal_cha
     )
     ole = await outbox.find(campaign_key("2026-12", ids[OLE]))
     assert ole is not None and (ole.channel, ole.conversation_id) == ("cli", "a:ole")
+    sara = await outbox.find(campaign_key("2026-12", ids[SARA]))
+    assert sara is not None and sara.channel == "slack"  # every channel Kompas may write first
     async with database.session() as session:
         campaigns = (await session.execute(select(CampaignRow))).scalars().all()
     assert [c.month for c in campaigns] == ["2026-12"]
     assert sorted(r.user_id for r in await _recipients(database)) == sorted(ids.values())
 
 
-async def test_the_paused_the_group_only_and_slack_people_get_nothing(
-    router: Router, campaign: CampaignService, store: Store, database: Database
+async def test_the_paused_the_group_only_and_people_of_a_channel_not_run_get_nothing(
+    router: Router,
+    outbox: Outbox,
+    texts: Texts,
+    settings: Settings,
+    clock: Clock,
+    store: Store,
+    database: Database,
 ) -> None:
     await _everyone_talks_to_kompas(router)
+    # This process runs Teams and the terminal, not Slack (as when Slack is not configured).
+    without_slack = ExperienceStore(database, scrub_withdrawn_quotes, Channels((TEAMS, CLI)))
+    campaign = CampaignService(without_slack, outbox, texts, settings, clock=clock)
 
     await campaign.start_monthly_campaign(date(2026, 12, 1))
 
