@@ -64,7 +64,7 @@ def _check_meta(raw: RawTopic, today: date) -> list[ContentProblem]:
     for key in REQUIRED_KEYS:
         if key not in meta:
             problems.append(ContentProblem(raw.path, 1, f"front matter lacks '{key}:'"))
-    for key in ("id", "title", "owner", SUGGESTION_KEY):
+    for key in ("id", "title", "owner"):
         if key in meta and not (isinstance(meta[key], str) and meta[key].strip()):
             problem(key, f"'{key}' must be non-empty text")
     if isinstance(meta.get("id"), str) and meta["id"].strip() != raw.path.stem:
@@ -91,6 +91,12 @@ def _check_meta(raw: RawTopic, today: date) -> list[ContentProblem]:
             problem(key, f"'{key}' must be a non-empty list")
         elif isinstance(value, list) and not all(isinstance(v, str) and v.strip() for v in value):
             problem(key, f"every '{key}' entry must be non-empty text")
+    suggestion = meta.get(SUGGESTION_KEY)
+    if SUGGESTION_KEY in meta and not (
+        (isinstance(suggestion, str) and suggestion.strip())
+        or (isinstance(suggestion, int) and not isinstance(suggestion, bool))
+    ):
+        problem(SUGGESTION_KEY, f"'{SUGGESTION_KEY}' must be the id of a case (text or a number)")
     for key in sorted(set(meta) - KNOWN_KEYS, key=str):
         known = ", ".join(sorted(KNOWN_KEYS))
         problem(str(key), f"unknown key '{key}' (known keys: {known})", "warning")

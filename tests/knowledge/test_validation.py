@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from ground.content import ContentProblem
 from ground.settings import Contacts
 from knowledge.validation import REQUIRED_TOPIC_IDS, check_content, find_drafts
@@ -224,3 +226,17 @@ def test_find_drafts_lists_only_drafts_with_title_and_question_count(content_cop
         ("a-kladde.md", "Må jeg det?", 2),
         ("b-kladde.md", "", 0),
     ]
+
+
+@pytest.mark.parametrize(("value", "fine"), [("17", True), ("'sag-17'", True), ("[17]", False)])
+def test_suggestion_names_a_case_by_text_or_number(
+    content_copy: Path, value: str, fine: bool
+) -> None:
+    path = content_copy / "kompas" / "persondata.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("id: persondata\n", f"id: persondata\nsuggestion: {value}\n"))
+    problems = not_about_missing_topics(check_content(content_copy, FILLED, TODAY))
+    assert (problems == []) is fine
+    assert all(
+        p.line == 3 and "'suggestion' must be the id of a case" in p.message for p in problems
+    )
