@@ -31,6 +31,7 @@ def register(content_commands: Any) -> None:
     suggestions.add_argument(
         "--out",
         type=Path,
+        metavar="DIR",
         help="content folder to write into (the one holding kompas/; default: "
         "KOMPAS_CONTENT_DIR or the sample content)",
     )
