@@ -1,4 +1,4 @@
-"""The `kompas` command line: serve, chat, ask, content check, manifest, migrate."""
+"""The `kompas` command line: serve, chat, ask, content, manifest, migrate."""
 
 from __future__ import annotations
 
@@ -61,8 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
     from bot.channels import built_in_registry
-    from bot.cli import demo, digest, org, outbox, reach, trigger
+    from bot.cli import content_suggestions, demo, digest, org, outbox, reach, trigger
 
+    content_suggestions.register(content_commands)
     outbox.register(commands, built_in_registry().outbox_sender)
     for operator_commands in (trigger, org, reach, digest, demo):
         operator_commands.register(commands)
