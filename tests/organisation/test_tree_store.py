@@ -65,7 +65,8 @@ async def test_a_new_import_replaces_the_old_and_keeps_subscription_choices(
     assert loaded.people["new"].focus == ("skole", "data")
     assert loaded.people["p001"].focus == ()
     async with database.transaction() as connection:
-        stored = dict((await connection.execute(select(OrgPersonRow.id, OrgPersonRow.focus))).all())
+        rows = await connection.execute(select(OrgPersonRow.id, OrgPersonRow.focus))
+        stored = {person_id: focus for person_id, focus in rows.all()}
     assert stored == {"p001": None, "new": ["skole", "data"]}  # no focus: NULL, not []
     assert summary.new_subscriptions == 1  # "new"; p001 keeps its choice
     flags = await store.digest_subscriptions()
