@@ -9,6 +9,7 @@ from typing import Any
 
 from ground.content import ContentProblem
 from ground.settings import Contacts
+from knowledge.intents import intent_problems
 from knowledge.synonyms import synonym_problems
 from knowledge.topics import (
     CONTACT_PLACEHOLDERS,
@@ -164,4 +165,5 @@ def check_content(
                 )
             )
     problems.extend(synonym_problems(content_dir))
+    problems.extend(intent_problems(content_dir))
     return problems
