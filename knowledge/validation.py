@@ -10,6 +10,7 @@ from typing import Any
 
 from ground.content import ContentProblem
 from ground.settings import Contacts
+from knowledge.intents import intent_problems
 from knowledge.synonyms import synonym_problems
 from knowledge.topics import (
     CONTACT_PLACEHOLDERS,
@@ -213,6 +214,7 @@ def check_content(
             ContentProblem(topics_dir / f"{required}.md", 0, f"required topic '{required}' {why}")
         )
     problems.extend(synonym_problems(content_dir))
+    problems.extend(intent_problems(content_dir))
     return problems
 
 
