@@ -8,7 +8,7 @@ import pytest
 
 from ground.channel_descriptions import CLI, TEAMS, built_in_channels
 from ground.channels import Channel, Channels
-from ground.settings import Settings
+from ground.settings import Settings, SettingsError
 
 
 def test_the_built_in_channels() -> None:
@@ -44,3 +44,15 @@ def test_settings_have_a_core_a_teams_and_a_slack_part(tmp_path: Path) -> None:
     assert settings.slack.api_url == "http://127.0.0.1:9/api/"
     assert "xoxb" not in repr(settings.slack) and "secret" not in repr(settings.slack)
     assert not Settings.from_env({}, env_file=tmp_path / "none.env").slack.configured
+
+
+def test_the_campaign_audience_is_everyone_or_named_teams(tmp_path: Path) -> None:
+    def audience(value: str) -> frozenset[str]:
+        env = {"KOMPAS_CAMPAIGN_AUDIENCE": value}
+        return Settings.from_env(env, env_file=tmp_path / "none.env").schedule.campaign_teams
+
+    assert audience("") == audience("everyone") == audience("Alle") == frozenset()
+    assert audience("teams: Borgerservice , Team ÆRØ,") == {"borgerservice", "team ærø"}
+    for wrong in ("Borgerservice", "teams:", "teams: , "):
+        with pytest.raises(SettingsError, match="KOMPAS_CAMPAIGN_AUDIENCE"):
+            audience(wrong)
