@@ -17,6 +17,8 @@ from ground.clock import utc_now
 from ground.messages import ConversationType, Person
 from storage.database import Database, NotFoundError, StorageError
 from storage.models import ConversationReferenceRow, UserRow
+from storage.models_teams import TeamInstallRow, TeamMemberRow
+from storage.team_rosters import NOT_MESSAGED_ROLES
 from storage.models_pilots import (
     PilotCheckinRow,
     PilotNoteRow,
@@ -138,6 +140,30 @@ class PilotStore:
                     )
                 )
             )
+            .order_by(UserRow.display_name, UserRow.id)
+        )
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [_known_person(row) for row in rows]
+
+    async def people_in_team(self, channel: str, team_id: str) -> list[KnownPerson]:
+        """The current members of an installed team's stored roster who may be messaged
+        (not guests) and whom Kompas has a users row for (the roster job opens their chats)."""
+        member, install = TeamMemberRow, TeamInstallRow
+        in_team = (
+            select(member.user_id)
+            .join(install, install.id == member.team_install_id)
+            .where(
+                install.channel == channel,
+                install.team_id == team_id,
+                install.removed_at.is_(None),
+                member.left_at.is_(None),
+                member.role.not_in(NOT_MESSAGED_ROLES),
+            )
+        )
+        query = (
+            select(*_PERSON_COLUMNS, _personal_conversation().label("personal_conversation_id"))
+            .where(UserRow.channel == channel, UserRow.channel_user_id.in_(in_team))
             .order_by(UserRow.display_name, UserRow.id)
         )
         async with self._database.transaction() as connection:
