@@ -17,8 +17,6 @@ from ground.clock import utc_now
 from ground.messages import ConversationType, Person
 from storage.database import Database, NotFoundError, StorageError
 from storage.models import ConversationReferenceRow, UserRow
-from storage.models_teams import TeamInstallRow, TeamMemberRow
-from storage.team_rosters import NOT_MESSAGED_ROLES
 from storage.models_pilots import (
     PilotCheckinRow,
     PilotNoteRow,
@@ -26,6 +24,7 @@ from storage.models_pilots import (
     PilotReflectionRow,
     PilotRow,
 )
+from storage.models_teams import TeamInstallRow, TeamMemberRow
 from storage.pilot_records import (
     AnswerOutcome,
     CheckinAnswer,
@@ -44,6 +43,7 @@ from storage.pilot_records import (
 )
 from storage.published_texts import QuoteScrubber
 from storage.rows import person_from_row
+from storage.team_rosters import NOT_MESSAGED_ROLES
 
 logger = logging.getLogger(__name__)
 
