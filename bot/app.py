@@ -53,7 +53,7 @@ def create_app(
     deliver = services is None if deliver_outbox is None else deliver_outbox
     schedule = (services is None) if run_scheduler is None else run_scheduler
     schedule = schedule and settings.schedule.enabled
-    channels = registry if registry is not None else built_in_registry()
+    channels = registry if registry is not None else built_in_registry(settings)
     app.cleanup_ctx.append(_lifecycle(settings, services, channels, deliver, schedule))
     for entry in channels.values():
         if entry.web_edge is not None:
@@ -76,13 +76,15 @@ def _lifecycle(
         services = given if given is not None else await open_services(settings, registry)
         limits = registry.limits(settings.delivery)  # each channel's, edge and sender alike
         edges = {
-            entry.name: entry.web_edge(settings, services.router, limits[entry.name])
+            entry.name: entry.web_edge(settings, services, limits[entry.name])
             for entry in registry.values()
             if entry.web_edge is not None
         }
         app[SERVICES_KEY] = services
         app[EDGES_KEY] = edges
         try:
+            for edge in edges.values():
+                await edge.start()
             async with AsyncExitStack() as delivery:
                 if deliver:  # on SIGTERM: stop claiming, finish sends in flight, then close
                     sender = await delivery.enter_async_context(

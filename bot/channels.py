@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 from aiohttp import web
 
+from bot.slack.addresses import SlackAddressing
 from bot.teams.addresses import TeamsAddressing
 from delivery.chat_opening import ChatOpener, ChatOpening
 from delivery.limits import Clock, DeliveryLimits, channel_limits
@@ -19,7 +20,7 @@ from delivery.roster_sync import RosterReader, RosterSync
 from delivery.sender import OutboxSender
 from delivery.transport import Transport
 from dialogs.services import Services
-from ground.channel_descriptions import CLI, TEAMS
+from ground.channel_descriptions import CLI, TEAMS, slack_channel
 from ground.channels import Addressing, Channel, Channels
 from ground.messages import Incoming, Reply
 from ground.settings import DeliverySettings, Settings
@@ -47,7 +48,10 @@ class TurnRouter(Protocol):
 
 
 class WebEdge(Protocol):
-    """An inbound edge served by the aiohttp app: one request in, one response out."""
+    """An inbound edge served by the aiohttp app: one request in, one response out; `start`
+    once the app runs (Slack's Socket Mode connects there), `close` when it stops."""
+
+    async def start(self) -> None: ...
 
     async def handle(self, request: web.Request) -> web.Response: ...
 
@@ -68,8 +72,9 @@ class RosterEdge(Protocol):
 
 TransportFactory = Callable[[Settings], ClosingTransport]
 RosterEdgeFactory = Callable[[Settings], RosterEdge]
-# The edge's pacing is the channel's limits, shared with the outbox sender of the process.
-WebEdgeFactory = Callable[[Settings, TurnRouter, DeliveryLimits], WebEdge]
+# An edge gets the process's services (its router above all) and the channel's pacing,
+# shared with the outbox sender of the process.
+WebEdgeFactory = Callable[[Settings, Services, DeliveryLimits], WebEdge]
 TerminalEdge = Callable[[Services, str | None, TextIO, TextIO], Awaitable[int]]
 
 
@@ -207,16 +212,28 @@ def _teams_transport(settings: Settings) -> TeamsTransport:
     return TeamsTransport(settings)
 
 
+def _slack_transport(settings: Settings) -> ClosingTransport:
+    from bot.slack.transport import SlackTransport
+
+    return SlackTransport(settings)
+
+
 def _teams_rosters(settings: Settings) -> RosterEdge:
     from bot.teams.chat_opener import TeamsRosterEdge
 
     return TeamsRosterEdge(settings)
 
 
-def _teams_edge(settings: Settings, router: TurnRouter, limits: DeliveryLimits) -> WebEdge:
+def _teams_edge(settings: Settings, services: Services, limits: DeliveryLimits) -> WebEdge:
     from bot.teams import TeamsChannel
 
-    return TeamsChannel(settings, router, limits)
+    return TeamsChannel(settings, services.router, limits)
+
+
+def _slack_edge(settings: Settings, services: Services, limits: DeliveryLimits) -> WebEdge:
+    from bot.slack.edge import SlackChannel  # slack_bolt: load it only when Slack runs
+
+    return SlackChannel(settings, services, limits)
 
 
 async def _terminal(services: Services, user: str | None, stdin: TextIO, stdout: TextIO) -> int:
@@ -225,10 +242,25 @@ async def _terminal(services: Services, user: str | None, stdin: TextIO, stdout:
     return await run_chat(services, user, stdin, stdout)
 
 
-def built_in_registry() -> ChannelRegistry:
-    """Teams (Bot Framework over HTTP) and the terminal (`kompas chat`)."""
-    return ChannelRegistry(
-        (
+def runs_teams(settings: Settings, dev: bool) -> bool:
+    """Teams runs with its credentials, in dev mode, and when Slack is not configured either
+    (then its edge is in dev mode, as `kompas serve` allows only with --dev on loopback). A
+    Slack-only deployment has no unauthenticated /api/messages."""
+    return settings.teams.has_credentials or dev or not settings.slack.configured
+
+
+def runs_slack(settings: Settings, dev: bool) -> bool:
+    """Slack runs when configured (a bot token and a signing secret), and in dev mode."""
+    return settings.slack.configured or dev
+
+
+def built_in_registry(settings: Settings | None = None, *, dev: bool = False) -> ChannelRegistry:
+    """The channels `settings` configure (see runs_teams, runs_slack) and the terminal
+    (`kompas chat`); without settings, Teams and the terminal."""
+    teams = settings is None or runs_teams(settings, dev)
+    entries = []
+    if teams:
+        entries.append(
             ChannelEntry(
                 TEAMS,
                 transport=_teams_transport,
@@ -236,8 +268,27 @@ def built_in_registry() -> ChannelRegistry:
                 web_edge=_teams_edge,
                 addressing=TeamsAddressing(),
                 rosters=_teams_rosters,
-            ),
-            # The terminal shows its queued messages itself while the person is there.
-            ChannelEntry(CLI, terminal=_terminal),
+            )
         )
-    )
+    if settings is not None and runs_slack(settings, dev):
+        entries.append(
+            ChannelEntry(
+                slack_channel(settings.slack.rate_per_second),
+                transport=_slack_transport,
+                web_path="/slack/events",
+                web_edge=_slack_edge,
+                addressing=SlackAddressing(),
+            )
+        )
+    # The terminal shows its queued messages itself while the person is there.
+    entries.append(ChannelEntry(CLI, terminal=_terminal))
+    return ChannelRegistry(entries)
+
+
+@asynccontextmanager
+async def open_outbox_sender(
+    settings: Settings, database: Database, store: Store
+) -> AsyncIterator[OutboxSender]:
+    """The outbox sender of the channels `settings` configure (`kompas outbox drain`)."""
+    async with built_in_registry(settings).outbox_sender(settings, database, store) as sender:
+        yield sender

@@ -42,7 +42,7 @@ def compose(
 
     The channels are the `registry`'s (default: the built-in one, Teams and the terminal).
     """
-    registry = registry if registry is not None else built_in_registry()
+    registry = registry if registry is not None else built_in_registry(settings)
     channels = registry.channels
     organisation = OrganisationStore(database)
     roles = RoleBook(organisation, settings.ambassadors, channels)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
@@ -38,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="development mode: allowed without credentials, loopback addresses only",
     )
+    serve.add_argument(
+        "--slack-socket-mode",
+        action="store_true",
+        help="receive Slack over a WebSocket (SLACK_APP_TOKEN) instead of POST /slack/events",
+    )
 
     chat = commands.add_parser("chat", help="talk to Kompas in the terminal (same database)")
     chat.add_argument("--user", help="who you are in the chat (default: your login name)")
@@ -52,19 +58,34 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands = content.add_subparsers(dest="content_command", required=True)
     content_commands.add_parser("check", help="validate topics, synonyms and templates")
 
-    manifest = commands.add_parser("manifest", help="build the Teams app package (zip)")
-    manifest.add_argument(
-        "--out", type=Path, default=Path("dist/kompas-teams.zip"), help="zip file to write"
+    manifest = commands.add_parser(
+        "manifest", help="build the Teams app package (zip), or with --slack the Slack app manifest"
     )
-    manifest.add_argument("--version", default="1.0.0", help="app package version")
+    manifest.add_argument(
+        "--slack",
+        action="store_true",
+        help="write the Slack app manifest (YAML) instead of the Teams package",
+    )
+    manifest.add_argument(
+        "--socket-mode",
+        action="store_true",
+        help="with --slack: an app for `kompas serve --slack-socket-mode` (no request URLs)",
+    )
+    manifest.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write (default dist/kompas-teams.zip, with --slack dist/kompas-slack.yml)",
+    )
+    manifest.add_argument("--version", default="1.0.0", help="app package version (Teams)")
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
-    from bot.channels import built_in_registry
+    from bot.channels import open_outbox_sender
     from bot.cli import content_suggestions, demo, digest, org, outbox, reach, trigger
 
     content_suggestions.register(content_commands)
-    outbox.register(commands, built_in_registry().outbox_sender)
+    outbox.register(commands, open_outbox_sender)
     for operator_commands in (trigger, org, reach, digest, demo):
         operator_commands.register(commands)
     return parser
@@ -85,7 +106,7 @@ async def _chat(settings: Settings, user: str | None) -> int:
     from bot.cli.chat import CLI_CHANNEL
     from bot.composition import open_services
 
-    registry = built_in_registry()
+    registry = built_in_registry(settings)
     terminal = registry[CLI_CHANNEL].terminal
     assert terminal is not None
     services = await open_services(settings, registry)
@@ -102,6 +123,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "serve":
         from bot.server import UnsafeServeError, serve
 
+        if args.slack_socket_mode:
+            settings = settings.with_overrides(
+                slack=dataclasses.replace(settings.slack, socket_mode=True)
+            )
         try:
             serve(settings, args.host, args.port, args.dev)
         except UnsafeServeError as error:
@@ -125,11 +150,23 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         from bot.cli.content_check import run_content_check
 
         return run_content_check(settings, sys.stdout)
+    if args.command == "manifest" and args.slack:
+        from bot.cli.slack_manifest import SlackManifestError, write_slack_manifest
+
+        try:
+            path = write_slack_manifest(
+                settings, args.out or Path("dist/kompas-slack.yml"), socket_mode=args.socket_mode
+            )
+        except SlackManifestError as error:
+            print(f"kompas manifest --slack: {error}", file=sys.stderr)
+            return 2
+        print(f"Slack app manifest written to {path} (paste it at api.slack.com/apps)")
+        return 0
     if args.command == "manifest":
         from bot.cli.manifest import ManifestError, write_package
 
         try:
-            path = write_package(settings, args.out, args.version)
+            path = write_package(settings, args.out or Path("dist/kompas-teams.zip"), args.version)
         except ManifestError as error:
             print(f"kompas manifest: {error}", file=sys.stderr)
             return 2

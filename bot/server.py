@@ -10,6 +10,7 @@ import signal
 from aiohttp import web
 
 from bot.app import create_app
+from bot.channels import ChannelRegistry, built_in_registry
 from bot.connections import ConnectionGuard
 from ground.settings import ServerSettings, Settings, is_loopback
 
@@ -29,16 +30,23 @@ class UnsafeServeError(ValueError):
 
 
 def check_serve_options(settings: Settings, host: str, dev: bool) -> None:
-    """Without credentials only --dev on loopback is allowed; --dev is always loopback-only."""
+    """Without a configured channel (Teams credentials, or Slack's bot token and signing
+    secret) only --dev on loopback is allowed; --dev is always loopback-only."""
     if dev and not is_loopback(host):
         raise UnsafeServeError(
             f"--dev binds to loopback only; refusing host {host!r} (use 127.0.0.1 or localhost)"
         )
-    if not settings.teams.has_credentials and not dev:
-        raise UnsafeServeError(
-            "No Bot Framework credentials (MICROSOFT_APP_ID/MICROSOFT_APP_PASSWORD) are set. "
-            "Set them, or start with --dev to run unauthenticated on 127.0.0.1 for development."
-        )
+    if not dev:
+        slack_problem = settings.slack.problem()
+        if slack_problem:
+            raise UnsafeServeError(slack_problem)
+        if not settings.teams.has_credentials and not settings.slack.configured:
+            raise UnsafeServeError(
+                "No channel is configured: set Bot Framework credentials (MICROSOFT_APP_ID/"
+                "MICROSOFT_APP_PASSWORD) for Teams, or SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
+                "for Slack, or both. Or start with --dev to run unauthenticated on 127.0.0.1 "
+                "for development."
+            )
     problem = settings.teams.tenant_policy_problem()
     if problem:
         raise UnsafeServeError(problem)
@@ -141,22 +149,28 @@ async def start_server(
 
 
 def serve(settings: Settings, host: str, port: int, dev: bool) -> None:
-    """Start the server; SIGINT/SIGTERM stop it gracefully."""
+    """Start the server with the channels the settings configure (all of them with --dev);
+    SIGINT/SIGTERM stop it gracefully."""
     check_serve_options(settings, host, dev)
-    if dev and not settings.teams.has_credentials:
+    if dev and not (settings.teams.has_credentials and settings.slack.signed):
         logger.warning("DEV MODE: requests are not authenticated; listening on %s only", host)
     files = raise_open_file_limit()
     logger.info("Open-file limit: %d", files)
-    asyncio.run(_serve(settings, host, port))
+    asyncio.run(_serve(settings, host, port, built_in_registry(settings, dev=dev)))
 
 
-async def _serve(settings: Settings, host: str, port: int) -> None:
+async def _serve(settings: Settings, host: str, port: int, registry: ChannelRegistry) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signal_number in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signal_number, stop.set)
-    runner, _ = await start_server(create_app(settings), settings.server, host, port)
-    logger.info("Kompas listening on http://%s:%d/api/messages", host, port)
+    app = create_app(settings, registry=registry)
+    runner, _ = await start_server(app, settings.server, host, port)
+    for entry in registry.values():
+        if entry.web_edge is not None:
+            logger.info(
+                "Kompas listening on http://%s:%d%s (%s)", host, port, entry.web_path, entry.name
+            )
     try:
         await stop.wait()
     finally:

@@ -135,6 +135,10 @@ class DeliveryLimits:
         """Hold back a conversation the service throttled (429 with Retry-After)."""
         self._conversations.block(conversation, seconds)
 
+    def block_all(self, seconds: float) -> None:
+        """Hold back every send of the channel (the service throttled the whole app)."""
+        self._overall.block(_OVERALL, seconds)
+
 
 def channel_limits(
     limits: SendLimits, default_rate: float, *, clock: Clock = time.monotonic

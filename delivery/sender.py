@@ -12,7 +12,8 @@ expire under it.
 Pacing: each channel's own limits (delivery.limits), per conversation and overall for the
 channel, as its description says (ground.channels); one send at a time per conversation, in
 the order the messages were claimed. Outcomes: delivered → sent;
-retry → pending again after Retry-After or exponential backoff with jitter, failed after
+retry → pending again after Retry-After (held for the whole channel when the outcome says
+so) or exponential backoff with jitter, failed after
 `max_attempts`; gone → the conversation reference is deactivated and the row failed;
 rejected → failed. `stop()` takes no new rows, hands back rows still waiting for their
 turn, lets sends in flight finish (bounded), then returns.
@@ -438,7 +439,10 @@ class OutboxSender:
         self, message: ClaimedMessage, conversation: Conversation, outcome: SendOutcome
     ) -> None:
         if outcome.retry_after is not None:
-            self._limits[conversation[0]].block(conversation, outcome.retry_after)
+            limits = self._limits[conversation[0]]
+            if outcome.whole_channel:
+                limits.block_all(outcome.retry_after)
+            limits.block(conversation, outcome.retry_after)
         if message.attempts >= self._max_attempts:
             await self._fail(
                 message, f"{outcome.reason} (gave up after {message.attempts} attempts)"

@@ -35,19 +35,26 @@ class OutcomeKind(StrEnum):
 
 @dataclass(frozen=True)
 class SendOutcome:
-    """The result of one send; `retry_after` (seconds) only when the channel asked for it."""
+    """The result of one send; `retry_after` (seconds) only when the channel asked for it.
+
+    `whole_channel`: the wait holds for every conversation of the channel, not only this one
+    (Slack counts its rate limits per workspace).
+    """
 
     kind: OutcomeKind
     reason: str = ""
     retry_after: float | None = None
+    whole_channel: bool = False
 
     @classmethod
     def delivered(cls) -> SendOutcome:
         return cls(OutcomeKind.DELIVERED)
 
     @classmethod
-    def retry(cls, reason: str, after: float | None = None) -> SendOutcome:
-        return cls(OutcomeKind.RETRY, reason, after)
+    def retry(
+        cls, reason: str, after: float | None = None, *, whole_channel: bool = False
+    ) -> SendOutcome:
+        return cls(OutcomeKind.RETRY, reason, after, whole_channel)
 
     @classmethod
     def gone(cls, reason: str) -> SendOutcome:

@@ -32,7 +32,7 @@ class AskAmbassadorDialog:
             return [Reply(text=texts.render("ambassador_unknown"))]
         logger.info("open question %d created from question %d", open_question.id, question_id)
         settings = self._deps.settings
-        target = settings.ambassadors_conversation
+        target = settings.ambassadors_conversation_on(incoming.person.channel)
         confirm = texts.render(
             "ambassador_confirm", posted=bool(target), contact=settings.contacts.ambassadors.strip()
         )

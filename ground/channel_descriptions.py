@@ -1,7 +1,10 @@
-"""The built-in channels as the core sees them: Teams and the terminal (`kompas chat`)."""
+"""The built-in channels as the core sees them: Teams, Slack and the terminal (`kompas chat`)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ground.channel_settings import SLACK_DEFAULT_RATE
 from ground.channels import Capabilities, Channel, Channels, PersonIdentity, SendLimits, Window
 
 TEAMS_NAME = "teams"
@@ -36,6 +39,38 @@ TEAMS = Channel(
     ),
 )
 
+SLACK_NAME = "slack"
+
+# chat.postMessage: about one message per second per conversation, short bursts allowed.
+SLACK_CONVERSATION_WINDOWS = (Window(2, 1.0), Window(60, 60.0))
+SLACK = Channel(
+    name=SLACK_NAME,
+    capabilities=Capabilities(
+        cards=True,  # Block Kit
+        modals=True,  # views.open with a trigger id
+        threads=True,  # answers to an @mention go in a thread under the question
+        ephemeral=True,  # /kompas answers only the asker sees
+        updates_messages=True,  # chat.update
+        proactive=True,
+    ),
+    # Overall: KOMPAS_SLACK_RATE (slack_channel); a 429 holds every Slack send back for its
+    # Retry-After, as Slack's own limits count per workspace.
+    limits=SendLimits(
+        conversation_windows=SLACK_CONVERSATION_WINDOWS, per_second=SLACK_DEFAULT_RATE
+    ),
+    # A person is (workspace, user): Person.tenant_id is the team id (T…), Person.user_id the
+    # user id (U…/W…, unique across Slack). The organisation tree has no Slack ids; people are
+    # matched by e-mail once the org import looks them up (users.lookupByEmail), so no lookup
+    # is named yet and roles come from KOMPAS_AMBASSADORS meanwhile.
+    identity=PersonIdentity(),
+)
+
+
+def slack_channel(rate_per_second: float) -> Channel:
+    """SLACK with its overall rate set (KOMPAS_SLACK_RATE)."""
+    return replace(SLACK, limits=replace(SLACK.limits, per_second=rate_per_second))
+
+
 CLI_NAME = "cli"
 
 CLI = Channel(
@@ -52,5 +87,6 @@ CLI = Channel(
 
 
 def built_in_channels() -> Channels:
-    """Teams and the terminal; the registry (bot/channels.py) adds each one's edge."""
-    return Channels((TEAMS, CLI))
+    """Teams, Slack and the terminal; the registry (bot/channels.py) adds each one's edge and
+    holds only the channels a process runs."""
+    return Channels((TEAMS, SLACK, CLI))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from ground.channel_descriptions import SLACK_NAME
 from ground.channel_settings import SlackSettings, TeamsSettings
 from ground.env_values import (
     SettingsError,
@@ -201,6 +202,13 @@ class Settings:
     link_secret: str = ""
     # How long a digest link opens its page (anyone holding the link can open it meanwhile).
     digest_link_days: int = DEFAULT_DIGEST_LINK_DAYS
+
+    def ambassadors_conversation_on(self, channel: str) -> str:
+        """Where questions for the AI-ambassadors go on `channel` ("" when nowhere): Slack's
+        KOMPAS_SLACK_AMBASSADORS_CHANNEL, else KOMPAS_AMBASSADORS_CONVERSATION."""
+        if channel == SLACK_NAME:
+            return self.slack.ambassadors_channel
+        return self.ambassadors_conversation
 
     def is_ambassador(self, *identities: str | None) -> bool:
         """True when any of a person's ids is configured as an AI-ambassador."""

@@ -18,10 +18,12 @@ PACKAGES = sorted(
     NAMED_PACKAGES | {init.parent.name for init in ROOT.glob("*/__init__.py")} - OUTSIDE_THE_LAYERS
 )
 TEAMS_PACKAGE = ROOT / "bot" / "teams"
+SLACK_PACKAGE = ROOT / "bot" / "slack"
 # Each SDK's top-level modules, and the one package of the tree allowed to import them.
 SDK_HOMES = {
     "botbuilder": (("botbuilder", "botframework", "msrest"), TEAMS_PACKAGE / "via_botbuilder"),
     "agents": (("microsoft_agents",), TEAMS_PACKAGE / "via_agents"),
+    "slack": (("slack_bolt", "slack_sdk"), SLACK_PACKAGE),
 }
 BOT_FRAMEWORK_MODULES = SDK_HOMES["botbuilder"][0]
 
@@ -70,9 +72,10 @@ def sdk_of(module: str) -> str | None:
 
 
 @pytest.mark.parametrize("sdk", sorted(SDK_HOMES))
-def test_each_sdk_is_imported_only_in_its_own_teams_package(sdk: str) -> None:
-    """botbuilder only in bot/teams/via_botbuilder/, the Agents SDK only in via_agents/:
-    the rest of bot/teams/ (and everything else) does not know which SDK runs."""
+def test_each_sdk_is_imported_only_in_its_own_package(sdk: str) -> None:
+    """botbuilder only in bot/teams/via_botbuilder/, the Agents SDK only in via_agents/ (the
+    rest of bot/teams/ does not know which SDK runs), slack_bolt and slack_sdk only in
+    bot/slack/: the core, the dialogs and the other edges know no channel's SDK."""
     home = SDK_HOMES[sdk][1]
     offenders: list[str] = []
     for path in source_files():
@@ -100,6 +103,12 @@ def test_the_rule_sees_each_sdk_package(sdk: str) -> None:
         for _, module in imported_modules(ast.parse(path.read_text(encoding="utf-8")))
     }
     assert any(sdk_of(module) == sdk for module in modules)
+
+
+def test_the_slack_rule_catches_a_planted_import() -> None:
+    tree = ast.parse("def f():\n    from slack_sdk.web.async_client import AsyncWebClient\n")
+    assert [sdk_of(module) for _, module in imported_modules(tree)] == ["slack", "slack"]
+    assert sdk_of("slack") is None  # a module merely named like the channel is no SDK
 
 
 def test_import_detection() -> None:

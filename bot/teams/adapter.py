@@ -102,6 +102,9 @@ class TeamsChannel:
         await self._engine.run(identity, activity, logic)
         return web.Response(status=200)  # also for invokes Kompas does not implement
 
+    async def start(self) -> None:
+        """Nothing to open: Teams calls in."""
+
     async def close(self) -> None:
         """Release cached connector clients."""
         await self._engine.close()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import aiohttp
 import pytest
 from aiohttp import web
 
 from bot.app import create_app
 from bot.channels import ChannelEntry, ChannelRegistry, TurnRouter, built_in_registry
+from bot.server import UnsafeServeError, check_serve_options
 from delivery.api import OutgoingMessage
 from delivery.limits import DeliveryLimits
 from delivery.transport import Destination, SendOutcome
+from dialogs.services import Services
 from ground.channel_descriptions import CLI, TEAMS
 from ground.channels import Capabilities, Channel, SendLimits, Window
 from ground.messages import ConversationType, Incoming, IncomingKind, Person, Reply
@@ -38,6 +43,9 @@ class RecordingTransport:
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
         self.sent.append((destination.conversation_id, reply.text))
         return SendOutcome.delivered()
+
+    async def start(self) -> None:
+        self.started = True
 
     async def close(self) -> None:
         self.closed = True
@@ -116,6 +124,80 @@ def test_the_built_in_registry() -> None:
     assert registry.channels["teams"].capabilities.max_message_bytes == 28 * 1024
 
 
+TEAMS_ENV = {"MICROSOFT_APP_ID": "app", "MICROSOFT_APP_PASSWORD": "pw"}
+SLACK_ENV = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "secret"}
+
+
+@pytest.mark.parametrize(
+    ("environment", "dev", "channels"),
+    [
+        ({}, False, ["teams", "cli"]),  # nothing configured: Teams in dev mode, as always
+        ({}, True, ["teams", "slack", "cli"]),
+        (TEAMS_ENV, False, ["teams", "cli"]),
+        (SLACK_ENV, False, ["slack", "cli"]),  # no unauthenticated /api/messages beside it
+        ({**TEAMS_ENV, **SLACK_ENV}, False, ["teams", "slack", "cli"]),
+        (SLACK_ENV, True, ["teams", "slack", "cli"]),
+    ],
+    ids=["nothing", "nothing-dev", "teams", "slack", "both", "slack-dev"],
+)
+def test_the_registry_holds_the_configured_channels(
+    environment: dict[str, str], dev: bool, channels: list[str]
+) -> None:
+    settings = Settings.from_env(
+        {**environment, "KOMPAS_SLACK_RATE": "2"}, env_file=Path("/nonexistent/.env")
+    )
+    registry = built_in_registry(settings, dev=dev)
+    assert list(registry) == channels
+    assert registry.channels.proactive() == tuple(channels)
+    if "slack" in registry:
+        assert registry.channels["slack"].limits.per_second == 2.0
+        assert registry.limits(settings.delivery)["slack"].overall_wait() == 0.0
+
+
+@pytest.mark.parametrize(
+    ("environment", "dev", "refusal"),
+    [
+        ({}, False, "No channel is configured"),
+        ({}, True, ""),
+        (TEAMS_ENV | {"KOMPAS_ALLOW_ANY_TENANT": "true"}, False, ""),
+        (SLACK_ENV, False, ""),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, False, "SLACK_SIGNING_SECRET is not"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, True, ""),  # dev mode: Slack unsigned on loopback
+        ({"SLACK_SIGNING_SECRET": "s"}, False, "SLACK_BOT_TOKEN is not"),
+    ],
+)
+def test_serve_starts_with_teams_slack_or_both_and_refuses_half_a_slack(
+    environment: dict[str, str], dev: bool, refusal: str
+) -> None:
+    settings = Settings.from_env(environment, env_file=Path("/nonexistent/.env"))
+    if not refusal:
+        check_serve_options(settings, "127.0.0.1", dev=dev)
+        return
+    with pytest.raises(UnsafeServeError, match=refusal):
+        check_serve_options(settings, "127.0.0.1", dev=dev)
+
+
+@pytest.mark.parametrize(
+    ("environment", "refusal"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, ""),  # no signing secret
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "needs SLACK_APP_TOKEN"),
+        ({"SLACK_APP_TOKEN": "xapp-1"}, "needs SLACK_BOT_TOKEN"),
+    ],
+)
+def test_socket_mode_needs_the_bot_and_app_level_tokens_and_no_secret(
+    environment: dict[str, str], refusal: str
+) -> None:
+    read = Settings.from_env(environment, env_file=Path("/nonexistent/.env"))
+    settings = read.with_overrides(slack=replace(read.slack, socket_mode=True))
+    if refusal:
+        with pytest.raises(UnsafeServeError, match=refusal):
+            check_serve_options(settings, "127.0.0.1", dev=False)
+        return
+    check_serve_options(settings, "127.0.0.1", dev=False)
+    assert list(built_in_registry(settings)) == ["slack", "cli"]
+
+
 def test_a_channel_is_registered_once() -> None:
     with pytest.raises(ValueError, match="twice"):
         ChannelRegistry((ChannelEntry(FAKE), ChannelEntry(FAKE)))
@@ -127,6 +209,7 @@ class EchoEdge:
     def __init__(self, router: TurnRouter, limits: DeliveryLimits) -> None:
         self.router = router
         self.limits = limits
+        self.started = False
         self.closed = False
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -136,6 +219,9 @@ class EchoEdge:
         )
         [reply] = await self.router.handle(incoming)
         return web.json_response({"text": reply.text})
+
+    async def start(self) -> None:
+        self.started = True
 
     async def close(self) -> None:
         self.closed = True
@@ -147,8 +233,8 @@ async def test_a_registered_channel_gets_its_endpoint_and_its_own_pacing(
 ) -> None:
     edges: list[EchoEdge] = []
 
-    def open_edge(settings: Settings, router: TurnRouter, limits: DeliveryLimits) -> EchoEdge:
-        edges.append(EchoEdge(router, limits))
+    def open_edge(settings: Settings, services: Services, limits: DeliveryLimits) -> EchoEdge:
+        edges.append(EchoEdge(services.router, limits))
         return edges[-1]
 
     registry = ChannelRegistry((ChannelEntry(FAKE, web_path="/api/fake", web_edge=open_edge),))
@@ -171,4 +257,4 @@ async def test_a_registered_channel_gets_its_endpoint_and_its_own_pacing(
     assert recording_router.seen[0].person.channel == "fake"
     edge.limits.record(("fake", "D1"))
     assert edge.limits.conversation_wait(("fake", "D1")) > 3000  # FAKE's window, not Teams'
-    assert edge.closed
+    assert edge.started and edge.closed

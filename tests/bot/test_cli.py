@@ -21,7 +21,9 @@ APP_ID = "8f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
 def kompas(
     *args: str, stdin: str = "", env: dict[str, str] | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_", "KOMPAS_"))}
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_", "KOMPAS_", "SLACK_"))
+    }
     base.pop("DATABASE_URL", None)
     return subprocess.run(
         [sys.executable, "-m", "bot.main", *args],
@@ -132,14 +134,19 @@ def test_manifest_without_app_id_explains_what_is_missing(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "env", "message"),
     [
-        (["serve"], "--dev"),
-        (["serve", "--dev", "--host", "0.0.0.0"], "loopback"),
+        (["serve"], {}, "--dev"),
+        (["serve", "--dev", "--host", "0.0.0.0"], {}, "loopback"),
+        (["serve"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET is not"),
+        (["serve"], {"KOMPAS_SLACK_RATE": "-1"}, "KOMPAS_SLACK_RATE"),
+        (["serve", "--slack-socket-mode"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_APP_TOKEN"),
     ],
 )
-def test_serve_refuses_to_run_unauthenticated_in_the_open(args: list[str], message: str) -> None:
-    result = kompas(*args, timeout=30)
+def test_serve_refuses_to_run_unauthenticated_in_the_open(
+    args: list[str], env: dict[str, str], message: str
+) -> None:
+    result = kompas(*args, env=env, timeout=30)
 
     assert result.returncode == 2
     assert message in result.stderr

@@ -49,7 +49,9 @@ def _wait_for_roles(ports: list[int], limit: float) -> list[str | None]:
 def serve_processes(
     database_url: str, tmp_path: Path
 ) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_", "KOMPAS_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("MICROSOFT_", "KOMPAS_", "SLACK_"))
+    }
     env.update(DATABASE_URL=database_url, KOMPAS_SCHEDULER="on")
     started = []
     for number in range(2):

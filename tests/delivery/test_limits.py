@@ -105,6 +105,16 @@ def test_block_holds_one_conversation_back() -> None:
     assert limits.conversation_wait("a:1") == 0.0
 
 
+def test_block_all_holds_every_conversation_back() -> None:
+    clock = FakeClock()
+    limits = DeliveryLimits(30.0, clock=clock, headroom=0.0)
+    limits.block_all(5.0)
+    assert limits.overall_wait() == pytest.approx(5.0)
+    assert limits.conversation_wait("a:2") == 0.0  # the overall turn is what waits
+    clock.now = 5.0
+    assert limits.overall_wait() == 0.0
+
+
 def test_headroom_stretches_every_window() -> None:
     clock = FakeClock()
     limiter = SlidingWindowLimiter([Window(1, 1.0)], headroom=0.05, clock=clock)

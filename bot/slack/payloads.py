@@ -1,0 +1,278 @@
+"""Turns Slack's requests (events, slash commands, button presses) into channel-neutral turns."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.slack.blocks import SHARE_ACTION, submission
+from ground.messages import ConversationType, Incoming, IncomingKind, Person
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "slack"
+SLASH_COMMAND = "/kompas"
+# An @mention in a message's text: <@U123> or <@U123|name>.
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_BLANKS = " \t\r\n\u00a0"
+
+Json = dict[str, Any]
+
+
+class Answer(StrEnum):
+    """How the replies to a turn reach Slack."""
+
+    POST = "post"  # chat.postMessage into the conversation (its thread, if any)
+    EPHEMERAL = "ephemeral"  # through the response_url; only the person sees them
+    IN_CHANNEL = "in_channel"  # through the response_url, for everyone in the channel
+
+
+@dataclass(frozen=True)
+class SlackTurn:
+    """One thing a person did in Slack, and where Kompas's replies to it go."""
+
+    incoming: Incoming
+    channel: str  # the conversation (C…, G…, D…)
+    answer: Answer = Answer.POST
+    thread_ts: str | None = None  # post into this thread (answers to an @mention)
+    response_url: str | None = None  # slash commands and button presses carry one
+    # The message whose button was pressed: a reply that updates the submitted card
+    # replaces it (chat.update; replace_original when it was ephemeral).
+    message_ts: str | None = None
+    pressed_ephemeral: bool = False
+    question: str = ""  # a /kompas question: "Del i kanalen" asks it in the channel
+    delivery_id: str | None = None  # Slack's event_id: an event is handled once
+
+
+def _object(value: object) -> Json:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def request_kind(body: Json) -> str:
+    """ "event", "url_verification", "command", "interaction" or "" (something else)."""
+    kind = _text(body.get("type"))
+    if kind == "event_callback":
+        return "event"
+    if kind == "url_verification":
+        return "url_verification"
+    if "command" in body:
+        return "command"
+    if kind in {"block_actions", "view_submission", "view_closed", "shortcut", "message_action"}:
+        return "interaction"
+    return ""
+
+
+def payload_problem(body: object) -> str:
+    """Why a parsed body is not a request Kompas can read, or "" when it is."""
+    if not isinstance(body, dict):
+        return "body is not an object"
+    kind = request_kind(body)
+    if kind == "url_verification":
+        return "" if isinstance(body.get("challenge"), str) else "no challenge"
+    if kind == "event":
+        event = body.get("event")
+        if not isinstance(event, dict) or not isinstance(event.get("type"), str):
+            return "event without a type"
+        if not isinstance(body.get("event_id"), str) or not isinstance(body.get("team_id"), str):
+            return "event without event_id or team_id"
+        return ""
+    if kind == "command":
+        if not all(isinstance(body.get(key), str) for key in ("team_id", "user_id")):
+            return "command without team_id or user_id"
+        return ""
+    if kind == "interaction":
+        if not isinstance(body.get("user"), dict) or not isinstance(body.get("team"), dict | None):
+            return "interaction without user or team"
+        actions = body.get("actions", [])
+        if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
+            return "actions are not a list of objects"
+        return ""
+    return "not an event, command or interaction"
+
+
+def workspaces(body: Json) -> set[str]:
+    """The workspace (T…) and Enterprise Grid (E…) ids a request comes from."""
+    found = {
+        _text(body.get("team_id")),
+        _text(body.get("enterprise_id")),
+        _text(_object(body.get("team")).get("id")),
+        _text(_object(body.get("enterprise")).get("id")),
+        _text(_object(body.get("user")).get("team_id")),
+    }
+    return {team for team in found if team}
+
+
+def conversation_type(conversation_id: str) -> ConversationType:
+    """The kind of conversation from Slack's id: D… a direct message, G… a group (a multi-
+    person DM or an old private channel), C… a channel."""
+    if conversation_id.startswith("D"):
+        return ConversationType.PERSONAL
+    if conversation_id.startswith("G"):
+        return ConversationType.GROUP
+    return ConversationType.CHANNEL
+
+
+def reference(team_id: str, enterprise_id: str, channel: str, user_id: str) -> Json:
+    """How Kompas reaches the conversation again; a direct message names its person (DMs
+    are posted to the user id), shared conversations nobody."""
+    found: Json = {"team_id": team_id, "channel": channel}
+    if enterprise_id:
+        found["enterprise_id"] = enterprise_id
+    if conversation_type(channel) is ConversationType.PERSONAL and user_id:
+        found["user"] = user_id
+    return found
+
+
+def strip_mentions(text: str, bot_user_id: str) -> str:
+    """The text without the bot's own @mention (others are kept); without the bot's id,
+    the mention that starts the text (how an app_mention reads)."""
+    if bot_user_id:
+        text = _MENTION.sub(lambda m: "" if m.group(1) == bot_user_id else m.group(0), text)
+    else:
+        text = _MENTION.sub("", text, count=1) if _MENTION.match(text.lstrip()) else text
+    return " ".join(text.split())
+
+
+def event_turn(body: Json) -> SlackTurn | None:
+    """A direct message with the app or an @mention of it; None for events Kompas ignores
+    (its own messages, edits, joins and everything it did not subscribe to)."""
+    event = _object(body.get("event"))
+    kind = _text(event.get("type"))
+    if event.get("bot_id") or event.get("subtype"):
+        return None  # Kompas's own messages, other bots, edits and deletions
+    user_id = _text(event.get("user"))
+    channel = _text(event.get("channel"))
+    if not user_id or not channel:
+        return None
+    team_id = _text(event.get("team")) or _text(body.get("team_id"))
+    person = Person(CHANNEL, user_id, tenant_id=team_id)
+    ids = (_text(body.get("team_id")), _text(body.get("enterprise_id")), channel, user_id)
+    if kind == "message" and _text(event.get("channel_type")) == "im":
+        text = _text(event.get("text")).strip(_BLANKS)
+        incoming = Incoming(
+            IncomingKind.MESSAGE,
+            person,
+            channel,
+            ConversationType.PERSONAL,
+            text=text,
+            reference=reference(*ids),
+        )
+        # A message written in a thread of the DM is answered in that thread.
+        thread = _text(event.get("thread_ts")) or None
+        return SlackTurn(
+            incoming, channel, thread_ts=thread, delivery_id=_text(body.get("event_id"))
+        )
+    if kind == "app_mention":
+        bot_user_id = _text(_object((body.get("authorizations") or [{}])[0]).get("user_id"))
+        incoming = Incoming(
+            IncomingKind.MESSAGE,
+            person,
+            channel,
+            conversation_type(channel),
+            text=strip_mentions(_text(event.get("text")), bot_user_id),
+            reference=reference(*ids),
+        )
+        thread = _text(event.get("thread_ts")) or _text(event.get("ts")) or None
+        return SlackTurn(incoming, channel, thread_ts=thread, delivery_id=_text(body["event_id"]))
+    return None
+
+
+def command_turn(body: Json) -> SlackTurn:
+    """`/kompas <spørgsmål>`: the question, answered only to the asker (ephemerally)."""
+    channel = _text(body.get("channel_id"))
+    place = _text(body.get("channel_name"))
+    if place == "directmessage":
+        kind = ConversationType.PERSONAL
+    elif place.startswith("mpdm-"):
+        kind = ConversationType.GROUP
+    else:
+        kind = conversation_type(channel)
+    team_id = _text(body.get("team_id"))
+    user_id = _text(body.get("user_id"))
+    text = _text(body.get("text")).strip(_BLANKS)
+    incoming = Incoming(
+        IncomingKind.MESSAGE,
+        Person(CHANNEL, user_id, tenant_id=team_id),
+        channel,
+        kind,
+        text=text,
+        reference=reference(team_id, _text(body.get("enterprise_id")), channel, user_id),
+    )
+    response_url = _text(body.get("response_url")) or None
+    return SlackTurn(
+        incoming,
+        channel,
+        answer=Answer.EPHEMERAL if response_url else Answer.POST,
+        response_url=response_url,
+        question=text if kind is not ConversationType.PERSONAL else "",
+    )
+
+
+def action_turn(body: Json, action: Json) -> SlackTurn | None:
+    """A pressed Kompas button: the card value Teams would submit (SUBMIT), or the share
+    button's question asked in the channel; None for anything else."""
+    user = _object(body.get("user"))
+    container = _object(body.get("container"))
+    channel = _text(_object(body.get("channel")).get("id")) or _text(container.get("channel_id"))
+    user_id = _text(user.get("id"))
+    if not channel or not user_id:
+        return None
+    team_id = _text(_object(body.get("team")).get("id")) or _text(user.get("team_id"))
+    person = Person(CHANNEL, user_id, _text(user.get("name")), tenant_id=team_id)
+    enterprise = _text(_object(body.get("enterprise")).get("id"))
+    message = _object(body.get("message"))
+    thread = _text(container.get("thread_ts")) or _text(message.get("thread_ts")) or None
+    response_url = _text(body.get("response_url")) or None
+    kind = conversation_type(channel)
+    where = reference(team_id, enterprise, channel, user_id)
+    if action.get("action_id") == SHARE_ACTION:
+        question = _share_question(action)
+        if not question:
+            return None
+        incoming = Incoming(IncomingKind.MESSAGE, person, channel, kind, question, reference=where)
+        # Posted for everyone in the channel, through the press's response_url (Kompas need
+        # not be a member of a channel /kompas was used in).
+        if response_url is None:
+            return None
+        return SlackTurn(incoming, channel, Answer.IN_CHANNEL, response_url=response_url)
+    value = submission(action, _object(body.get("state")))
+    if value is None:
+        return None
+    message_ts = _text(container.get("message_ts")) or _text(message.get("ts")) or None
+    incoming = Incoming(
+        IncomingKind.SUBMIT,
+        person,
+        channel,
+        kind,
+        value=value,
+        reference=where,
+        submitted_message_id=message_ts,
+    )
+    ephemeral = container.get("is_ephemeral") is True
+    # In a shared conversation only the person who pressed sees what it answers.
+    private = response_url is not None and (ephemeral or kind is not ConversationType.PERSONAL)
+    return SlackTurn(
+        incoming,
+        channel,
+        Answer.EPHEMERAL if private else Answer.POST,
+        thread_ts=thread,
+        response_url=response_url,
+        message_ts=message_ts,
+        pressed_ephemeral=ephemeral,
+    )
+
+
+def _share_question(action: Json) -> str:
+    try:
+        value = json.loads(_text(action.get("value")) or "{}")
+    except (ValueError, RecursionError):
+        return ""
+    return _text(_object(value).get("q")).strip(_BLANKS)

@@ -1,0 +1,83 @@
+"""Socket Mode: Slack's requests over the WebSocket Kompas opens, no public endpoint needed."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fakes.slack_api import FakeSlackApi
+from tests.bot.conftest import StartApp
+from tests.bot.slack import requests as slack
+from tests.bot.slack.conftest import SlackKompas, slack_settings, start_slack_kompas
+
+QUESTION = "Må jeg skrive et CPR-nummer i ChatGPT?"
+PERSONDATA_TITLE = "Persondata og CPR-numre"
+
+
+async def socket_kompas(
+    slack_api: FakeSlackApi, start_app: StartApp, database_url: str
+) -> SlackKompas:
+    """Kompas with Slack in Socket Mode: a bot token and an app-level token, no signing secret."""
+    settings = slack_settings(
+        database_url, slack_api, signing_secret="", app_token=slack.APP_TOKEN, socket_mode=True
+    )
+    assert settings.slack.configured and settings.slack.problem() == ""
+    kompas = await start_slack_kompas(start_app, settings)
+    await slack_api.wait_for_socket()
+    return kompas
+
+
+async def test_socket_mode_answers_over_the_websocket_and_acknowledges_at_once(
+    slack_api: FakeSlackApi, start_app: StartApp, database_url: str
+) -> None:
+    await socket_kompas(slack_api, start_app, database_url)
+    [opened] = slack_api.made("apps.connections.open")
+    assert opened.headers["Authorization"] == f"Bearer {slack.APP_TOKEN}"
+
+    event = slack.direct_message(QUESTION, event_id="Ev0SOCKET01").payload()
+    envelope = await slack_api.socket_send("events_api", event)
+
+    assert (await slack_api.wait_for_ack(envelope))["envelope_id"] == envelope
+    answer, details = await slack_api.wait_for(2)
+    assert answer.channel == slack.DM_CHANNEL
+    assert answer.blocks[0]["text"]["text"] == PERSONDATA_TITLE
+    assert answer.headers["Authorization"] == f"Bearer {slack.BOT_TOKEN}"
+    assert details.body["thread_ts"] == answer.ts
+
+    again = await slack_api.socket_send("events_api", event, retry=1)  # Slack's retry
+    await slack_api.wait_for_ack(again)
+    await asyncio.sleep(0.5)
+    assert len(slack_api.posted) == 2  # answered once
+
+
+async def test_the_slash_command_and_buttons_come_over_the_websocket_too(
+    slack_api: FakeSlackApi, start_app: StartApp, database_url: str
+) -> None:
+    await socket_kompas(slack_api, start_app, database_url)
+    command = slack.slash_command(QUESTION, slack_api.response_url("socket")).payload()
+
+    await slack_api.wait_for_ack(await slack_api.socket_send("slash_commands", command))
+
+    [answer] = await slack_api.wait_for(1)
+    assert (answer.response_id, answer.body["response_type"]) == ("socket", "ephemeral")
+    share = answer.buttons()[-1]
+    press = slack.block_actions(
+        share,
+        channel=slack.CHANNEL,
+        ephemeral=True,
+        response_url=slack_api.response_url("shared"),
+    ).payload()
+    await slack_api.wait_for_ack(await slack_api.socket_send("interactive", press))
+    shared = (await slack_api.wait_for(2))[1]
+    assert shared.body["response_type"] == "in_channel"
+
+
+async def test_in_socket_mode_without_a_secret_nothing_comes_in_over_http(
+    slack_api: FakeSlackApi, start_app: StartApp, database_url: str
+) -> None:
+    kompas = await socket_kompas(slack_api, start_app, database_url)
+
+    status, _ = await kompas.send(slack.direct_message(QUESTION), signed=False)
+
+    assert status == 404
+    await asyncio.sleep(0.2)
+    assert not slack_api.posted
