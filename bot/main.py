@@ -1,4 +1,4 @@
-"""The `kompas` command line: serve, chat, ask, content check, manifest, migrate."""
+"""The `kompas` command line: serve, chat, ask, content, manifest, migrate."""
 
 from __future__ import annotations
 
@@ -82,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
     from bot.channels import open_outbox_sender
-    from bot.cli import demo, digest, org, outbox, reach, trigger
+    from bot.cli import content_suggestions, demo, digest, org, outbox, reach, trigger
 
+    content_suggestions.register(content_commands)
     outbox.register(commands, open_outbox_sender)
     for operator_commands in (trigger, org, reach, digest, demo):
         operator_commands.register(commands)

@@ -10,7 +10,7 @@ from typing import Any
 
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
-from ground.channels import Addressing
+from ground.channels import Addressing, ChatLink, Contact
 from ground.messages import ConversationType, Incoming, Reply
 from storage.conversation_store import Store
 
@@ -33,6 +33,9 @@ class PlainAddressing:
 
     def derive(self, incoming: Incoming, conversation_id: str) -> dict[str, Any]:
         return {"conversation": {"id": conversation_id}}
+
+    def chat_link(self, contact: Contact) -> ChatLink:
+        return ChatLink()  # no link: replies name the person (and their e-mail address)
 
 
 class Forwarder:

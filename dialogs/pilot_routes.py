@@ -23,7 +23,7 @@ from pilots.cards import (
     RESUME_VERB,
 )
 from pilots.manage import PilotChange, PilotSteering
-from pilots.participants import ParticipantResolver, SeenMembers
+from pilots.participants import ParticipantResolver, RosterMembers
 
 # Whole-message commands (normalised: lower case, no punctuation) → dialog name.
 COMMANDS: Mapping[str, str] = {
@@ -58,7 +58,7 @@ def _build(deps: DialogDeps) -> Mapping[str, Dialog]:
     checkins = deps.checkins
     services = PilotServices(
         pilots=pilots,
-        participants=ParticipantResolver(pilots, deps.store, SeenMembers(pilots), deps.channels),
+        participants=ParticipantResolver(pilots, deps.store, RosterMembers(pilots), deps.channels),
         steering=PilotSteering(pilots, checkins.calendar),
         checkins=checkins,
     )

@@ -13,6 +13,7 @@ from dialogs.ask import AskDialog
 from dialogs.ask_ambassador import AskAmbassadorDialog
 from dialogs.base import Dialog, DialogDeps, RouteTable
 from dialogs.feedback import FeedbackDialog
+from dialogs.find_ambassador import FindAmbassadorDialog
 from dialogs.forwarding import Forwarder, is_queued
 from dialogs.help import HelpDialog
 from dialogs.installation import InstallationDialog
@@ -48,6 +49,12 @@ COMMANDS: Mapping[str, str] = {
     "farvel": "bye",
     "hej hej": "bye",
     "vi ses": "bye",
+}
+
+# Requests of content/intents.yml → dialog name. The knowledge module recognises them with its
+# Danish analysis (not a fixed phrase); any other message is a question for the AI-kompas.
+INTENTS: Mapping[str, str] = {
+    "find_ambassador": "find_ambassador",
 }
 
 # Card-submission verbs → dialog name.
@@ -108,6 +115,7 @@ class Router:
     def __init__(self, deps: DialogDeps, extra_routes: Sequence[RouteTable] = ()) -> None:
         self._store = deps.store
         self._texts = deps.texts
+        self._knowledge = deps.knowledge
         self._forwarder = Forwarder(deps.outbox, deps.store, deps.addressing)
         self._commands = dict(COMMANDS)
         self._verbs = dict(VERBS)
@@ -121,6 +129,7 @@ class Router:
             "feedback": FeedbackDialog(deps),
             "show_topic": ShowTopicDialog(deps),
             "ask_ambassador": AskAmbassadorDialog(deps),
+            "find_ambassador": FindAmbassadorDialog(deps),
         }
         for table in extra_routes:
             _merge(self._commands, table.commands, "command")
@@ -129,10 +138,15 @@ class Router:
                 if name in self._dialogs:
                     raise RoutingConflictError(f"dialog {name!r} is defined twice")
                 self._dialogs[name] = dialog
-        unknown = (set(self._commands.values()) | set(self._verbs.values())) - set(self._dialogs)
+        routed = {*self._commands.values(), *self._verbs.values(), *INTENTS.values()}
+        unknown = routed - set(self._dialogs)
         if unknown:
             raise RoutingConflictError(f"routes point at unknown dialogs: {sorted(unknown)}")
+        unrouted = sorted(set(deps.knowledge.intent_names) - set(INTENTS))
+        if unrouted:
+            logger.warning("the content names requests no dialog answers: %s", unrouted)
         self._command_routes = {word: self._route(name) for word, name in self._commands.items()}
+        self._intent_routes = {intent: self._route(name) for intent, name in INTENTS.items()}
         self._verb_routes = {verb: self._route(name) for verb, name in self._verbs.items()}
         self._event_routes = {kind: self._route(name) for kind, name in EVENTS.items()}
         self._question = self._route("ask")
@@ -150,7 +164,13 @@ class Router:
         command = normalise_command(incoming.text)
         if not command:
             return None
-        return self._command_routes.get(command, self._question)
+        route = self._command_routes.get(command)
+        if route is not None:
+            return route
+        intent = self._knowledge.intent(incoming.text)
+        if intent is not None and intent in self._intent_routes:
+            return self._intent_routes[intent]
+        return self._question
 
     def dialog_name(self, incoming: Incoming) -> str | None:
         """Which dialog handles this event (None: nothing to do, or an unknown button)."""

@@ -10,6 +10,33 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "welcome": {"name": "Mette", "conversation_type": "personal"},
     "help": {"topics": ["Persondata", "Prompting"], "ambassador": True, "leader": True},
     "small_talk_hello": {"name": "Mette"},
+    "find_ambassador": {
+        "own_unit": False,
+        "unit": "Socialrådgivningen",
+        "home": "Børn og familie",
+        "ambassadors": [
+            {
+                "name": "Vibeke Modelby",
+                "unit": "Voksenrådgivning",
+                "focus": ["sagsbehandling", "persondata"],
+                "focus_match": True,
+                "email": "vibeke.modelby@eksempel-kommune.example",
+                "url": "https://teams.microsoft.com/l/chat/0/0?users="
+                "vibeke.modelby%40eksempel-kommune.example",
+                "mention": "",
+            }
+        ],
+        "more": 0,
+        "topic": "Persondata og CPR-numre",
+        "contact": "Teams-kanalen AI-ambassadører",
+        "links": True,
+        "self_ambassador": False,
+    },
+    "find_ambassador_none": {
+        "reason": "not_in_tree",
+        "contact": "Teams-kanalen AI-ambassadører",
+        "self_ambassador": False,
+    },
     "small_talk_thanks": {},
     "small_talk_bye": {},
     "unknown_answer": {"suggestions": ["Persondata"]},

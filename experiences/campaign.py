@@ -110,10 +110,15 @@ class CampaignService:
             campaign_day, self._schedule.campaign_window_working_days
         )
         campaign, created = await self._store.start_campaign(month, campaign_day, closes_on, now)
+        audience = await self._audience()
+        if audience is not None and not audience:
+            return 0  # KOMPAS_CAMPAIGN_AUDIENCE names only teams Kompas is not in
         queued = recorded = 0
         after = 0
         while True:
-            targets = await self._store.campaign_targets(campaign.id, after, self._batch_size)
+            targets = await self._store.campaign_targets(
+                campaign.id, after, self._batch_size, teams=audience or frozenset()
+            )
             if not targets:
                 break
             messages = [
@@ -134,6 +139,31 @@ class CampaignService:
             not_before.isoformat(),
         )
         return queued
+
+    async def _audience(self) -> frozenset[str] | None:
+        """The ids of the teams KOMPAS_CAMPAIGN_AUDIENCE names (None: everyone); logged, with
+        a warning for each name that matches no team Kompas is installed in."""
+        wanted = self._schedule.campaign_teams
+        if not wanted:
+            logger.info("campaign audience: everyone Kompas can reach")
+            return None
+        installed = await self._store.installed_teams()
+        chosen = {
+            (team_id, name)
+            for team_id, name in installed
+            if name.casefold() in wanted or team_id.casefold() in wanted
+        }
+        found = {name.casefold() for _, name in chosen} | {tid.casefold() for tid, _ in chosen}
+        for missing in sorted(wanted - found):
+            logger.warning(
+                "KOMPAS_CAMPAIGN_AUDIENCE names %r, but Kompas is not installed in such a team",
+                missing,
+            )
+        logger.info(
+            "campaign audience: members of %s",
+            ", ".join(sorted(name or team_id for team_id, name in chosen)) or "no team",
+        )
+        return frozenset(team_id for team_id, _ in chosen)
 
     async def send_due_reminders(self, day: date) -> int:
         """Queue the one reminder for each unanswered prompt due by `day`; returns how many."""

@@ -100,9 +100,34 @@ class Channels(Mapping[str, Channel]):
         return tuple(name for name, c in self._channels.items() if c.capabilities.proactive)
 
 
+@dataclass(frozen=True)
+class Contact:
+    """Someone a reply points to for a chat, by what the organisation knows of them.
+
+    `email` is also the sign-in name (Teams: the user principal name); `user_id` is the
+    person's id on the channel of the reply, when known (Slack: U…). Any may be empty.
+    """
+
+    name: str
+    email: str = ""
+    directory_id: str = ""
+    user_id: str = ""
+
+
+@dataclass(frozen=True)
+class ChatLink:
+    """How a message lets its reader start a chat with a Contact on one channel: a link that
+    opens the chat (Teams' deep link) or the channel's own mention markup (Slack's <@U…>).
+    Both empty: the channel cannot point to the person; name them in words."""
+
+    url: str = ""
+    mention: str = ""
+
+
 class Addressing(Protocol):
     """How a channel addresses a conversation nobody has written from yet, from a turn in
-    another conversation (the edge knows its id shapes and references; the core does not)."""
+    another conversation (the edge knows its id shapes and references; the core does not),
+    and how its messages point to a person to chat with."""
 
     def conversation_type(self, conversation_id: str) -> ConversationType:
         """A best guess at the kind of conversation from its id."""
@@ -110,4 +135,8 @@ class Addressing(Protocol):
 
     def derive(self, incoming: Incoming, conversation_id: str) -> dict[str, Any]:
         """A reference for `conversation_id`, made from the turn's own (nothing of the person)."""
+        ...
+
+    def chat_link(self, contact: Contact) -> ChatLink:
+        """How a message on this channel opens a 1:1 chat with `contact` (empty when it can't)."""
         ...

@@ -55,6 +55,9 @@ class ScheduleSettings:
     reminder_after_working_days: int = 3
     campaign_window_working_days: int = 10
     enabled: bool = True  # KOMPAS_SCHEDULER=off runs no scheduler in this process
+    # KOMPAS_CAMPAIGN_AUDIENCE: the teams (names, folded, or ids) whose members the campaign
+    # asks; empty means everyone Kompas can reach.
+    campaign_teams: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, get: Callable[[str, str], str]) -> ScheduleSettings:
@@ -89,7 +92,33 @@ class ScheduleSettings:
                 "KOMPAS_CAMPAIGN_WINDOW_DAYS", get("KOMPAS_CAMPAIGN_WINDOW_DAYS", ""), 10, 1
             ),
             enabled=scheduler == "on",
+            campaign_teams=parse_audience(get("KOMPAS_CAMPAIGN_AUDIENCE", "")),
         )
+
+
+AUDIENCE_EVERYONE = ("", "everyone", "alle")
+AUDIENCE_TEAMS_PREFIX = "teams:"
+
+
+def parse_audience(value: str) -> frozenset[str]:
+    """KOMPAS_CAMPAIGN_AUDIENCE: `everyone` (default) or `teams:Navn A,Navn B` (team names or
+    ids, separated by commas), as the folded names; empty for everyone."""
+    text = value.strip()
+    if text.casefold() in AUDIENCE_EVERYONE:
+        return frozenset()
+    if not text.casefold().startswith(AUDIENCE_TEAMS_PREFIX):
+        raise SettingsError(
+            f"KOMPAS_CAMPAIGN_AUDIENCE={value!r}: use everyone, or teams: followed by team names "
+            "separated by commas (teams:Borgerservice,Team IT)"
+        )
+    names = frozenset(
+        name.strip().casefold()
+        for name in text[len(AUDIENCE_TEAMS_PREFIX) :].split(",")
+        if name.strip()
+    )
+    if not names:
+        raise SettingsError(f"KOMPAS_CAMPAIGN_AUDIENCE={value!r}: name at least one team")
+    return names
 
 
 @dataclass(frozen=True)

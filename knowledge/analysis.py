@@ -204,7 +204,7 @@ class Analyzer:
             return []
         if self.known(form):
             return [(form, 1.0)]
-        for variant in _transliterations(form):
+        for variant in transliterations(form):
             if variant in STOPWORDS or self.known(variant):
                 return self._look_up(variant)
         parts = self.split_compound(form)
@@ -291,7 +291,7 @@ def _derived(one: str, other: str) -> bool:
     return long.startswith(short) and long[len(short) :] in DERIVATIONAL_ENDINGS
 
 
-def _transliterations(form: str) -> list[str]:
+def transliterations(form: str) -> list[str]:
     """The word with aa/ae/oe read as å/æ/ø, in every combination (vaerktoejer: værktøjer)."""
     variants = {form}
     for plain, danish in _TRANSLITERATIONS:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ground.settings import Contacts
@@ -14,6 +14,7 @@ from knowledge.analysis import Analyzer, Concept
 from knowledge.api import Match, SearchResult, Topic
 from knowledge.calibration import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Evidence
 from knowledge.classifier import TopicClassifier
+from knowledge.intents import IntentRecogniser, IntentRule, load_intents
 from knowledge.lexicon import GeneralLexicon
 from knowledge.ranking import (
     TopicModel,
@@ -73,7 +74,12 @@ def _passages(topic: Topic) -> list[str]:
 class KnowledgeBase:
     """Approved guideline topics and a search over them; build once, search many times."""
 
-    def __init__(self, topics: Sequence[Topic], synonyms: SynonymGroups = ()) -> None:
+    def __init__(
+        self,
+        topics: Sequence[Topic],
+        synonyms: SynonymGroups = (),
+        intents: Sequence[IntentRule] = (),
+    ) -> None:
         self._topics = tuple(topics)
         self._by_id = {topic.id: topic for topic in self._topics}
         fields = [_fields(topic) for topic in self._topics]
@@ -127,11 +133,21 @@ class KnowledgeBase:
         question_df = Counter(term for _, terms in questions for term in terms)
         scale = math.log(1 + max(len(questions), 1))
         self._typicality = {t: math.log(1 + n) / scale for t, n in question_df.items()}
+        # What each topic is about, by name: the terms of its title and keywords.
+        self._named = {
+            topic.id: frozenset(f["title"]) | frozenset(f["keywords"])
+            for topic, f in zip(self._topics, analysed, strict=True)
+        }
+        self._intents = IntentRecogniser(intents, self._analyzer)
 
     @classmethod
     def load(cls, content_dir: Path, contacts: Contacts) -> KnowledgeBase:
         """Load topics and synonyms and build the index; ContentError when content is broken."""
-        knowledge = cls(load_topics(content_dir, contacts), load_synonyms(content_dir))
+        knowledge = cls(
+            load_topics(content_dir, contacts),
+            load_synonyms(content_dir),
+            load_intents(content_dir),
+        )
         logger.info("knowledge index: %d topics from %s", len(knowledge.topics), content_dir)
         return knowledge
 
@@ -141,6 +157,30 @@ class KnowledgeBase:
 
     def topic(self, topic_id: str) -> Topic | None:
         return self._by_id.get(topic_id)
+
+    # -- requests Kompas answers itself, and words about a topic --------------------------
+
+    @property
+    def intent_names(self) -> tuple[str, ...]:
+        """The requests of content/intents.yml Kompas can recognise."""
+        return self._intents.names
+
+    def intent(self, text: str) -> str | None:
+        """Which request of content/intents.yml the message is (None: a question)."""
+        return self._intents.recognise(text)
+
+    def names_topic(self, words: Iterable[str], topic_id: str) -> bool:
+        """True when one of `words` (say an ambassador's focus areas) names what the topic is
+        about: a word of its title or keywords, by the search's analysis (inflections,
+        compounds, typos, synonyms)."""
+        named = self._named.get(topic_id)
+        if not named:
+            return False
+        return any(
+            not named.isdisjoint(concept.alternatives)
+            for word in words
+            for concept in self._analyzer.query_concepts(word)
+        )
 
     # -- search -----------------------------------------------------------------------------
 

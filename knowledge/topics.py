@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +18,16 @@ import yaml
 from ground.settings import Contacts
 from knowledge.api import Topic
 
+logger = logging.getLogger(__name__)
+
 TOPICS_SUBDIR = "kompas"
+# `status:` in the front matter. Absent means approved: the topic is served to employees.
+STATUS_KEY = "status"
+APPROVED = "godkendt"  # served
+DRAFT = "udkast"  # never served; `kompas content check` lists it for review
+STATUSES = (APPROVED, DRAFT)
+# `suggestion:` names the ambassadors' case a draft was written from (knowledge/suggestions.py).
+SUGGESTION_KEY = "suggestion"
 TEMPLATE_NAME = "<template>"  # Jinja's file name for templates made with from_string
 # The content writes each placeholder in parentheses, "rådgiveren ({{ kontakt.dpo }})", so
 # the notice for an empty contact has none of its own (it rendered "((…))" before).
@@ -110,6 +120,22 @@ def read_raw(path: Path) -> RawTopic:
         raise ContentError(path, 2, "front matter must be a mapping of keys (id:, title: …)")
     body_first_line = text[: len(text) - len(body)].count("\n") + 1
     return RawTopic(path, meta, meta_text, body, meta_first_line, body_first_line)
+
+
+def topic_status(raw: RawTopic) -> str:
+    """The topic's status, APPROVED when `status:` is absent; ContentError for another value."""
+    if STATUS_KEY not in raw.meta:
+        return APPROVED
+    value = raw.meta[STATUS_KEY]
+    status = value.strip().casefold() if isinstance(value, str) else None
+    if status is None or status not in STATUSES:
+        raise ContentError(
+            raw.path,
+            raw.key_line(STATUS_KEY) or 2,
+            f"'status' must be '{APPROVED}' (served) or '{DRAFT}' (a draft, not served), "
+            f"not {value!r}",
+        )
+    return status
 
 
 def contact_context(contacts: Contacts) -> dict[str, dict[str, str]]:
@@ -229,12 +255,18 @@ def build_topic(raw: RawTopic, context: Mapping[str, Any]) -> Topic:
 
 
 def load_topics(content_dir: Path, contacts: Contacts) -> list[Topic]:
-    """All topics under content_dir/kompas, sorted by file name; ContentError on a broken one."""
+    """The served topics under content_dir/kompas, sorted by file name; ContentError on a broken
+    one. Drafts (`status: udkast`) are skipped unchecked, so a half-written one breaks nothing
+    (their file must still be readable front matter)."""
     context = contact_context(contacts)
     topics: list[Topic] = []
     seen: dict[str, Path] = {}
     for path in topic_paths(content_dir):
-        topic = build_topic(read_raw(path), context)
+        raw = read_raw(path)
+        if topic_status(raw) == DRAFT:
+            logger.debug("not serving %s: status %s", path, DRAFT)
+            continue
+        topic = build_topic(raw, context)
         if topic.id in seen:
             raise ContentError(path, 0, f"duplicate id '{topic.id}' (also in {seen[topic.id]})")
         seen[topic.id] = path

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from ground.content import ContentProblem
 from ground.settings import Contacts
+from knowledge.intents import intent_problems
 from knowledge.synonyms import synonym_problems
 from knowledge.topics import (
     CONTACT_PLACEHOLDERS,
+    DRAFT,
+    STATUS_KEY,
+    SUGGESTION_KEY,
     TOPICS_SUBDIR,
     ContentError,
     RawTopic,
@@ -21,6 +26,7 @@ from knowledge.topics import (
     reviewed_date,
     split_answer,
     topic_paths,
+    topic_status,
 )
 
 REQUIRED_TOPIC_IDS = (
@@ -42,7 +48,9 @@ REQUIRED_TOPIC_IDS = (
     "prompting",
     "billeder-og-ophavsret",
 )
-KNOWN_KEYS = frozenset({"id", "title", "spor", "owner", "reviewed", "questions", "keywords"})
+REQUIRED_KEYS = ("id", "title", "spor", "owner", "reviewed", "questions", "keywords")
+KNOWN_KEYS = frozenset({*REQUIRED_KEYS, STATUS_KEY, SUGGESTION_KEY})
+DRAFT_PREFIX = "draft (not served): "
 REVIEW_INTERVAL = timedelta(days=365)
 _PLACEHOLDER = re.compile(r"\bkontakt\s*\.\s*(\w+)")
 
@@ -54,7 +62,7 @@ def _check_meta(raw: RawTopic, today: date) -> list[ContentProblem]:
         problems.append(ContentProblem(raw.path, raw.key_line(key) or 1, message, severity))
 
     meta: dict[str, Any] = raw.meta
-    for key in ("id", "title", "spor", "owner", "reviewed", "questions", "keywords"):
+    for key in REQUIRED_KEYS:
         if key not in meta:
             problems.append(ContentProblem(raw.path, 1, f"front matter lacks '{key}:'"))
     for key in ("id", "title", "owner"):
@@ -84,6 +92,12 @@ def _check_meta(raw: RawTopic, today: date) -> list[ContentProblem]:
             problem(key, f"'{key}' must be a non-empty list")
         elif isinstance(value, list) and not all(isinstance(v, str) and v.strip() for v in value):
             problem(key, f"every '{key}' entry must be non-empty text")
+    suggestion = meta.get(SUGGESTION_KEY)
+    if SUGGESTION_KEY in meta and not (
+        (isinstance(suggestion, str) and suggestion.strip())
+        or (isinstance(suggestion, int) and not isinstance(suggestion, bool))
+    ):
+        problem(SUGGESTION_KEY, f"'{SUGGESTION_KEY}' must be the id of a case (text or a number)")
     for key in sorted(set(meta) - KNOWN_KEYS, key=str):
         known = ", ".join(sorted(KNOWN_KEYS))
         problem(str(key), f"unknown key '{key}' (known keys: {known})", "warning")
@@ -111,14 +125,34 @@ def _contact_warnings(raw: RawTopic, contacts: Contacts) -> list[ContentProblem]
     return warnings
 
 
-def _check_topic(
-    path: Path, contacts: Contacts, today: date
-) -> tuple[str | None, list[ContentProblem]]:
+@dataclass(frozen=True)
+class Draft:
+    """A topic file with `status: udkast`: never served, waiting for someone to review it."""
+
+    path: Path
+    title: str  # "" when the draft has none yet
+    questions: int  # how many listed questions it has
+
+
+@dataclass(frozen=True)
+class _Checked:
+    topic_id: str | None
+    draft: bool
+    problems: list[ContentProblem]
+
+
+def _check_topic(path: Path, contacts: Contacts, today: date) -> _Checked:
     try:
         raw = read_raw(path)
     except ContentError as error:
-        return None, [ContentProblem(error.path, error.line, error.message)]
-    problems = _check_meta(raw, today)
+        return _Checked(None, False, [ContentProblem(error.path, error.line, error.message)])
+    try:
+        draft = topic_status(raw) == DRAFT
+        problems = []
+    except ContentError as error:
+        draft = False
+        problems = [ContentProblem(error.path, error.line, error.message)]
+    problems.extend(_check_meta(raw, today))
     try:
         short_answer, _details = split_answer(render_body(raw, contact_context(contacts)))
         if not short_answer:
@@ -128,40 +162,78 @@ def _check_topic(
     except ContentError as error:
         problems.append(ContentProblem(error.path, error.line, error.message))
     problems.extend(_contact_warnings(raw, contacts))
+    if draft:  # reported so the reviewer can fix them, but they fail nothing: it is not served
+        problems = [_as_draft_warning(problem) for problem in problems]
     topic_id = raw.meta.get("id")
-    return (topic_id if isinstance(topic_id, str) else None), problems
+    return _Checked(topic_id if isinstance(topic_id, str) else None, draft, problems)
+
+
+def _as_draft_warning(problem: ContentProblem) -> ContentProblem:
+    return replace(problem, message=DRAFT_PREFIX + problem.message, severity="warning")
 
 
 def check_content(
     content_dir: Path, contacts: Contacts, today: date | None = None
 ) -> list[ContentProblem]:
-    """Every problem in content_dir (topics and synonyms); errors fail, warnings inform."""
+    """Every problem in content_dir (topics and synonyms); errors fail, warnings inform.
+
+    A draft (`status: udkast`) is checked like any topic, but its problems are warnings: it is
+    not served, so it cannot break what employees see. Once its status is changed, the same
+    problems are errors."""
     today = today or date.today()
     topics_dir = content_dir / TOPICS_SUBDIR
     problems: list[ContentProblem] = []
     paths = topic_paths(content_dir)
     if not paths:
         problems.append(ContentProblem(topics_dir, 0, "no topic files (*.md) found"))
-    seen: dict[str, Path] = {}
+    seen: dict[str, tuple[Path, bool]] = {}
+    served: set[str] = set()
+    drafts: set[str] = set()
     for path in paths:
-        topic_id, found = _check_topic(path, contacts, today)
-        problems.extend(found)
-        if topic_id is None:
+        checked = _check_topic(path, contacts, today)
+        problems.extend(checked.problems)
+        names = {path.stem, checked.topic_id or path.stem}
+        (drafts if checked.draft else served).update(names)
+        if checked.topic_id is None:
             continue
-        if topic_id in seen:
+        if checked.topic_id in seen:
+            other, other_draft = seen[checked.topic_id]
             line = read_raw(path).key_line("id")
-            problems.append(
-                ContentProblem(path, line, f"duplicate id '{topic_id}' (also in {seen[topic_id]})")
+            duplicate = ContentProblem(
+                path, line, f"duplicate id '{checked.topic_id}' (also in {other})"
             )
+            either_draft = checked.draft or other_draft
+            problems.append(_as_draft_warning(duplicate) if either_draft else duplicate)
         else:
-            seen[topic_id] = path
-    present = {path.stem for path in paths} | set(seen)
+            seen[checked.topic_id] = (path, checked.draft)
     for required in REQUIRED_TOPIC_IDS:
-        if required not in present:
-            problems.append(
-                ContentProblem(
-                    topics_dir / f"{required}.md", 0, f"required topic '{required}' is missing"
-                )
-            )
+        if required in served:
+            continue
+        why = "is only a draft (status: udkast)" if required in drafts else "is missing"
+        problems.append(
+            ContentProblem(topics_dir / f"{required}.md", 0, f"required topic '{required}' {why}")
+        )
     problems.extend(synonym_problems(content_dir))
+    problems.extend(intent_problems(content_dir))
     return problems
+
+
+def find_drafts(content_dir: Path) -> list[Draft]:
+    """The drafts waiting for review, by file name (unreadable files are check_content's job)."""
+    drafts: list[Draft] = []
+    for path in topic_paths(content_dir):
+        try:
+            raw = read_raw(path)
+            if topic_status(raw) != DRAFT:
+                continue
+        except ContentError:
+            continue
+        title, questions = raw.meta.get("title"), raw.meta.get("questions")
+        drafts.append(
+            Draft(
+                path,
+                title.strip() if isinstance(title, str) else "",
+                len(questions) if isinstance(questions, list) else 0,
+            )
+        )
+    return drafts

@@ -20,17 +20,24 @@ YAML (`content/org.yml`)::
         unit: c-social          # the unit the person sits in
         roles: [leder]          # medarbejder (default), ambassadør, leder, admin
         leads: [c-social]       # units they lead; default: their own unit when `leder`
+        focus: [sagsbehandling, skole]   # optional: an ambassador's focus areas
 
 CSV (`content/org-example.csv`): one file, one row per unit or person, a `type` column::
 
-    type,id,name,parent_id,kind,email,aad_object_id,teams_user_id,unit_id,roles,leads
-    organisation,,Eksempel Kommune,,,,,,,,
-    unit,direktion,Direktionen,,direktion,,,,,,
-    person,p001,Anna Eksempel,,,anna@eksempel.dk,0000…,,direktion,leder|admin,direktion
+    type,id,name,parent_id,kind,email,aad_object_id,teams_user_id,unit_id,roles,leads,focus
+    organisation,,Eksempel Kommune,,,,,,,,,
+    unit,direktion,Direktionen,,direktion,,,,,,,
+    person,p001,Anna Eksempel,,,anna@eksempel.dk,0000…,,direktion,leder|admin,direktion,
+    person,p002,Bo Eksempel,,,bo@eksempel.dk,0000…,,direktion,ambassadør,,"sagsbehandling, skole"
 
-The delimiter may be `,` or `;` (Excel in Danish); `roles` and `leads` hold several values
-separated by `|`, `;`, `,` or spaces. Someone listed as leder without `leads` leads their own
-unit; someone with `leads` but without the role is a leder all the same.
+The delimiter may be `,` or `;` (Excel in Danish); `roles`, `leads` and `focus` hold several
+values separated by `|`, `;`, `,` or spaces (quote a cell that holds the file's delimiter).
+Someone listed as leder without `leads` leads their own unit; someone with `leads` but without
+the role is a leder all the same. The `focus` column is optional: an AI-ambassador's focus
+areas, words such as "sagsbehandling" or "skole" (at most 10 of up to 64 characters each).
+When someone asks Kompas who their ambassador is, those whose focus matches the topic of the
+person's last question are named first. The e-mail address doubles as the Teams sign-in name
+(user principal name) that a link to a 1:1 chat with the person opens.
 """
 
 from __future__ import annotations
@@ -60,6 +67,8 @@ logger = logging.getLogger(__name__)
 
 MAX_ID_LENGTH = 64
 MAX_NAME_LENGTH = 200
+MAX_FOCUS_AREAS = 10
+MAX_FOCUS_LENGTH = 64
 CSV_COLUMNS = (
     "type",
     "id",
@@ -72,6 +81,7 @@ CSV_COLUMNS = (
     "unit_id",
     "roles",
     "leads",
+    "focus",
 )
 _LIST_SEPARATORS = re.compile(r"[|;,\s]+")
 
@@ -120,6 +130,7 @@ class _RawPerson:
     teams_user_id: str = ""
     roles: list[str] = field(default_factory=list)
     leads: list[str] = field(default_factory=list)
+    focus: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -223,6 +234,7 @@ def parse_yaml(text: str, path: str = "<org.yml>") -> OrgTree:
                 teams_user_id=_text(item.get("teams_user_id")),
                 roles=_values(item.get("roles")),
                 leads=_values(item.get("leads")),
+                focus=_values(item.get("focus")),
             )
         )
     return _check(reader)
@@ -312,6 +324,7 @@ def parse_csv(text: str, path: str = "<org.csv>") -> OrgTree:
                     teams_user_id=record.get("teams_user_id", ""),
                     roles=_values(record.get("roles")),
                     leads=_values(record.get("leads")),
+                    focus=_values(record.get("focus")),
                 )
             )
         else:
@@ -435,6 +448,7 @@ def _check_people(reader: _Reader, units: dict[str, Unit]) -> list[OrgPerson]:
                     f"person {raw.id!r} is leader of unit {unit_id!r}, which does not exist",
                 )
                 ok = False
+        focus = _check_focus(reader, raw)
         leads = set(raw.leads)
         if leads:
             roles.add(Role.LEADER)
@@ -451,9 +465,27 @@ def _check_people(reader: _Reader, units: dict[str, Unit]) -> list[OrgPerson]:
                     teams_user_id=raw.teams_user_id,
                     roles=frozenset(roles),
                     leads=frozenset(leads),
+                    focus=focus,
                 )
             )
     return people
+
+
+def _check_focus(reader: _Reader, raw: _RawPerson) -> tuple[str, ...]:
+    """The person's focus areas without repeats (first spelling kept); problems when there
+    are too many or one is too long."""
+    focus: dict[str, str] = {}
+    for word in raw.focus:
+        if len(word) > MAX_FOCUS_LENGTH:
+            reader.problem(
+                raw.line,
+                f"person {raw.id!r} has a focus area longer than {MAX_FOCUS_LENGTH} characters",
+            )
+            continue
+        focus.setdefault(word.casefold(), word)
+    if len(focus) > MAX_FOCUS_AREAS:
+        reader.problem(raw.line, f"person {raw.id!r} has more than {MAX_FOCUS_AREAS} focus areas")
+    return tuple(focus.values())
 
 
 def _check(reader: _Reader) -> OrgTree:

@@ -75,7 +75,8 @@ class Unit:
 
 @dataclass(frozen=True)
 class OrgPerson:
-    """A person in the organisation; `leads` are the units they are the leader of."""
+    """A person in the organisation; `leads` are the units they are the leader of, `focus`
+    an ambassador's focus areas as written in the import ("sagsbehandling", "skole")."""
 
     id: str
     name: str
@@ -85,6 +86,7 @@ class OrgPerson:
     teams_user_id: str = ""
     roles: frozenset[Role] = frozenset({Role.EMPLOYEE})
     leads: frozenset[str] = frozenset()
+    focus: tuple[str, ...] = ()
 
     def has(self, role: Role) -> bool:
         """True when the person holds `role` (everyone is a medarbejder)."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from types import MappingProxyType
 
 from ground.channel_descriptions import built_in_channels
-from ground.channels import Channels
+from ground.channels import Channels, Contact
 from ground.messages import Person
 from organisation.model import OrgPerson, OrgTree, Role
 from organisation.tree_store import OrganisationStore
@@ -87,6 +87,16 @@ class Roles:
             if found is not None:
                 return found
         return None
+
+    def contact(self, person: OrgPerson, channel: str) -> Contact:
+        """`person` as someone to chat with on `channel`: e-mail, directory id, and the id the
+        channel knows them by (the org key its identity looks user ids up under, if set)."""
+        keys = org_keys(person)
+        lookups = self._channels.of(channel).identity.lookups
+        user_id = next(
+            (keys[key] for key, which in lookups if which == "user_id" and key in keys), ""
+        )
+        return Contact(person.name, person.email, person.directory_id, user_id)
 
     def has(self, role: Role, person: Person) -> bool:
         """True when `person` holds `role` (everyone is a medarbejder)."""

@@ -102,6 +102,7 @@ class OrganisationStore:
                 "aad_object_id": person.directory_id,
                 "teams_user_id": person.teams_user_id,
                 "roles": sorted(role.value for role in person.roles),
+                "focus": list(person.focus) or None,
                 "position": position,
             }
             for position, person in enumerate(tree.people.values())
@@ -233,6 +234,7 @@ class OrganisationStore:
                 teams_user_id=row["teams_user_id"],
                 roles=frozenset(Role(value) for value in row["roles"]),
                 leads=frozenset(leads.get(row["id"], ())),
+                focus=tuple(str(word) for word in row["focus"] or ()),
             )
             for row in people_rows
         ]

@@ -37,6 +37,24 @@ class SeenMembers:
         )
 
 
+class RosterMembers:
+    """Conversation members in a team channel: the team's stored roster (everyone in the
+    team who may be messaged, whether or not they ever wrote) and whoever Kompas saw there;
+    elsewhere (group chats, no roster yet) only who Kompas saw."""
+
+    def __init__(self, pilots: PilotStore) -> None:
+        self._pilots = pilots
+        self._seen = SeenMembers(pilots)
+
+    async def members(self, incoming: Incoming) -> list[KnownPerson]:
+        seen = await self._seen.members(incoming)
+        if not incoming.team_id:
+            return seen
+        roster = await self._pilots.people_in_team(incoming.person.channel, incoming.team_id)
+        known = {person.user_id for person in roster}
+        return roster + [person for person in seen if person.user_id not in known]
+
+
 @dataclass(frozen=True)
 class ResolvedParticipants:
     """The participants found, and the names that fit nobody or more than one person."""

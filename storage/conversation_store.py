@@ -317,6 +317,19 @@ class Store:
             found = (await connection.execute(query)).mappings().one_or_none()
         return None if found is None else asked_question_from_row(found)
 
+    async def last_question(self, person: Person) -> AskedQuestion | None:
+        """The newest question `person` asked (None when they never asked one)."""
+        query = (
+            select(QuestionRow, *ASKER_COLUMNS)
+            .join(UserRow, UserRow.id == QuestionRow.user_id)
+            .where(UserRow.channel == person.channel, UserRow.channel_user_id == person.user_id)
+            .order_by(QuestionRow.id.desc())
+            .limit(1)
+        )
+        async with self._database.transaction() as connection:
+            found = (await connection.execute(query)).mappings().one_or_none()
+        return None if found is None else asked_question_from_row(found)
+
     async def references_for(self, person: Person) -> list[StoredReference]:
         """The person's active conversation references: personal chats first, newest first."""
         reference = ConversationReferenceRow

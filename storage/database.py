@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
@@ -186,6 +186,16 @@ class Database:
             raise as_storage_error(exc) from exc
         if busy:
             logger.warning("WAL checkpoint could not finish: another connection is reading")
+
+    async def has_table(self, name: str) -> bool:
+        """True when the schema has a table called `name` (for readers of optional tables)."""
+        try:
+            async with self.engine.connect() as connection:
+                return await connection.run_sync(
+                    lambda sync_connection: inspect(sync_connection).has_table(name)
+                )
+        except SQLAlchemyError as exc:
+            raise as_storage_error(exc) from exc
 
     async def _select_one(self) -> None:
         async with asyncio.timeout(PING_TIMEOUT_SECONDS), self.engine.connect() as connection:

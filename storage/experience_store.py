@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +22,7 @@ from storage.models_experiences import (
     ExperienceRow,
     ReminderOptOutRow,
 )
+from storage.models_teams import TeamInstallRow, TeamMemberRow
 from storage.published_texts import QuoteScrubber
 
 logger = logging.getLogger(__name__)
@@ -164,6 +165,21 @@ def _personal_chats(channels: Sequence[str]) -> Any:
     )
 
 
+def _member_of(user_id: Any, teams: Collection[str]) -> Any:
+    """users.id `user_id` is a current member of one of the installed teams `teams` (ids),
+    on the same channel."""
+    install, member, user = TeamInstallRow, TeamMemberRow, UserRow
+    return exists().where(
+        user.id == user_id,
+        member.user_id == user.channel_user_id,
+        member.left_at.is_(None),
+        install.id == member.team_install_id,
+        install.channel == user.channel,
+        install.removed_at.is_(None),
+        install.team_id.in_(list(teams)),
+    )
+
+
 EXPERIENCE_COLUMNS = (*ExperienceRow.__table__.columns, CampaignRow.month)
 
 
@@ -216,9 +232,14 @@ class ExperienceStore:
         return None if row is None else _campaign(row)
 
     async def campaign_targets(
-        self, campaign_id: int, after_user_id: int = 0, limit: int = 500
+        self,
+        campaign_id: int,
+        after_user_id: int = 0,
+        limit: int = 500,
+        teams: Collection[str] = frozenset(),
     ) -> list[CampaignTarget]:
-        """People to ask, by users.id: an active personal chat, not paused, not yet asked."""
+        """People to ask, by users.id: an active personal chat, not paused, not yet asked;
+        with `teams` (team ids) only current members of those installed teams."""
         chats = _personal_chats(self._campaign_channels)
         already_asked = exists().where(
             CampaignRecipientRow.campaign_id == campaign_id,
@@ -231,9 +252,19 @@ class ExperienceStore:
             .order_by(chats.c.user_id)
             .limit(limit)
         )
+        if teams:
+            query = query.where(_member_of(chats.c.user_id, teams))
         async with self._database.transaction() as connection:
             rows = (await connection.execute(query)).all()
         return [CampaignTarget(row[0], row[1], row[2]) for row in rows]
+
+    async def installed_teams(self) -> list[tuple[str, str]]:
+        """(team id, name) of every team Kompas is installed in now."""
+        query = select(TeamInstallRow.team_id, TeamInstallRow.name).where(
+            TeamInstallRow.removed_at.is_(None)
+        )
+        async with self._database.transaction() as connection:
+            return [(row[0], row[1]) for row in (await connection.execute(query)).all()]
 
     async def record_recipients(
         self,

@@ -24,6 +24,7 @@ from storage.models_pilots import (
     PilotReflectionRow,
     PilotRow,
 )
+from storage.models_teams import TeamInstallRow, TeamMemberRow
 from storage.pilot_records import (
     AnswerOutcome,
     CheckinAnswer,
@@ -42,6 +43,7 @@ from storage.pilot_records import (
 )
 from storage.published_texts import QuoteScrubber
 from storage.rows import person_from_row
+from storage.team_rosters import NOT_MESSAGED_ROLES
 
 logger = logging.getLogger(__name__)
 
@@ -138,6 +140,30 @@ class PilotStore:
                     )
                 )
             )
+            .order_by(UserRow.display_name, UserRow.id)
+        )
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).mappings().all()
+        return [_known_person(row) for row in rows]
+
+    async def people_in_team(self, channel: str, team_id: str) -> list[KnownPerson]:
+        """The current members of an installed team's stored roster who may be messaged
+        (not guests) and whom Kompas has a users row for (the roster job opens their chats)."""
+        member, install = TeamMemberRow, TeamInstallRow
+        in_team = (
+            select(member.user_id)
+            .join(install, install.id == member.team_install_id)
+            .where(
+                install.channel == channel,
+                install.team_id == team_id,
+                install.removed_at.is_(None),
+                member.left_at.is_(None),
+                member.role.not_in(NOT_MESSAGED_ROLES),
+            )
+        )
+        query = (
+            select(*_PERSON_COLUMNS, _personal_conversation().label("personal_conversation_id"))
+            .where(UserRow.channel == channel, UserRow.channel_user_id.in_(in_team))
             .order_by(UserRow.display_name, UserRow.id)
         )
         async with self._database.transaction() as connection:

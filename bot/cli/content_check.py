@@ -8,7 +8,7 @@ from dialogs.template_samples import SAMPLE_CONTEXTS
 from ground.content import ContentProblem
 from ground.settings import Settings
 from ground.texts import Texts, TextsError
-from knowledge.validation import check_content
+from knowledge.validation import Draft, check_content, find_drafts
 
 
 def run_content_check(settings: Settings, out: TextIO) -> int:
@@ -23,9 +23,25 @@ def run_content_check(settings: Settings, out: TextIO) -> int:
     warnings = [problem for problem in problems if problem.severity != "error"]
     for problem in errors + warnings:
         out.write(f"{problem}\n")
+    drafts = find_drafts(settings.content_dir)
+    print_drafts(drafts, out)
     verdict = "FEJL" if errors else "OK"
+    waiting = f", {len(drafts)} udkast" if drafts else ""
     out.write(
-        f"content check: {verdict} – {len(errors)} fejl, {len(warnings)} advarsler "
+        f"content check: {verdict} – {len(errors)} fejl, {len(warnings)} advarsler{waiting} "
         f"({settings.content_dir})\n"
     )
     return 1 if errors else 0
+
+
+def print_drafts(drafts: list[Draft], out: TextIO) -> None:
+    """The drafts waiting for review (nothing when there are none)."""
+    if not drafts:
+        return
+    out.write(
+        f"Udkast til gennemsyn ({len(drafts)}) – vises ikke for medarbejdere, før 'status: "
+        "udkast' er ændret til 'status: godkendt' og tjekket er uden fejl:\n"
+    )
+    for draft in drafts:
+        title = f"»{draft.title}«" if draft.title else "(ingen titel)"
+        out.write(f"  {draft.path}: {title}, {draft.questions} spørgsmål\n")

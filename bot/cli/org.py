@@ -125,7 +125,11 @@ def print_tree(tree: OrgTree, out: TextIO) -> None:
             f"{here} here, {below} in all{led}",
             file=out,
         )
-    ambassadors = [p.name for p in tree.people.values() if Role.AMBASSADOR in p.roles]
+    ambassadors = [
+        f"{p.name} ({', '.join(p.focus)})" if p.focus else p.name
+        for p in tree.people.values()
+        if Role.AMBASSADOR in p.roles
+    ]
     admins = [p.name for p in tree.people.values() if Role.ADMIN in p.roles]
     print(f"ambassadør: {', '.join(ambassadors) or '-'}", file=out)
     print(f"admin: {', '.join(admins) or '-'}", file=out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.slack.payloads import conversation_type
+from ground.channels import ChatLink, Contact
 from ground.messages import ConversationType, Incoming
 
 
@@ -23,3 +24,9 @@ class SlackAddressing:
             if isinstance(source.get(key), str):
                 derived[key] = source[key]
         return derived
+
+    def chat_link(self, contact: Contact) -> ChatLink:
+        """Slack's mention of the person (a click opens their profile and a DM) when their
+        Slack user id is known; otherwise nothing, and the reply names them in words."""
+        user_id = contact.user_id.strip()
+        return ChatLink(mention=f"<@{user_id}>") if user_id.startswith(("U", "W")) else ChatLink()

@@ -1,14 +1,19 @@
-"""How Teams addresses a conversation Kompas has not been written from: id shapes, references."""
+"""How Teams addresses a conversation Kompas has not been written from (id shapes, references)
+and a person to chat with (a deep link)."""
 
 from __future__ import annotations
 
 import copy
 from typing import Any
+from urllib.parse import quote
 
+from ground.channels import ChatLink, Contact
 from ground.messages import ConversationType, Incoming
 
 # Teams channel conversations end like this; other "19:…@thread…" ids are group chats.
 _CHANNEL_SUFFIXES = ("@thread.tacv2", "@thread.skype")
+# Opens (or creates) a 1:1 chat with the people named in `users`: their user principal names.
+CHAT_DEEP_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
 
 
 class TeamsAddressing:
@@ -44,3 +49,14 @@ class TeamsAddressing:
         if incoming.endpoint:
             derived["serviceUrl"] = incoming.endpoint
         return derived
+
+    def chat_link(self, contact: Contact) -> ChatLink:
+        """A deep link that opens a 1:1 chat with `contact` in Teams.
+
+        Teams names the people of a chat link by user principal name only (not by the Entra
+        ID object id or the 29:… id), so without an e-mail address there is no link.
+        """
+        upn = contact.email.strip()
+        if not upn:
+            return ChatLink()
+        return ChatLink(url=CHAT_DEEP_LINK + quote(upn, safe=""))

@@ -82,6 +82,25 @@ def test_content_check_names_file_and_line_of_a_broken_template(tmp_path: Path) 
     assert "content check: FEJL" in result.stdout
 
 
+def test_content_check_lists_a_draft_and_still_passes(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content)
+    draft = content / "kompas" / "tolkning.md"
+    draft.write_text(
+        "---\nid: tolkning\ntitle: Må jeg bruge AI som tolk?\nstatus: udkast\n"
+        "questions: [må jeg bruge ai som tolk]\nkeywords: []\n---\nDet afhænger af …\n",
+        encoding="utf-8",
+    )
+
+    result = kompas("content", "check", env={"KOMPAS_CONTENT_DIR": str(content)})
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{draft}:1: warning: draft (not served): front matter lacks 'spor:'" in result.stdout
+    assert "Udkast til gennemsyn (1)" in result.stdout
+    assert f"  {draft}: »Må jeg bruge AI som tolk?«, 1 spørgsmål\n" in result.stdout
+    assert "content check: OK – 0 fejl" in result.stdout and ", 1 udkast (" in result.stdout
+
+
 def test_manifest_builds_a_teams_package_for_our_host_only(tmp_path: Path) -> None:
     out = tmp_path / "kompas.zip"
     env = {"MICROSOFT_APP_ID": APP_ID, "KOMPAS_PUBLIC_HOST": "kompas.eksempel-kommune.dk"}

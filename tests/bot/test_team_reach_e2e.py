@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import copy
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.app import create_app
 from bot.background import job_services
@@ -127,3 +131,49 @@ async def test_a_team_install_reaches_every_member_and_the_campaign_follows(
     assert (await kompas.post_activity(removed)).status == 200
     assert await rosters.teams("teams") == []
     assert len(bot_connector.created_conversations) == 2  # nobody was opened twice
+
+
+async def test_the_campaign_audience_can_be_the_members_of_named_teams(
+    teams_sdk: str,
+    start_app: StartApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = Settings(database_url=database_url)
+    kompas = await start_app(
+        create_app(on_sdk(settings, teams_sdk), deliver_outbox=True, run_scheduler=False)
+    )
+    bot_connector.set_roster(fx.TEAM_ID, [ANNE, BO])
+    added = team_update(bot_connector.url, "teamMemberAdded", membersAdded=[{"id": fx.BOT_ID}])
+    assert (await kompas.post_activity(added)).status == 200
+    async with roster_job(settings) as context:
+        await refresh_rosters(context)
+    # Mette installed Kompas herself; she is in no team Kompas knows.
+    assert (await kompas.post_activity(fx.bot_added(bot_connector.url))).status == 200
+    await bot_connector.wait_for(4)  # the channel's welcome, Anne's, Bo's and Mette's
+
+    def campaign(audience: str) -> CampaignService:
+        chosen = Settings.from_env(
+            {"DATABASE_URL": database_url, "KOMPAS_CAMPAIGN_AUDIENCE": audience},
+            env_file=Path("/nonexistent/kompas.env"),
+        )
+        return CampaignService(
+            ExperienceStore(database, scrub_withdrawn_quotes),
+            Outbox(database),
+            Texts(settings.content_dir / "templates"),
+            chosen,
+            clock=lambda: CAMPAIGN_MORNING,
+        )
+
+    with caplog.at_level(logging.INFO, logger="experiences"):
+        nobody = campaign("teams:Ukendt Team")
+        assert await nobody.start_monthly_campaign(date(2026, 11, 3)) == 0
+        team = campaign("teams: HJEMMEPLEJEN nord , Ukendt Team")
+        assert await team.start_monthly_campaign(date(2026, 11, 3)) == 2
+    assert "not installed in such a team" in caplog.text
+    assert "campaign audience: members of Hjemmeplejen Nord" in caplog.text
+    delivered = await bot_connector.wait_for(6, timeout=30)
+    asked = {r.activity["recipient"]["id"] for r in delivered[4:] if r.cards}
+    assert asked == {ANNE["id"], BO["id"]}  # not Mette, who is in no named team

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from bot.teams.addresses import TeamsAddressing
 from dialogs.forwarding import PlainAddressing
+from ground.channels import ChatLink, Contact
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 
 TURN = Incoming(
@@ -46,3 +49,20 @@ def test_a_channel_without_addressing_uses_the_conversation_id() -> None:
     plain = PlainAddressing()
     assert plain.derive(TURN, "D1") == {"conversation": {"id": "D1"}}
     assert plain.conversation_type("D1") is ConversationType.PERSONAL
+
+
+def test_a_chat_link_opens_a_1_1_chat_by_the_user_principal_name() -> None:
+    contact = Contact("Maja Modelby", "maja.modelby+ai@eksempel-kommune.example", "aad-maja")
+
+    link = TeamsAddressing().chat_link(contact)
+
+    assert link.mention == ""
+    assert link.url == (
+        "https://teams.microsoft.com/l/chat/0/0?users=maja.modelby%2Bai%40eksempel-kommune.example"
+    )
+    parsed = urlsplit(link.url)
+    assert parsed.netloc == "teams.microsoft.com" and parsed.path == "/l/chat/0/0"
+    assert parse_qs(parsed.query) == {"users": [contact.email]}
+    # Teams links people by UPN only: without an e-mail address there is nothing to link.
+    assert TeamsAddressing().chat_link(Contact("Bo", "", "aad-bo", "29:bo")) == ChatLink()
+    assert PlainAddressing().chat_link(contact) == ChatLink()

@@ -25,6 +25,8 @@ from ground.channel_settings import TEAMS_SDKS
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from ground.settings import Settings
 from ground.texts import Texts
+from organisation.model import OrgPerson, OrgTree
+from organisation.tree_store import OrganisationStore
 from pilots.checkins import build_pilot_checkins
 from pilots.schedule import planned_end
 from storage.conversation_store import Store
@@ -183,9 +185,25 @@ async def every_card(
     chat.keep("pilot note (refleksion)", await chat.say("refleksion"), with_verb("pilot_note"))
     digest = lambda card: "/digests/" in json.dumps(card)  # noqa: E731 - the link to the page
     chat.keep("digest", await chat.say("digest"), digest)
+    await _join_the_organisation(database)
+    finder = titled(label("find_ambassador_card", "title"))
+    chat.keep("ambassador finder", await chat.say("hvem er AI-ambassadør hos os?"), finder)
 
     await _scheduled_cards(chat, database, settings, texts)
     return chat.cards
+
+
+async def _join_the_organisation(database: Database) -> None:
+    """Mette joins Team A1 of the seeded tree, whose AI-ambassador is Ane (after the digest
+    was computed, so its figures stay as they were)."""
+    store = OrganisationStore(database)
+    tree = await store.load_tree()
+    assert METTE.directory_id is not None
+    mette = OrgPerson(
+        "mette", METTE.name, "a1", "mette.jensen@test.example", directory_id=METTE.directory_id
+    )
+    people = [*tree.people.values(), mette]
+    await store.replace_tree(OrgTree.build(tree.units.values(), people, tree.name), "cards")
 
 
 async def _scheduled_cards(

@@ -43,6 +43,7 @@ EVERY_KIND = {
     "pilot note (refleksion)",
     "pilot status",
     "digest",
+    "ambassador finder",
 }
 _REPORT = re.compile(r'<pre id="report">(.*?)</pre>', re.DOTALL)
 

@@ -65,6 +65,18 @@ def test_settings_have_a_core_a_teams_and_a_slack_part(tmp_path: Path) -> None:
     assert not Settings.from_env({}, env_file=tmp_path / "none.env").slack.configured
 
 
+def test_the_campaign_audience_is_everyone_or_named_teams(tmp_path: Path) -> None:
+    def audience(value: str) -> frozenset[str]:
+        env = {"KOMPAS_CAMPAIGN_AUDIENCE": value}
+        return Settings.from_env(env, env_file=tmp_path / "none.env").schedule.campaign_teams
+
+    assert audience("") == audience("everyone") == audience("Alle") == frozenset()
+    assert audience("teams: Borgerservice , Team ÆRØ,") == {"borgerservice", "team ærø"}
+    for wrong in ("Borgerservice", "teams:", "teams: , "):
+        with pytest.raises(SettingsError, match="KOMPAS_CAMPAIGN_AUDIENCE"):
+            audience(wrong)
+
+
 def test_the_slack_settings_read_their_workspaces_channel_and_rate() -> None:
     settings = Settings.from_env(
         {

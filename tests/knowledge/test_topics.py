@@ -91,3 +91,27 @@ def test_id_must_match_file_name(tmp_path: Path) -> None:
     with pytest.raises(ContentError, match="must equal the file name") as caught:
         load_topics(tmp_path, Contacts())
     assert caught.value.line == 2
+
+
+def test_a_draft_is_skipped_even_when_it_is_half_written(tmp_path: Path) -> None:
+    write(tmp_path / "kompas" / "emne.md", GOOD_META + "Svar.\n")
+    write(tmp_path / "kompas" / "kladde.md", "---\nid: kladde\nstatus: udkast\nkeywords: []\n---\n")
+    assert [t.id for t in load_topics(tmp_path, Contacts())] == ["emne"]
+
+
+@pytest.mark.parametrize("status", ["godkendt", "Godkendt "])
+def test_an_approved_status_is_served(tmp_path: Path, status: str) -> None:
+    approved = GOOD_META.replace("spor: 2\n", f"spor: 2\nstatus: {status}\n")
+    write(tmp_path / "kompas" / "emne.md", approved + "Svar.\n")
+    assert [t.id for t in load_topics(tmp_path, Contacts())] == ["emne"]
+
+
+@pytest.mark.parametrize("status", ["udkats", "", "[udkast]", "ja"])
+def test_an_unknown_status_is_an_error_at_its_line(tmp_path: Path, status: str) -> None:
+    path = write(
+        tmp_path / "kompas" / "emne.md",
+        GOOD_META.replace("spor: 2\n", f"spor: 2\nstatus: {status}\n") + "Svar.\n",
+    )
+    with pytest.raises(ContentError, match="'status' must be 'godkendt'") as caught:
+        load_topics(tmp_path, Contacts())
+    assert (caught.value.path, caught.value.line) == (path, 5)

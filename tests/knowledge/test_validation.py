@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from ground.content import ContentProblem
 from ground.settings import Contacts
-from knowledge.validation import REQUIRED_TOPIC_IDS, check_content
+from knowledge.validation import REQUIRED_TOPIC_IDS, check_content, find_drafts
 
 TODAY = date(2026, 11, 22)
 FILLED = Contacts(dpo="dpo@kommune.dk", it_security="IT-sikkerhed, tlf. 1234", ambassadors="x")
@@ -151,3 +153,90 @@ def test_broken_synonyms_report_their_line(content_copy: Path) -> None:
     synonyms.write_text("grupper:\n  - [a, b]\n", encoding="utf-8")
     (problem,) = not_about_missing_topics(check_content(content_copy, FILLED, today=TODAY))
     assert "groups" in problem.message
+
+
+def make_draft(content_copy: Path, name: str, front_matter: str, body: str = "Svar.\n") -> Path:
+    path = content_copy / "kompas" / f"{name}.md"
+    path.write_text(f"---\n{front_matter}---\n{body}", encoding="utf-8")
+    return path
+
+
+def test_a_broken_draft_is_reported_as_warnings_and_fails_nothing(content_copy: Path) -> None:
+    path = make_draft(
+        content_copy,
+        "ny-kladde",
+        "id: ny-kladde\ntitle: Ny kladde\nstatus: udkast\nreviewed: 2026-11-01\n"
+        "questions: [Hvad så?]\nkeywords: []\n",
+        body="Ring til {{ kontakt.jurist }}.\n",
+    )
+    problems = not_about_missing_topics(check_content(content_copy, FILLED, TODAY))
+    assert problems and {p.path for p in problems} == {path}
+    assert all(p.severity == "warning" for p in problems)
+    assert all(p.message.startswith("draft (not served): ") for p in problems)
+    messages = " | ".join(p.message for p in problems)
+    for what in ("lacks 'spor:'", "lacks 'owner:'", "'keywords' must be", "jurist"):
+        assert what in messages
+
+
+def test_once_approved_the_same_problems_are_errors(content_copy: Path) -> None:
+    make_draft(content_copy, "ny-kladde", "id: ny-kladde\ntitle: Ny\nstatus: godkendt\n")
+    problems = not_about_missing_topics(check_content(content_copy, FILLED, TODAY))
+    assert problems and all(p.severity == "error" for p in problems)
+
+
+def test_an_unknown_status_is_an_error(content_copy: Path) -> None:
+    path = content_copy / "kompas" / "bias.md"
+    text = (content_copy / "kompas" / "persondata.md").read_text(encoding="utf-8")
+    path.write_text(text.replace("id: persondata\n", "id: bias\nstatus: kladde\n"), "utf-8")
+    (problem,) = not_about_missing_topics(check_content(content_copy, FILLED, TODAY))
+    assert (problem.path, problem.line, problem.severity) == (path, 3, "error")
+    assert "'status' must be 'godkendt' (served) or 'udkast'" in problem.message
+
+
+def test_a_required_topic_that_is_only_a_draft_is_an_error(content_copy: Path) -> None:
+    path = content_copy / "kompas" / "persondata.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("id: persondata\n", "id: persondata\nstatus: udkast\n"), "utf-8")
+    problems = check_content(content_copy, FILLED, today=TODAY)
+    (missing,) = [p for p in problems if p.path == path]
+    assert missing.severity == "error"
+    assert missing.message == "required topic 'persondata' is only a draft (status: udkast)"
+
+
+def test_a_draft_with_a_served_topics_id_is_a_warning(content_copy: Path) -> None:
+    served = (content_copy / "kompas" / "persondata.md").read_text(encoding="utf-8")
+    draft = content_copy / "kompas" / "persondata-udkast.md"
+    draft.write_text(served.replace("id: persondata\n", "id: persondata\nstatus: udkast\n"))
+    problems = not_about_missing_topics(check_content(content_copy, FILLED, TODAY))
+    assert problems and all(p.severity == "warning" for p in problems)
+    (duplicate,) = [p for p in problems if "duplicate id 'persondata'" in p.message]
+    assert str(draft) in str(duplicate)
+
+
+def test_find_drafts_lists_only_drafts_with_title_and_question_count(content_copy: Path) -> None:
+    make_draft(content_copy, "b-kladde", "id: b-kladde\nstatus: udkast\n")
+    make_draft(
+        content_copy,
+        "a-kladde",
+        "id: a-kladde\ntitle: Må jeg det?\nstatus: Udkast\nquestions: [én, to]\n",
+    )
+    make_draft(content_copy, "ulaeselig", "id: [\nstatus: udkast\n")
+    found = find_drafts(content_copy)
+    assert [(d.path.name, d.title, d.questions) for d in found] == [
+        ("a-kladde.md", "Må jeg det?", 2),
+        ("b-kladde.md", "", 0),
+    ]
+
+
+@pytest.mark.parametrize(("value", "fine"), [("17", True), ("'sag-17'", True), ("[17]", False)])
+def test_suggestion_names_a_case_by_text_or_number(
+    content_copy: Path, value: str, fine: bool
+) -> None:
+    path = content_copy / "kompas" / "persondata.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("id: persondata\n", f"id: persondata\nsuggestion: {value}\n"))
+    problems = not_about_missing_topics(check_content(content_copy, FILLED, TODAY))
+    assert (problems == []) is fine
+    assert all(
+        p.line == 3 and "'suggestion' must be the id of a case" in p.message for p in problems
+    )

@@ -22,6 +22,7 @@ def test_import_then_show_the_example(tmp_path: Path) -> None:
     assert lines[0] == "Eksempel Kommune: 28 units, 40 people"
     assert lines[1].startswith("Direktionen [direktion, direktion] 1 here, 40 in all  leder: ")
     assert any(line.startswith("      Hjemmepleje Nord [team") for line in lines)
+    assert "Vibeke Modelby (sagsbehandling, persondata)" in lines[-2]  # ambassadors' focus
 
 
 def test_a_broken_file_is_reported_by_line_and_nothing_is_stored(tmp_path: Path) -> None:

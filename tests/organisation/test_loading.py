@@ -33,6 +33,9 @@ def test_the_example_municipality_loads_the_same_from_yaml_and_csv() -> None:
     roles = {role for person in from_yaml.people.values() for role in person.roles}
     assert roles == set(Role)
     assert all(p.email.endswith(".example") for p in from_yaml.people.values())
+    focused = [p for p in from_yaml.people.values() if p.focus]
+    assert focused and all(Role.AMBASSADOR in p.roles for p in focused)
+    assert from_yaml.people["p021"].focus == ("sagsbehandling", "persondata")
 
 
 def test_nested_and_flat_units_and_leader_defaults() -> None:
@@ -57,6 +60,55 @@ people:
     assert tree.people["p1"].leads == {"a"}  # a leder without leads leads their own unit
     assert Role.LEADER in tree.people["p2"].roles  # leads without the role is a leder too
     assert tree.people["p3"].roles == {Role.EMPLOYEE, Role.AMBASSADOR, Role.ADMIN}
+
+
+def test_focus_areas_are_read_from_both_formats_like_roles() -> None:
+    csv_tree = parse_csv(
+        "type;id;name;kind;unit_id;roles;focus\n"
+        "unit;top;Top;direktion;;;\n"
+        "person;p1;Ane;;top;ambassadør;sagsbehandling, skole\n"
+        'person;p2;Bo;;top;ambassadør;"Skole|persondata skole"\n'
+        "person;p3;Cai;;top;;\n",
+        "org.csv",
+    )
+    comma_tree = parse_csv(
+        "type,id,name,kind,unit_id,roles,focus\n"
+        "unit,top,Top,direktion,,,\n"
+        'person,p1,Ane,,top,ambassadør,"sagsbehandling, skole"\n',
+        "org.csv",
+    )
+    yaml_tree = parse_yaml(
+        """
+units: [{id: top, name: Top, kind: direktion}]
+people:
+  - {id: p1, name: Ane, unit: top, roles: [ambassadør], focus: [sagsbehandling, skole]}
+  - {id: p2, name: Bo, unit: top, roles: [ambassadør], focus: "sagsbehandling; skole"}
+"""
+    )
+
+    assert csv_tree.people["p1"].focus == ("sagsbehandling", "skole")
+    assert csv_tree.people["p2"].focus == ("Skole", "persondata")  # a repeat counts once
+    assert csv_tree.people["p3"].focus == ()
+    assert comma_tree.people["p1"].focus == ("sagsbehandling", "skole")
+    both = ("sagsbehandling", "skole")
+    assert yaml_tree.people["p1"].focus == yaml_tree.people["p2"].focus == both
+
+
+def test_too_many_or_too_long_focus_areas_are_problems() -> None:
+    many = ", ".join(f"emne{n}" for n in range(11))
+    with pytest.raises(OrgImportError) as error:
+        parse_yaml(
+            f"""units: [{{id: top, name: Top, kind: direktion}}]
+people:
+  - {{id: p1, name: Ane, unit: top, focus: "{many}"}}
+  - {{id: p2, name: Bo, unit: top, focus: [{"x" * 65}]}}
+""",
+            "org.yml",
+        )
+    assert _problems(error) == [
+        "org.yml:3: person 'p1' has more than 10 focus areas",
+        "org.yml:4: person 'p2' has a focus area longer than 64 characters",
+    ]
 
 
 def test_yaml_problems_are_reported_by_line() -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from ground.channel_descriptions import built_in_channels
-from ground.channels import Channel, Channels, PersonIdentity
+from ground.channels import Channel, Channels, Contact, PersonIdentity
 from ground.messages import Person
 from organisation.loading import load_organisation
-from organisation.model import Role
+from organisation.model import OrgTree, Role
 from organisation.roles import NotAllowedError, Roles
 from tests.paths import PROJECT_ROOT
 
@@ -63,3 +65,15 @@ def test_a_channel_names_how_its_people_are_found() -> None:
     assert roles.find(Person("workspace", anna.email.upper())) == anna
     assert roles.find(Person("workspace", anna.email.split("@")[0])) is None  # not its way
     assert roles.find(Person("unknown", anna.email)) is None  # a channel nobody described
+
+
+def test_a_contact_carries_the_id_each_channel_knows_the_person_by() -> None:
+    maja = replace(TREE.people["p013"], teams_user_id="29:maja")
+    roles = Roles(OrgTree.build(TREE.units.values(), [maja]))
+
+    teams = roles.contact(maja, "teams")
+    assert teams == Contact(maja.name, maja.email, maja.directory_id, "29:maja")
+    assert roles.contact(maja, "cli").user_id == maja.email  # the terminal's name is the e-mail
+    assert roles.contact(maja, "slack").user_id == ""  # nobody described how Slack finds her
+    without = replace(maja, teams_user_id="")
+    assert roles.contact(without, "teams").user_id == ""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy import select
 
 from organisation.loading import load_organisation, parse_yaml
 from organisation.model import OrgTree, Role, UnitKind
 from organisation.tree_store import OrganisationStore
 from storage.database import Database, NotFoundError
+from storage.models_organisation import OrgPersonRow
 from tests.paths import PROJECT_ROOT
 
 EXAMPLE = load_organisation(PROJECT_ROOT / "content" / "org.yml")
@@ -21,7 +23,7 @@ units:
   - {id: a, name: A, kind: enhed, parent: top}
 people:
   - {id: p001, name: Boss, unit: top, leads: [top]}
-  - {id: new, name: Ny leder, unit: a, roles: [leder, ambassadør]}
+  - {id: new, name: Ny leder, unit: a, roles: [leder, ambassadør], focus: [skole, data]}
 """
 )
 
@@ -60,6 +62,12 @@ async def test_a_new_import_replaces_the_old_and_keeps_subscription_choices(
     loaded = await store.load_tree()
     assert set(loaded.units) == {"top", "a"} and set(loaded.people) == {"p001", "new"}
     assert loaded.people["new"].roles == {Role.EMPLOYEE, Role.LEADER, Role.AMBASSADOR}
+    assert loaded.people["new"].focus == ("skole", "data")
+    assert loaded.people["p001"].focus == ()
+    async with database.transaction() as connection:
+        rows = await connection.execute(select(OrgPersonRow.id, OrgPersonRow.focus))
+        stored = {person_id: focus for person_id, focus in rows.all()}
+    assert stored == {"p001": None, "new": ["skole", "data"]}  # no focus: NULL, not []
     assert summary.new_subscriptions == 1  # "new"; p001 keeps its choice
     flags = await store.digest_subscriptions()
     assert flags == {"p001": False, "new": True}  # p002 left the organisation

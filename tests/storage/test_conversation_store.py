@@ -136,6 +136,20 @@ async def test_record_and_read_question(store: Store) -> None:
     assert await store.question(999_999) is None
 
 
+async def test_last_question_is_the_newest_of_that_person(store: Store) -> None:
+    assert await store.last_question(ANE) is None
+    await store.record_question(ANE, "Må jeg bruge Copilot?", "copilot", 0.8)
+    newest = await store.record_question(ANE, "Hvornår har kantinen åbent?", None, 0.1)
+    await store.record_question(BO, "Må jeg skrive et CPR-nummer?", "persondata", 0.9)
+
+    last = await store.last_question(ANE)
+    assert last is not None and (last.id, last.topic_id) == (newest, None)
+    bo = await store.last_question(BO)
+    assert bo is not None and bo.topic_id == "persondata"
+    assert await store.last_question(Person("teams", "29:unknown")) is None
+    assert await store.last_question(Person("cli", ANE.user_id)) is None  # per channel
+
+
 async def test_feedback_only_by_the_asker(store: Store) -> None:
     question_id = await store.record_question(ANE, "Må jeg?", "rules", 0.9)
     await store.remember_person(BO)

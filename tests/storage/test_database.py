@@ -132,3 +132,8 @@ async def test_constraint_violation_becomes_storage_error(database: Database) ->
                     "VALUES (999, 'x', 0, false, CURRENT_TIMESTAMP)"
                 )
             )
+
+
+async def test_has_table_tells_which_tables_the_schema_has(database: Database) -> None:
+    assert await database.has_table("users")
+    assert not await database.has_table("no_such_table")
