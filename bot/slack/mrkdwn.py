@@ -11,6 +11,9 @@ _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 _ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])")
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+# A person's mention as Kompas writes it (Addressing.chat_link): <@U…> or <@W…>, after escaping.
+# Group pings (<!channel>, <!here>, user groups) and links stay escaped text.
+_USER_MENTION = re.compile(r"&lt;@([UW][A-Z0-9]{2,})&gt;")
 # Placeholders for bold while single-star italics are converted (never in real text).
 _BOLD_OPEN, _BOLD_CLOSE = "\x00b", "\x00/b"
 
@@ -22,7 +25,8 @@ def escape(text: str) -> str:
 
 def to_mrkdwn(markdown: str) -> str:
     """Markdown as mrkdwn: **bold** → *bold*, *italic* → _italic_, [text](url) → <url|text>,
-    headings → bold lines, "-"/"*" bullets → "•", "> " quotes kept; the rest escaped as text."""
+    headings → bold lines, "-"/"*" bullets → "•", "> " quotes and a person's <@U…> mention
+    kept; the rest escaped as text (no <!channel> pings, no hidden links)."""
     lines = []
     for raw in escape(markdown.replace("\r\n", "\n")).split("\n"):
         heading = _HEADING.match(raw)
@@ -35,6 +39,7 @@ def to_mrkdwn(markdown: str) -> str:
     text = _BOLD.sub(lambda m: f"{_BOLD_OPEN}{m.group(1) or m.group(2)}{_BOLD_CLOSE}", text)
     text = _ITALIC.sub(r"_\1_", text)
     text = _LINK.sub(lambda m: f"<{m.group(2)}|{m.group(1).replace('|', '¦')}>", text)
+    text = _USER_MENTION.sub(r"<@\1>", text)
     return text.replace(_BOLD_OPEN, "*").replace(_BOLD_CLOSE, "*").strip()
 
 

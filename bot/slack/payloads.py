@@ -17,7 +17,8 @@ logger = logging.getLogger(__name__)
 CHANNEL = "slack"
 SLASH_COMMAND = "/kompas"
 # An @mention in a message's text: <@U123> or <@U123|name>.
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|([^>]*))?>")
+_CHANNEL_MENTION = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _BLANKS = " \t\r\n\u00a0"
 
 Json = dict[str, Any]
@@ -132,13 +133,20 @@ def reference(team_id: str, enterprise_id: str, channel: str, user_id: str) -> J
 
 
 def strip_mentions(text: str, bot_user_id: str) -> str:
-    """The text without the bot's own @mention (others are kept); without the bot's id,
-    the mention that starts the text (how an app_mention reads)."""
+    """The text without the bot's own @mention; without the bot's id, the mention that
+    starts the text (how an app_mention reads). Other mentions become plain words."""
     if bot_user_id:
         text = _MENTION.sub(lambda m: "" if m.group(1) == bot_user_id else m.group(0), text)
     else:
         text = _MENTION.sub("", text, count=1) if _MENTION.match(text.lstrip()) else text
-    return " ".join(text.split())
+    return " ".join(plain_mentions(text).split())
+
+
+def plain_mentions(text: str) -> str:
+    """Slack's mention markup as plain words (<@U1|mette> → @mette, <#C1|alle> → #alle): what
+    a person wrote never reaches a message of Kompas's as a live mention (a ping)."""
+    text = _MENTION.sub(lambda m: f"@{m.group(2) or m.group(1)}", text)
+    return _CHANNEL_MENTION.sub(lambda m: f"#{m.group(2) or m.group(1)}", text)
 
 
 def event_turn(body: Json) -> SlackTurn | None:
@@ -156,7 +164,7 @@ def event_turn(body: Json) -> SlackTurn | None:
     person = Person(CHANNEL, user_id, tenant_id=team_id)
     ids = (_text(body.get("team_id")), _text(body.get("enterprise_id")), channel, user_id)
     if kind == "message" and _text(event.get("channel_type")) == "im":
-        text = _text(event.get("text")).strip(_BLANKS)
+        text = plain_mentions(_text(event.get("text"))).strip(_BLANKS)
         incoming = Incoming(
             IncomingKind.MESSAGE,
             person,
@@ -197,7 +205,7 @@ def command_turn(body: Json) -> SlackTurn:
         kind = conversation_type(channel)
     team_id = _text(body.get("team_id"))
     user_id = _text(body.get("user_id"))
-    text = _text(body.get("text")).strip(_BLANKS)
+    text = plain_mentions(_text(body.get("text"))).strip(_BLANKS)
     incoming = Incoming(
         IncomingKind.MESSAGE,
         Person(CHANNEL, user_id, tenant_id=team_id),

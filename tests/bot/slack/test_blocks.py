@@ -40,7 +40,11 @@ def test_markdown_becomes_mrkdwn_and_slack_control_characters_are_escaped() -> N
         "• et punkt\n• et andet\n1. nummereret\n"
         "Se <https://intra.kommune.dk/ai?a=1&amp;b=2|AI-kompasset>."
     )
-    assert to_mrkdwn("<!channel> <@U123>") == "&lt;!channel&gt; &lt;@U123&gt;"  # nobody pinged
+    assert to_mrkdwn("<!channel> <!here> <http://x|y>") == (
+        "&lt;!channel&gt; &lt;!here&gt; &lt;http://x|y&gt;"  # nobody pinged, nothing hidden
+    )
+    # A person's mention, as the ambassador finder writes it (SlackAddressing.chat_link).
+    assert to_mrkdwn("- <@U0MAJA01>, Jobcenter") == "• <@U0MAJA01>, Jobcenter"
     assert to_mrkdwn("Spørgsmålet:\n\n> Må jeg <x>?") == "Spørgsmålet:\n\n> Må jeg &lt;x&gt;?"
 
 

@@ -228,6 +228,23 @@ async def test_an_app_mention_is_answered_in_a_thread_under_the_question(
     assert asked.text == QUESTION  # the mention was stripped before routing
 
 
+async def test_mentions_a_person_writes_never_come_back_as_live_mentions(
+    kompas: SlackKompas, slack_api: FakeSlackApi, store: Store
+) -> None:
+    await kompas.send(
+        slack.direct_message("Må <@U0OLE0002|ole> bruge ChatGPT i <#C0ALLEAI1|alle-ai>?")
+    )
+    await kompas.send(slack.app_mention("og <@U0OLE0002> i Copilot?"))
+
+    await slack_api.wait_for(2)
+    asked = [await store.question(n) for n in (1, 2)]
+    assert sorted(q.text if q else "" for q in asked) == [
+        "Må @ole bruge ChatGPT i #alle-ai?",  # as written, without the markup
+        "og @U0OLE0002 i Copilot?",
+    ]
+    assert "<@U0OLE0002" not in json.dumps([c.body for c in slack_api.calls])
+
+
 async def test_a_mention_inside_a_thread_is_answered_in_that_thread(
     kompas: SlackKompas, slack_api: FakeSlackApi
 ) -> None:
