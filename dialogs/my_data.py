@@ -25,6 +25,7 @@ DELETE_VERB = "my_data_delete"  # asks for confirmation
 CONFIRM_DELETE_VERB = "my_data_delete_confirm"
 CANCEL_DELETE_VERB = "my_data_delete_cancel"
 
+ANSWERED_STATES = frozenset({"besvaret", "henvist"})  # a case's states with an answer
 LATEST_ITEMS = 3  # per kind in `mine data`
 SUMMARY_CHARS = 80
 LABELS = "my_data_card"
@@ -76,7 +77,7 @@ def summary_context(texts: Texts, data: PersonalData) -> dict[str, Any]:
                 {
                     "date": format_date(q.created_at),
                     "text": _short(q.text),
-                    "answered": q.status == "answered",
+                    "answered": q.status in ANSWERED_STATES,
                 }
                 for q in data.open_questions.items[:LATEST_ITEMS]
             ],
