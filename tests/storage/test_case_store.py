@@ -231,3 +231,31 @@ async def test_suggestions_list_the_askers_questions_the_answer_and_the_topic(
     assert suggestion.questions == ("Copilot-licens?",)
     assert suggestion.answer == "Spørg IT."
     assert suggestion.topic_id == "godkendte-vaerktoejer"
+
+
+async def test_of_many_concurrent_takes_exactly_one_wins(store: Store, database: Database) -> None:
+    cases = CaseStore(database)
+    handed = await cases.hand_on(
+        await asked(store, ANE, "Må jeg?"),
+        ANE,
+        contact_ok=False,
+        conversation_id=None,
+        topic_ids=(),
+    )
+    assert handed is not None
+    users = [await store.remember_person(Person("teams", f"29:amb-{n}", f"A{n}")) for n in range(8)]
+
+    results = await asyncio.gather(
+        *(
+            cases.transition(
+                handed.case_id, CaseState.ASSIGNED, allowed_from={CaseState.NEW}, assignee_id=user
+            )
+            for user in users
+        )
+    )
+
+    winners = [result for result in results if result is not None and result.won]
+    assert len(winners) == 1
+    case = await cases.get(handed.case_id)
+    assert case is not None and case.assignee_id == winners[0].case.assignee_id
+    assert case.post_version == 1
