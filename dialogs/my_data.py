@@ -124,7 +124,11 @@ class MyDataDialog:
             return [Reply(text=texts.render("my_data_delete_cancelled"))]
         user_id = await self._deps.store.remember_person(incoming.person)
         if self._action is MyDataAction.DELETE:
+            cases = await self._deps.cases.cases.case_ids_of(user_id)
             deleted = await self._personal_data.delete(user_id)
+            if cases:  # their questions leave the posts in the ambassadors' conversation
+                await self._deps.cases.forget_asker(cases)
+                await self._deps.database.checkpoint()  # no copy of those pages in the WAL
             return [Reply(text=texts.render("my_data_deleted", total=deleted.total))]
         if self._action is MyDataAction.EXPORT:
             data = await self._personal_data.collect(user_id)
