@@ -29,6 +29,7 @@ from ground.channels import Channels
 from ground.messages import Card, Incoming, Reply
 from ground.settings import Settings
 from ground.texts import Texts
+from knowledge.calibration import SUGGEST_THRESHOLD
 from knowledge.index import KnowledgeBase
 from organisation.roles import RoleBook
 from privacy.redaction import redact
@@ -131,7 +132,11 @@ class CaseDesk:
         question = await self._store.question(question_id)
         if question is None:
             return None
-        topic_ids = [m.topic.id for m in self._knowledge.ranked(question.text, CLOSEST_TOPICS)]
+        topic_ids = [
+            match.topic.id
+            for match in self._knowledge.ranked(question.text, CLOSEST_TOPICS)
+            if match.score >= SUGGEST_THRESHOLD  # what Kompas would have offered, or nearly
+        ]
         join = closest_case(self._knowledge, question.text, await self.cases.open_questions())
         handed = await self.cases.hand_on(
             question_id,
