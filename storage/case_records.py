@@ -123,8 +123,14 @@ class Suggestion:
     case_id: int
     questions: tuple[str, ...]  # the askers' redacted questions
     answer: str | None
-    topic_id: str | None  # the referred topic, else the closest topic considered
+    referred_topic_id: str | None  # the topic the askers were pointed to, if any
+    closest_topic_id: str | None  # the closest topic Kompas considered
     suggested_at: datetime
+
+    @property
+    def topic_id(self) -> str | None:
+        """The referred topic, else the closest topic considered."""
+        return self.referred_topic_id or self.closest_topic_id
 
 
 def optional_person(row: Mapping[Any, Any], prefix: str) -> Person | None:

@@ -506,8 +506,8 @@ class CaseStore:
                 case_id=row["id"],
                 questions=tuple(questions.get(row["id"], ())),
                 answer=row["answer"],
-                topic_id=row["referred_topic_id"]
-                or next((str(topic) for topic in row["topic_ids"] or ()), None),
+                referred_topic_id=row["referred_topic_id"],
+                closest_topic_id=next((str(topic) for topic in row["topic_ids"] or ()), None),
                 suggested_at=row["suggested_at"],
             )
             for row in cases
