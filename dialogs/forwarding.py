@@ -17,6 +17,22 @@ from storage.conversation_store import Store
 logger = logging.getLogger(__name__)
 
 
+def own_conversation(incoming: Incoming, replies: list[Reply]) -> list[Reply]:
+    """The replies an edge sends in the turn's own conversation; one addressed elsewhere is
+    refused with a log line (the router queues those in the outbox, so none should arrive)."""
+    own = []
+    for reply in replies:
+        if reply.conversation_id and reply.conversation_id != incoming.conversation_id:
+            logger.error(
+                "Refused to send a reply for conversation %s inline in conversation %s",
+                reply.conversation_id,
+                incoming.conversation_id,
+            )
+            continue
+        own.append(reply)
+    return own
+
+
 def is_queued(reply: Reply, incoming: Incoming) -> bool:
     """True when the reply goes through the outbox: it is addressed to another conversation,
     or to this one with an outbox key (a welcome that may come in a burst of thousands)."""
