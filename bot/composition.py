@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from bot.channels import ChannelRegistry, built_in_registry
+from cases.desk import CaseDesk
 from delivery.outbox import Outbox
 from dialogs.base import DialogDeps
 from dialogs.features import feature_routes
@@ -19,6 +20,7 @@ from knowledge.index import KnowledgeBase
 from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from pilots.checkins import PilotCheckins, working_hours_of
+from storage.case_store import CaseStore
 from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
@@ -52,9 +54,13 @@ def compose(
     checkins = PilotCheckins(
         pilots, outbox, texts, working_hours_of(settings), opt_outs=experiences, clock=clock
     )
+    store = Store(database)
+    cases = CaseDesk(
+        CaseStore(database), store, outbox, knowledge, texts, settings, roles, channels, clock
+    )
     return DialogDeps(
         database=database,
-        store=Store(database),
+        store=store,
         knowledge=knowledge,
         texts=texts,
         settings=settings,
@@ -71,6 +77,7 @@ def compose(
         digests=DigestStore(database, channels),
         checkins=checkins,
         rosters=TeamRosterStore(database),
+        cases=cases,
     )
 
 

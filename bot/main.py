@@ -9,11 +9,15 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ground.settings import ContentMissingError, Settings, SettingsError, require_content
 
 # Commands that answer people: without content they would answer nothing, so they refuse.
 NEEDS_CONTENT = frozenset({"serve", "chat", "ask"})
+
+if TYPE_CHECKING:
+    from dialogs.services import Services
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
     from bot.channels import open_outbox_sender
-    from bot.cli import content_suggestions, demo, digest, org, outbox, reach, trigger
+    from bot.cli import cases, content_suggestions, demo, digest, org, outbox, reach, trigger
 
     content_suggestions.register(content_commands)
     outbox.register(commands, open_outbox_sender)
+    cases.register(commands, _open_services)
     for operator_commands in (trigger, org, reach, digest, demo):
         operator_commands.register(commands)
     return parser
+
+
+async def _open_services(settings: Settings) -> Services:
+    """The process's services (loaded only by the commands that need them)."""
+    from bot.composition import open_services
+
+    return await open_services(settings)
 
 
 def _configure_logging(settings: Settings, verbose: bool, command: str) -> None:

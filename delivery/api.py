@@ -23,6 +23,9 @@ class OutgoingMessage:
     reply: Reply
     user_id: int | None = None  # users.id of the recipient, when it is a person
     not_before: datetime | None = None  # aware; the sender waits until then (working hours)
+    # Replace the message delivered under this key (same conversation) instead of posting a
+    # new one; queueing it withdraws a pending, older replacement of the same message.
+    updates_key: str | None = None
 
 
 def welcome_key(channel: str, conversation_id: str, user_id: str) -> str:

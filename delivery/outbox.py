@@ -27,10 +27,11 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import RowMapping, func, select, update
+from sqlalchemy import RowMapping, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -69,6 +70,7 @@ DEFAULT_LEASE_SECONDS = 120.0
 MAX_REASON_LENGTH = 500
 MAX_KEY_LENGTH = 255
 IN_DOUBT_REASON = "in doubt: the lease expired before the send was recorded; sending again"
+SUPERSEDED_REASON = "superseded: a newer version of the same message was queued"
 
 _PENDING = OutboxState.PENDING.value
 _SENDING = OutboxState.SENDING.value
@@ -85,6 +87,7 @@ _CLAIMED_COLUMNS = (
     OutboxRow.attempts,
     OutboxRow.lease_token,
     OutboxRow.lease_expires_at,
+    OutboxRow.updates_key,
 )
 
 
@@ -95,6 +98,14 @@ def _reason(text: str) -> str:
 
 def _entry(row: RowMapping) -> OutboxEntry:
     return record_from_row(OutboxEntry, row, state=OutboxState(row["state"]))
+
+
+@dataclass
+class _Original:
+    """What a replacement needs of the message it replaces."""
+
+    delivered_id: str | None = None
+    waiting: bool = False  # not delivered yet: pending or being sent
 
 
 @asynccontextmanager
@@ -145,8 +156,10 @@ class Outbox:
 
         Returns how many were newly stored; keys already in the outbox (in any state) are
         skipped, so running a job twice enqueues nothing twice. If any row cannot be
-        stored, none is. Raises ValueError (or PayloadError) for messages that are not
-        valid, StorageError when the database refuses them.
+        stored, none is. A message that replaces an earlier one (`updates_key`) withdraws
+        the still pending replacements of that message queued before it: the newest wins.
+        Raises ValueError (or PayloadError) for messages that are not valid, StorageError
+        when the database refuses them.
         """
         now = self._clock()
         rows: dict[str, dict[str, Any]] = {}
@@ -161,7 +174,18 @@ class Outbox:
             .on_conflict_do_nothing(index_elements=[OutboxRow.key])
             .returning(OutboxRow.id)
         )
+        replaced = {row["updates_key"] for row in rows.values() if row["updates_key"]}
         async with self._writing() as connection:
+            if replaced:
+                await connection.execute(
+                    update(OutboxRow)
+                    .where(
+                        OutboxRow.updates_key.in_(sorted(replaced)),
+                        OutboxRow.state == _PENDING,
+                        OutboxRow.key.not_in(sorted(rows)),
+                    )
+                    .values(state=_WITHDRAWN, last_error=SUPERSEDED_REASON, updated_at=now)
+                )
             stored = (await connection.execute(statement, list(rows.values()))).all()
         logger.info("Outbox: %d of %d messages newly queued", len(stored), len(messages))
         return len(stored)
@@ -189,6 +213,7 @@ class Outbox:
             "not_before": not_before,
             "created_at": now,
             "updated_at": now,
+            "updates_key": message.updates_key,
         }
 
     async def claim(
@@ -242,14 +267,51 @@ class Outbox:
             rows = (await connection.execute(statement.returning(*_CLAIMED_COLUMNS))).mappings()
             claimed = sorted(rows.all(), key=lambda row: row["id"])
             destinations = await self._destinations(connection, claimed)
-        return [
-            record_from_row(
-                ClaimedMessage,
-                row,
-                destination=destinations.get((row["channel"], row["conversation_id"])),
+            originals = await self._originals(connection, claimed)
+        found = []
+        for row in claimed:
+            destination = destinations.get((row["channel"], row["conversation_id"]))
+            original = originals.get(row["updates_key"]) if row["updates_key"] else None
+            if destination is not None and original is not None and original.delivered_id:
+                destination = replace(destination, message_id=original.delivered_id)
+            found.append(
+                record_from_row(
+                    ClaimedMessage,
+                    row,
+                    destination=destination,
+                    waits_for_original=original is not None and original.waiting,
+                )
             )
-            for row in claimed
-        ]
+        return found
+
+    @staticmethod
+    async def _originals(
+        connection: AsyncConnection, claimed: Sequence[RowMapping]
+    ) -> dict[str, _Original]:
+        """For each replaced key: the newest delivered id of that message (it, or a
+        replacement of it posted anew), and whether it is still on its way."""
+        keys = sorted({row["updates_key"] for row in claimed if row["updates_key"]})
+        if not keys:
+            return {}
+        query = (
+            select(
+                OutboxRow.key,
+                OutboxRow.updates_key,
+                OutboxRow.state,
+                OutboxRow.delivered_id,
+            )
+            .where(or_(OutboxRow.key.in_(keys), OutboxRow.updates_key.in_(keys)))
+            .where(or_(OutboxRow.key.in_(keys), OutboxRow.state == OutboxState.SENT.value))
+            .order_by(OutboxRow.sent_at, OutboxRow.id)
+        )
+        found = {key: _Original() for key in keys}
+        for row in (await connection.execute(query)).mappings():
+            original = found[row["key"] if row["key"] in found else row["updates_key"]]
+            if row["delivered_id"]:
+                original.delivered_id = row["delivered_id"]  # the newest one wins
+            if row["key"] in found and row["state"] in (_PENDING, _SENDING):
+                original.waiting = True
+        return found
 
     async def _recover_in_doubt(
         self, connection: AsyncConnection, channels: list[str], now: datetime
@@ -312,9 +374,10 @@ class Outbox:
             )
         return found
 
-    async def mark_sent(self, message: ClaimedMessage) -> bool:
-        """Record that the channel accepted the message. False when the lease was lost."""
-        return await self._settle(message, Outcome.SENT)
+    async def mark_sent(self, message: ClaimedMessage, delivered_id: str | None = None) -> bool:
+        """Record that the channel accepted the message (`delivered_id`: the channel's id of
+        it, when it said). False when the lease was lost."""
+        return await self._settle(message, Outcome.SENT, delivered_id=delivered_id)
 
     async def mark_retry(self, message: ClaimedMessage, delay: float, reason: str) -> bool:
         """Put the message back to pending, not to be sent for `delay` seconds.
@@ -360,10 +423,13 @@ class Outbox:
         outcome: Outcome,
         delay: float = 0.0,
         reason: str | None = None,
+        delivered_id: str | None = None,
     ) -> bool:
         now = self._clock()
         not_before = now + timedelta(seconds=max(0.0, delay))
-        settled = await self._settler.settle(Settlement(message, outcome, now, not_before, reason))
+        settled = await self._settler.settle(
+            Settlement(message, outcome, now, not_before, reason, delivered_id)
+        )
         if not settled:
             logger.warning(
                 "Outbox: the lease on %s was lost before it could be marked %s",

@@ -45,12 +45,16 @@ class ClaimedMessage(OutboxMessage):
     """A message a sender has claimed: it may send it until `lease_expires_at`.
 
     `attempts` includes this one. `destination` is None when the conversation has no
-    active reference (the bot was removed, or the conversation was never stored).
+    active reference (the bot was removed, or the conversation was never stored). A message
+    with `updates_key` replaces the message delivered under that key (its id is
+    `destination.message_id`); `waits_for_original` when that one is not delivered yet.
     """
 
     lease_token: str
     lease_expires_at: datetime
     destination: Destination | None
+    updates_key: str | None = None
+    waits_for_original: bool = False
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class OutboxEntry(OutboxMessage):
     created_at: datetime
     updated_at: datetime
     sent_at: datetime | None
+    delivered_id: str | None = None
+    updates_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,7 @@ def _input_to_json(card_input: CardInput) -> dict[str, Any]:
             "required": card_input.required,
             "default": card_input.default,
             "error_message": card_input.error_message,
+            "compact": card_input.compact,
         }
     return {
         "type": _TEXT_INPUT,
@@ -160,6 +161,7 @@ def _input_from_json(data: Mapping[str, Any]) -> CardInput:
             required=_bool(data.get("required", False)),
             default=_string(data.get("default", "")),
             error_message=_string(data.get("error_message", "")),
+            compact=_bool(data.get("compact", False)),
         )
     if kind == _TEXT_INPUT:
         max_length = data.get("max_length", TextInput.max_length)

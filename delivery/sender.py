@@ -15,8 +15,10 @@ the order the messages were claimed. Outcomes: delivered → sent;
 retry → pending again after Retry-After (held for the whole channel when the outcome says
 so) or exponential backoff with jitter, failed after
 `max_attempts`; gone → the conversation reference is deactivated and the row failed;
-rejected → failed. `stop()` takes no new rows, hands back rows still waiting for their
-turn, lets sends in flight finish (bounded), then returns.
+rejected → failed. A message that replaces an earlier one waits until that one was
+delivered (it then goes in its place), or is posted anew when that one failed. `stop()`
+takes no new rows, hands back rows still waiting for their turn, lets sends in flight
+finish (bounded), then returns.
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ MAX_PREFETCH = 500
 # A send starts only with this much of its lease left (at most half the lease), so that
 # it is recorded before the lease runs out and no other claim can send it again.
 SEND_MARGIN_SECONDS = 20.0
+# A message that replaces one still on its way is looked at again after this long.
+ORIGINAL_WAIT_SECONDS = 5.0
 
 # A conversation as the sender paces it: (channel, conversation id).
 Conversation = tuple[str, str]
@@ -356,6 +360,9 @@ class OutboxSender:
         except PayloadError as error:
             await self._fail(message, f"unreadable message: {error}")
             return
+        if message.waits_for_original:  # it replaces a message that is not delivered yet
+            await self._hand_back(message, ORIGINAL_WAIT_SECONDS)
+            return
         conversation = (message.channel, message.conversation_id)
         async with self._turns.hold(conversation):
             wait = await self._wait_for_conversation(conversation)
@@ -424,7 +431,7 @@ class OutboxSender:
         self, message: ClaimedMessage, conversation: Conversation, outcome: SendOutcome
     ) -> None:
         if outcome.kind is OutcomeKind.DELIVERED:
-            if await self._outbox.mark_sent(message):
+            if await self._outbox.mark_sent(message, outcome.message_id):
                 self._counts["sent"] += 1
             logger.debug("Outbox: %s sent", message.key)
         elif outcome.kind is OutcomeKind.RETRY:

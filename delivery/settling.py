@@ -40,6 +40,7 @@ class Settlement:
     now: datetime
     not_before: datetime | None = None
     reason: str | None = None
+    delivered_id: str | None = None  # SENT: the channel's id of the message
 
     def parameters(self) -> dict[str, Any]:
         return {
@@ -48,6 +49,7 @@ class Settlement:
             "now": self.now,
             "not_before": self.not_before or self.now,
             "reason": self.reason,
+            "delivered_id": self.delivered_id,
         }
 
 
@@ -70,7 +72,9 @@ def _statement(**values: Any) -> Update:
 
 _STATEMENTS: dict[Outcome, Update] = {
     Outcome.SENT: _statement(
-        state=OutboxState.SENT.value, sent_at=bindparam("now", type_=UTCDateTime)
+        state=OutboxState.SENT.value,
+        sent_at=bindparam("now", type_=UTCDateTime),
+        delivered_id=bindparam("delivered_id"),
     ),
     Outcome.RETRY: _statement(
         state=OutboxState.PENDING.value,

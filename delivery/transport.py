@@ -22,6 +22,8 @@ class Destination:
     endpoint: str | None = None  # the channel's service hosting the conversation, if known
     tenant_id: str | None = None
     reference: Mapping[str, Any] = field(default_factory=dict)
+    # Replace this earlier message (the channel's id of it) instead of posting a new one.
+    message_id: str | None = None
 
 
 class OutcomeKind(StrEnum):
@@ -45,10 +47,11 @@ class SendOutcome:
     reason: str = ""
     retry_after: float | None = None
     whole_channel: bool = False
+    message_id: str | None = None  # the channel's id of the delivered message, when it says
 
     @classmethod
-    def delivered(cls) -> SendOutcome:
-        return cls(OutcomeKind.DELIVERED)
+    def delivered(cls, message_id: str | None = None) -> SendOutcome:
+        return cls(OutcomeKind.DELIVERED, message_id=message_id)
 
     @classmethod
     def retry(
@@ -72,7 +75,8 @@ class Transport(Protocol):
     """
 
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
-        """Send `reply` to `destination` once."""
+        """Send `reply` to `destination` once; with `destination.message_id`, put it in place
+        of that earlier message. A delivered outcome names the message's id if it can."""
         ...
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from dialogs.answer_card import ASK_AMBASSADOR_VERB, SHOW_TOPIC_VERB, answer_reply
+from dialogs.ask_ambassador import ask_ambassador_form
 from dialogs.base import DialogDeps
 from ground.messages import Action, Card, Incoming, Reply, Section
+from knowledge.answer_card import SHOW_TOPIC_VERB, answer_reply
 from privacy.redaction import RedactionKind, redact
 
 logger = logging.getLogger(__name__)
@@ -73,19 +74,18 @@ class AskDialog:
                 texts.label("unknown_card", "did_you_mean", title=title),
                 SHOW_TOPIC_VERB,
                 {"topic_id": topic_id, "question_id": question_id},
+                with_inputs=False,
             )
             for title, topic_id in zip(titles, topic_ids, strict=True)
         ]
-        actions.append(
-            Action(
-                texts.label("unknown_card", "ask_ambassador"),
-                ASK_AMBASSADOR_VERB,
-                {"question_id": question_id},
-            )
+        contact, ask = ask_ambassador_form(
+            texts, question_id, texts.label("unknown_card", "ask_ambassador")
         )
+        actions.append(ask)
         card = Card(
             title=texts.label("unknown_card", "title"),
             sections=(Section(text=texts.render("unknown_answer", suggestions=titles)),),
             actions=tuple(actions),
+            inputs=(contact,),
         )
         return Reply(card=card)

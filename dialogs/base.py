@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from cases.desk import CaseDesk
 from delivery.outbox import Outbox
 from digests.digest_store import DigestStore
 from experiences.personal_data import PersonalDataService
@@ -48,6 +49,7 @@ class DialogDeps:
     digests: DigestStore  # stored digests and the installation's link key
     checkins: PilotCheckins  # pilot check-ins and final reflections (dialogs and the job)
     rosters: TeamRosterStore  # the teams Kompas is installed in and their members
+    cases: CaseDesk  # the ambassadors' desk: questions handed on, as cases
 
 
 class Dialog(Protocol):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from dialogs.answer_card import ASK_AMBASSADOR_VERB
+from dialogs.ask_ambassador import ask_ambassador_form
 from dialogs.base import DialogDeps
-from ground.messages import Action, Card, Incoming, Reply, Section
+from ground.messages import Card, Incoming, Reply, Section
 
 logger = logging.getLogger(__name__)
 
@@ -31,10 +31,11 @@ class FeedbackDialog:
         thanks = texts.render("feedback_thanks", helpful=helpful)
         if helpful:
             return [Reply(text=thanks)]
-        action = Action(
-            texts.label("answer_card", "ask_ambassador"),
-            ASK_AMBASSADOR_VERB,
-            {"question_id": question_id},
+        contact, action = ask_ambassador_form(
+            texts, question_id, texts.label("answer_card", "ask_ambassador")
         )
         title = texts.label("feedback_card", "title")
-        return [Reply(card=Card(title=title, sections=(Section(text=thanks),), actions=(action,)))]
+        card = Card(
+            title=title, sections=(Section(text=thanks),), actions=(action,), inputs=(contact,)
+        )
+        return [Reply(card=card)]

@@ -17,6 +17,22 @@ from storage.conversation_store import Store
 logger = logging.getLogger(__name__)
 
 
+def own_conversation(incoming: Incoming, replies: list[Reply]) -> list[Reply]:
+    """The replies an edge sends in the turn's own conversation; one addressed elsewhere is
+    refused with a log line (the router queues those in the outbox, so none should arrive)."""
+    own = []
+    for reply in replies:
+        if reply.conversation_id and reply.conversation_id != incoming.conversation_id:
+            logger.error(
+                "Refused to send a reply for conversation %s inline in conversation %s",
+                reply.conversation_id,
+                incoming.conversation_id,
+            )
+            continue
+        own.append(reply)
+    return own
+
+
 def is_queued(reply: Reply, incoming: Incoming) -> bool:
     """True when the reply goes through the outbox: it is addressed to another conversation,
     or to this one with an outbox key (a welcome that may come in a burst of thousands)."""
@@ -38,6 +54,35 @@ class PlainAddressing:
         return ChatLink()  # no link: replies name the person (and their e-mail address)
 
 
+async def reach(
+    store: Store,
+    addressing: Mapping[str, Addressing],
+    incoming: Incoming,
+    conversation_id: str,
+) -> bool:
+    """Make sure the outbox can address `conversation_id` on the turn's channel: store a
+    reference derived from this turn (same endpoint and tenant, nobody's person in it)
+    when none is active yet. True when one was stored."""
+    channel = incoming.person.channel
+    how = addressing.get(channel) or PlainAddressing()
+    stored = await store.ensure_reference(
+        channel,
+        conversation_id,
+        how.conversation_type(conversation_id),
+        incoming.endpoint,
+        incoming.person.tenant_id,
+        how.derive(incoming, conversation_id),
+    )
+    if stored:
+        logger.info(
+            "stored a derived reference for conversation %s on %s (from the turn's "
+            "endpoint and tenant)",
+            conversation_id,
+            channel,
+        )
+    return stored
+
+
 class Forwarder:
     """Queues a turn's replies for other conversations in the outbox (proactive sends)."""
 
@@ -51,7 +96,6 @@ class Forwarder:
     async def forward(self, incoming: Incoming, replies: Sequence[Reply]) -> int:
         """Queue the replies (all `is_queued`); how many were newly queued."""
         channel = incoming.person.channel
-        addressing = self._addressing.get(channel) or PlainAddressing()
         # The rows carry the person whose turn caused them (their words may be in them), so
         # erasing that person's data removes what is still queued or kept of them.
         on_behalf_of = await self._store.remember_person(incoming.person)
@@ -62,21 +106,7 @@ class Forwarder:
             if not key:
                 key = f"forward:{uuid.uuid4().hex}"
                 logger.warning("a reply to another conversation had no outbox key; using %s", key)
-            stored = await self._store.ensure_reference(
-                channel,
-                target,
-                addressing.conversation_type(target),
-                incoming.endpoint,
-                incoming.person.tenant_id,
-                addressing.derive(incoming, target),
-            )
-            if stored:
-                logger.info(
-                    "stored a derived reference for conversation %s on %s (from the turn's "
-                    "endpoint and tenant)",
-                    target,
-                    channel,
-                )
+            await reach(self._store, self._addressing, incoming, target)
             messages.append(
                 OutgoingMessage(
                     key=key,

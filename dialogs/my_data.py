@@ -25,6 +25,7 @@ DELETE_VERB = "my_data_delete"  # asks for confirmation
 CONFIRM_DELETE_VERB = "my_data_delete_confirm"
 CANCEL_DELETE_VERB = "my_data_delete_cancel"
 
+ANSWERED_STATES = frozenset({"besvaret", "henvist"})  # a case's states with an answer
 LATEST_ITEMS = 3  # per kind in `mine data`
 SUMMARY_CHARS = 80
 LABELS = "my_data_card"
@@ -76,7 +77,7 @@ def summary_context(texts: Texts, data: PersonalData) -> dict[str, Any]:
                 {
                     "date": format_date(q.created_at),
                     "text": _short(q.text),
-                    "answered": q.status == "answered",
+                    "answered": q.status in ANSWERED_STATES,
                 }
                 for q in data.open_questions.items[:LATEST_ITEMS]
             ],
@@ -123,7 +124,11 @@ class MyDataDialog:
             return [Reply(text=texts.render("my_data_delete_cancelled"))]
         user_id = await self._deps.store.remember_person(incoming.person)
         if self._action is MyDataAction.DELETE:
+            cases = await self._deps.cases.cases.case_ids_of(user_id)
             deleted = await self._personal_data.delete(user_id)
+            if cases:  # their questions leave the posts in the ambassadors' conversation
+                await self._deps.cases.forget_asker(cases)
+                await self._deps.database.checkpoint()  # no copy of those pages in the WAL
             return [Reply(text=texts.render("my_data_deleted", total=deleted.total))]
         if self._action is MyDataAction.EXPORT:
             data = await self._personal_data.collect(user_id)

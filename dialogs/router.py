@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.ask import AskDialog
 from dialogs.ask_ambassador import AskAmbassadorDialog
 from dialogs.base import Dialog, DialogDeps, RouteTable
@@ -24,6 +23,7 @@ from dialogs.turn_input import has_unstorable_integer, sanitised
 from dialogs.welcome import WelcomeDialog
 from ground.messages import Incoming, IncomingKind, Reply
 from ground.person_binding import PERSON_BOUND_VERBS, bind_replies, is_person_bound
+from knowledge.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 
 logger = logging.getLogger(__name__)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.answer_card import answer_reply
 from dialogs.base import DialogDeps
 from ground.messages import Incoming, Reply
+from knowledge.answer_card import answer_reply
 
 
 class ShowTopicDialog:

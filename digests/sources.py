@@ -38,7 +38,8 @@ from organisation.roles import RoleBook, Roles
 from storage.database import Database
 from storage.experience_choices import AnswerKind, Barrier, Gain, TaskType
 from storage.experience_choices import Consent as ExperienceConsent
-from storage.models import OpenQuestionRow, QuestionRow
+from storage.models import QuestionRow
+from storage.models_cases import CaseAskerRow
 from storage.models_experiences import CampaignRecipientRow, CampaignRow, ExperienceRow
 from storage.models_pilots import PilotCheckinRow, PilotReflectionRow, PilotRow
 from storage.rows import USER_IDENTITY_COLUMNS
@@ -327,7 +328,7 @@ class DigestSources:
         since: datetime,
         until: datetime,
     ) -> list[QuestionGapRecord]:
-        handed_on = select(OpenQuestionRow.question_id)
+        handed_on = select(CaseAskerRow.question_id)
         query = (
             select(
                 QuestionRow.user_id,

@@ -19,13 +19,8 @@ from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from storage.database import Database
 from storage.experience_store import EXPERIENCE_COLUMNS, Experience, experience_from_row
-from storage.models import (
-    ConversationReferenceRow,
-    OpenQuestionRow,
-    QuestionRow,
-    UserRow,
-    utc_now,
-)
+from storage.models import ConversationReferenceRow, QuestionRow, UserRow, utc_now
+from storage.models_cases import CaseAskerRow, CaseRow
 from storage.models_experiences import (
     CampaignRecipientRow,
     CampaignRow,
@@ -63,7 +58,8 @@ class QuestionItem:
 
 @dataclass(frozen=True)
 class OpenQuestionItem:
-    """A question the person handed to the AI-ambassadors."""
+    """A question the person handed to the AI-ambassadors: its case's state (ny, tildelt,
+    besvaret, henvist, lukket) and the answer, when there is one."""
 
     text: str
     status: str
@@ -186,7 +182,7 @@ class PersonalDataService:
             return Items(count, tuple(convert(row) for row in rows))
 
         question = QuestionRow
-        open_question = OpenQuestionRow
+        asker = CaseAskerRow
         recipient = CampaignRecipientRow
         reference = ConversationReferenceRow
         async with self._database.transaction() as connection:
@@ -205,12 +201,13 @@ class PersonalDataService:
                 ),
             )
             open_questions = await part(
-                select(open_question)
-                .where(open_question.user_id == user_id)
-                .order_by(open_question.created_at.desc(), open_question.id.desc()),
-                open_question,
+                select(asker.text, asker.asked_at, CaseRow.state, CaseRow.answer)
+                .join(CaseRow, CaseRow.id == asker.case_id)
+                .where(asker.user_id == user_id)
+                .order_by(asker.asked_at.desc(), asker.id.desc()),
+                asker,
                 lambda row: OpenQuestionItem(
-                    row["text"], row["status"], row["answer"], row["created_at"]
+                    row["text"], row["state"], row["answer"], row["asked_at"]
                 ),
             )
             experiences = await part(
@@ -303,7 +300,7 @@ class PersonalDataService:
                     )
                 ).rowcount
             deleted = DeletedData(
-                open_questions=await remove(OpenQuestionRow),
+                open_questions=await remove(CaseAskerRow),
                 questions=await remove(QuestionRow),
                 experiences=await remove(ExperienceRow),
                 campaign_answers=await remove(CampaignRecipientRow),
@@ -359,7 +356,7 @@ class PersonalDataService:
 # Where a person's own words are stored: (table, owner column, text columns).
 _TEXT_COLUMNS: tuple[tuple[Any, str, tuple[str, ...]], ...] = (
     (QuestionRow, "user_id", ("text",)),
-    (OpenQuestionRow, "user_id", ("text",)),
+    (CaseAskerRow, "user_id", ("text",)),
     (ExperienceRow, "user_id", ("used_for", "hard_text")),
     (PilotCheckinRow, "user_id", ("worked", "hard")),
     (PilotReflectionRow, "user_id", ("worked", "easier", "harder", "micro_success")),

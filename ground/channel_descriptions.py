@@ -37,6 +37,8 @@ TEAMS = Channel(
         lookups=(("directory_id", "directory_id"), ("teams_user_id", "user_id")),
         folded_keys=frozenset({"directory_id"}),
     ),
+    # A deep link to a 1:1 chat (user principal name or Entra ID object id).
+    chat_link="https://teams.microsoft.com/l/chat/0/0?users={user}",
 )
 
 SLACK_NAME = "slack"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from ground.messages import ConversationType, Incoming
 
@@ -69,6 +70,15 @@ class Channel:
     capabilities: Capabilities = field(default_factory=Capabilities)
     limits: SendLimits = field(default_factory=SendLimits)
     identity: PersonIdentity = field(default_factory=PersonIdentity)
+    # A link that opens a one-to-one chat with a person: "{user}" stands for their address
+    # in the directory (e-mail or user principal name, else directory id). "": none.
+    chat_link: str = ""
+
+    def chat_link_to(self, address: str) -> str:
+        """The link that opens a chat with the person at `address` ("" when none)."""
+        if not self.chat_link or not address:
+            return ""
+        return self.chat_link.format(user=quote(address, safe="@"))
 
 
 class Channels(Mapping[str, Channel]):

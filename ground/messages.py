@@ -127,6 +127,7 @@ class ChoiceInput:
     required: bool = False
     default: str = ""
     error_message: str = ""  # shown when a required choice is left empty
+    compact: bool = False  # a drop-down list instead of buttons (for many choices)
 
 
 CardInput = TextInput | ChoiceInput

@@ -22,6 +22,7 @@ PERSON_BOUND_VERBS = frozenset(
         "experience_nothing",
         "pilot_checkin",
         "pilot_reflection",
+        "case_feedback",  # the asker's 👍/👎 on an ambassador's answer
     }
 )
 

@@ -14,6 +14,7 @@ from knowledge.analysis import Analyzer, Concept
 from knowledge.api import Match, SearchResult, Topic
 from knowledge.calibration import ANSWER_THRESHOLD, SUGGEST_THRESHOLD, Evidence
 from knowledge.classifier import TopicClassifier
+from knowledge.danish import Word, stem, words
 from knowledge.intents import IntentRecogniser, IntentRule, load_intents
 from knowledge.lexicon import GeneralLexicon
 from knowledge.ranking import (
@@ -181,6 +182,26 @@ class KnowledgeBase:
             for word in words
             for concept in self._analyzer.query_concepts(word)
         )
+
+    def question_words(self, text: str) -> list[tuple[frozenset[str], float]]:
+        """The content words of a question (hyphen parts apart), for comparing questions with
+        each other: each word's terms (its stem, the stem of that, and the synonym groups it
+        belongs to) and how much it says (the highest idf of its terms; a word the content
+        never uses says the most)."""
+        sentence = [Word(part) for word in words(text) for part in word.parts or (word.form,)]
+        groups: defaultdict[int, set[str]] = defaultdict(set)
+        for start, end, token in self._analyzer.synonyms.tag(sentence):
+            for index in range(start, end):
+                groups[index].add(token)
+        found: list[tuple[frozenset[str], float]] = []
+        for index, word in enumerate(sentence):
+            if word.stop:
+                continue
+            own = stem(word.form)
+            terms = frozenset({own, stem(own), *groups[index]})
+            known = [self._idf[term] for term in terms if term in self._idf]
+            found.append((terms, max(known) if known else self._idf_unknown))
+        return found
 
     # -- search -----------------------------------------------------------------------------
 

@@ -29,21 +29,6 @@ class AskedQuestion:
 
 
 @dataclass(frozen=True)
-class OpenQuestion:
-    """A question handed to the ambassadors because the bot could not answer it."""
-
-    id: int
-    question_id: int
-    asker: Person
-    text: str
-    status: str  # "open" or "answered"
-    answer: str | None
-    answered_at: datetime | None
-    posted_to_ambassadors: bool
-    created_at: datetime
-
-
-@dataclass(frozen=True)
 class StoredReference:
     """A saved conversation reference: where the bot can write to a person later."""
 
@@ -79,10 +64,6 @@ def asker_from_row(row: RowMapping) -> Person:
 
 def asked_question_from_row(row: RowMapping) -> AskedQuestion:
     return record_from_row(AskedQuestion, row, asker=asker_from_row(row))
-
-
-def open_question_from_row(row: RowMapping) -> OpenQuestion:
-    return record_from_row(OpenQuestion, row, asker=asker_from_row(row))
 
 
 def stored_reference_from_row(row: RowMapping) -> StoredReference:

@@ -1,4 +1,4 @@
-"""The store the dialogs use: people, conversation references, questions, open questions."""
+"""The store the dialogs use: people, conversation references and questions."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ScalarSelect, bindparam, case, func, insert, literal, select, update
+from sqlalchemy import ScalarSelect, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningInsert
@@ -16,23 +16,14 @@ from ground.messages import ConversationType, Incoming, Person
 from storage.conversation_records import (
     ASKER_COLUMNS,
     AskedQuestion,
-    OpenQuestion,
     StoredReference,
     asked_question_from_row,
-    open_question_from_row,
     stored_reference_from_row,
 )
 from storage.database import Database
-from storage.models import (
-    ConversationReferenceRow,
-    OpenQuestionRow,
-    QuestionRow,
-    UserRow,
-    UTCDateTime,
-    utc_now,
-)
+from storage.models import ConversationReferenceRow, QuestionRow, UserRow, utc_now
 
-__all__ = ["AskedQuestion", "OpenQuestion", "Store", "StoredReference"]
+__all__ = ["AskedQuestion", "Store", "StoredReference"]
 
 logger = logging.getLogger(__name__)
 
@@ -208,16 +199,6 @@ class Store:
             await connection.execute(statement)
         return True
 
-    async def mark_posted_to_ambassadors(self, open_question_id: int) -> None:
-        """Record that the open question was queued for the ambassadors' conversation."""
-        statement = (
-            update(OpenQuestionRow)
-            .where(OpenQuestionRow.id == open_question_id)
-            .values(posted_to_ambassadors=True)
-        )
-        async with self._database.transaction() as connection:
-            await connection.execute(statement)
-
     async def record_question(
         self,
         person: Person,
@@ -260,51 +241,6 @@ class Store:
         async with self._database.transaction() as connection:
             updated = (await connection.execute(statement)).scalar_one_or_none()
         return updated is not None
-
-    async def open_question(self, question_id: int, person: Person) -> OpenQuestion | None:
-        """Hand the asker's question to the ambassadors (once; later calls return the same).
-
-        None when the question does not exist or was asked by someone else.
-        """
-        own_question = select(
-            QuestionRow.id, QuestionRow.user_id, QuestionRow.text, literal(utc_now(), UTCDateTime)
-        ).where(QuestionRow.id == question_id, QuestionRow.user_id == _user_id_of(person))
-        create = (
-            self._insert(OpenQuestionRow)
-            .from_select(
-                [
-                    OpenQuestionRow.question_id,
-                    OpenQuestionRow.user_id,
-                    OpenQuestionRow.text,
-                    OpenQuestionRow.created_at,
-                ],
-                own_question,
-            )
-            .on_conflict_do_nothing(index_elements=[OpenQuestionRow.question_id])
-        )
-        query = (
-            select(OpenQuestionRow, *ASKER_COLUMNS)
-            .join(UserRow, UserRow.id == OpenQuestionRow.user_id)
-            .where(OpenQuestionRow.question_id == question_id)
-            .where(UserRow.channel == person.channel, UserRow.channel_user_id == person.user_id)
-        )
-        async with self._database.transaction() as connection:
-            await connection.execute(create)
-            found = (await connection.execute(query)).mappings().one_or_none()
-        return None if found is None else open_question_from_row(found)
-
-    async def list_open_questions(self, limit: int = 50) -> list[OpenQuestion]:
-        """Questions still waiting for an ambassador's answer, oldest first."""
-        query = (
-            select(OpenQuestionRow, *ASKER_COLUMNS)
-            .join(UserRow, UserRow.id == OpenQuestionRow.user_id)
-            .where(OpenQuestionRow.status == "open")
-            .order_by(OpenQuestionRow.created_at, OpenQuestionRow.id)
-            .limit(limit)
-        )
-        async with self._database.transaction() as connection:
-            rows = (await connection.execute(query)).mappings().all()
-        return [open_question_from_row(row) for row in rows]
 
     async def question(self, question_id: int) -> AskedQuestion | None:
         """A stored question by id, or None."""

@@ -17,7 +17,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -133,27 +132,3 @@ class QuestionRow(Base):
     feedback: Mapped[str | None] = mapped_column(String(8))
     feedback_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
-
-
-class OpenQuestionRow(Base):
-    """A question the bot could not answer, handed to the ambassadors; text is redacted."""
-
-    __tablename__ = "open_questions"
-    __table_args__ = (
-        CheckConstraint("status IN ('open', 'answered')", name="status"),
-        {"sqlite_autoincrement": True},
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("questions.id", ondelete="CASCADE"), unique=True
-    )
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(
-        String(16), default="open", server_default="open", index=True
-    )
-    answer: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
-    posted_to_ambassadors: Mapped[bool] = mapped_column(default=False, server_default=false())

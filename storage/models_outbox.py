@@ -22,7 +22,8 @@ class OutboxRow(Base):
     `sending` belongs to the sender holding `lease_token` until `lease_expires_at`; after
     that it is in doubt and goes back to pending (see delivery.outbox). `not_before` is when
     a pending row may be sent (working hours, Retry-After, backoff). `attempts` counts
-    claims that tried to send.
+    claims that tried to send. `delivered_id` is the channel's id of the sent message;
+    a row with `updates_key` replaces the message sent under that key instead of posting one.
     """
 
     __tablename__ = "outbox"
@@ -50,3 +51,8 @@ class OutboxRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The channel's id of the message once delivered (Teams: the activity id), so that a
+    # later message can replace it in place.
+    delivered_id: Mapped[str | None] = mapped_column(String(255))
+    # This message replaces the one delivered under that key (same conversation).
+    updates_key: Mapped[str | None] = mapped_column(String(255), index=True)

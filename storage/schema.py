@@ -6,6 +6,7 @@ from sqlalchemy import MetaData
 
 from storage import (
     models,
+    models_cases,
     models_digests,
     models_experiences,
     models_organisation,
@@ -25,6 +26,7 @@ MODEL_MODULES = (
     models_digests,
     models_turns,
     models_teams,
+    models_cases,
 )
 
 

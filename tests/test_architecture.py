@@ -144,6 +144,7 @@ DOMAINS = frozenset(
         "delivery",
         "scheduling",
         "demo",  # the fake municipality behind `kompas demo seed`
+        "cases",  # the ambassadors' desk: questions handed on, as cases
     }
 )
 EDGES = frozenset({"teams", "slack", "cli", "web"})  # folders under bot/

@@ -14,11 +14,12 @@ from typing import Any, TextIO
 
 from ground.settings import Settings
 from knowledge.suggestions import Outcome, Suggestion, SuggestionSource, Written, write_suggestions
+from storage.case_store import CaseStore
 from storage.database import Database, StorageError, sqlite_path
 
 logger = logging.getLogger(__name__)
 
-CASES_TABLE = "cases"  # created by the ambassadors' cases work (migration 0013), not here
+CASES_TABLE = "cases"  # migration 0013; the command reads it and never creates it
 
 
 def register(content_commands: Any) -> None:
@@ -38,25 +39,32 @@ def register(content_commands: Any) -> None:
     suggestions.set_defaults(handler=run_suggestions)
 
 
-class _BeforeTheCasesStore:
-    """Stands in until the cases store exists: there is nothing to read yet."""
+class _CaseSuggestions:
+    """knowledge.suggestions.SuggestionSource over the ambassadors' cases (storage.case_store):
+    every case an ambassador marked "Foreslå til AI-kompasset"."""
 
     def __init__(self, database: Database) -> None:
         self._database = database
 
     async def suggestions(self) -> list[Suggestion]:
-        if await self._database.has_table(CASES_TABLE):
-            logger.warning(
-                "the %s table exists, but no reader of suggestions is wired in "
-                "bot/cli/content_suggestions.py:suggestion_source yet: nothing read",
-                CASES_TABLE,
+        if not await self._database.has_table(CASES_TABLE):
+            logger.warning("no %s table: run `kompas migrate` first", CASES_TABLE)
+            return []
+        return [
+            Suggestion(
+                id=str(case.case_id),
+                questions=case.questions,
+                answer=case.answer or "",
+                referred_topic=case.referred_topic_id,
+                closest_topic=case.closest_topic_id,
             )
-        return []
+            for case in await CaseStore(self._database).suggestions()
+        ]
 
 
 def suggestion_source(database: Database) -> SuggestionSource:
-    """Where the suggestions come from: the one place to wire the cases store in."""
-    return _BeforeTheCasesStore(database)
+    """Where the suggestions come from: the cases ambassadors proposed."""
+    return _CaseSuggestions(database)
 
 
 async def read_suggestions(settings: Settings) -> list[Suggestion]:

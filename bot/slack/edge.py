@@ -33,9 +33,10 @@ from bot.slack.payloads import (
 )
 from bot.slack.replies import Outbound, SlackReplies
 from delivery.limits import DeliveryLimits
+from dialogs.forwarding import own_conversation
 from dialogs.services import Services
 from ground.channel_settings import SlackSettings
-from ground.messages import Incoming, IncomingKind, Reply
+from ground.messages import IncomingKind, Reply
 from ground.settings import Settings, is_loopback
 
 logger = logging.getLogger(__name__)
@@ -307,7 +308,7 @@ class SlackChannel:
             ):
                 logger.info("Slack event %s was handled already; not again", turn.delivery_id)
                 return
-            replies = _own_conversation(incoming, await self._router.handle(incoming))
+            replies = own_conversation(incoming, await self._router.handle(incoming))
             await self._replies.send(turn, self._outbound(turn, replies))
         except Exception as error:
             await self._turn_failed(turn, error)
@@ -362,21 +363,6 @@ def signature_problem(request: web.Request) -> str:
     if age > SIGNATURE_WINDOW_SECONDS:
         return f"stale signature ({age:.0f} s old)"
     return "wrong signature"
-
-
-def _own_conversation(incoming: Incoming, replies: list[Reply]) -> list[Reply]:
-    """The replies for the turn's own conversation (the router queues the others)."""
-    own = []
-    for reply in replies:
-        if reply.conversation_id and reply.conversation_id != incoming.conversation_id:
-            logger.error(
-                "Refused to send a reply for conversation %s inline in conversation %s",
-                reply.conversation_id,
-                incoming.conversation_id,
-            )
-            continue
-        own.append(reply)
-    return own
 
 
 def _without_token(slack: SlackSettings) -> SlackSettings:

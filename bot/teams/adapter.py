@@ -22,6 +22,7 @@ from bot.teams.sdk import (
 )
 from bot.teams.sdk_choice import turn_engine
 from delivery.limits import DeliveryLimits, channel_limits
+from dialogs.forwarding import own_conversation
 from ground.channel_descriptions import TEAMS
 from ground.messages import Incoming, Reply
 from ground.settings import Settings, is_loopback
@@ -195,7 +196,7 @@ class TeamsChannel:
     async def on_turn(self, replies: TurnReplies, activity: ActivityJson) -> None:
         """The bot logic of one turn: activity → Incoming events → router → replies."""
         for incoming in to_incoming(activity):
-            answers = _own_conversation(incoming, await self._router.handle(incoming))
+            answers = own_conversation(incoming, await self._router.handle(incoming))
             outbound = [
                 Outbound(to_activity(reply), incoming.submitted_message_id)
                 if reply.updates_submitted_card
@@ -227,22 +228,6 @@ class TeamsChannel:
             )
         except Exception:
             logger.exception("Could not send the apology to conversation %s", conversation)
-
-
-def _own_conversation(incoming: Incoming, replies: list[Reply]) -> list[Reply]:
-    """The replies for the turn's own conversation; others are refused (the router queues
-    replies for other conversations in the outbox, so none should ever arrive here)."""
-    own = []
-    for reply in replies:
-        if reply.conversation_id and reply.conversation_id != incoming.conversation_id:
-            logger.error(
-                "Refused to send a reply for conversation %s inline in conversation %s",
-                reply.conversation_id,
-                incoming.conversation_id,
-            )
-            continue
-        own.append(reply)
-    return own
 
 
 def _described(error: Exception) -> str:

@@ -148,7 +148,7 @@ def _input(card_input: CardInput) -> dict[str, Any]:
     if isinstance(card_input, ChoiceInput):
         element.update(
             type="Input.ChoiceSet",
-            style="expanded",
+            style="compact" if card_input.compact and not card_input.multiple else "expanded",
             isMultiSelect=card_input.multiple,
             choices=[{"title": c.title, "value": c.value} for c in card_input.choices],
         )

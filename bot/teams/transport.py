@@ -100,26 +100,31 @@ class TeamsTransport:
         self._session: aiohttp.ClientSession | None = None
 
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
-        """POST the reply to {serviceUrl}/v3/conversations/{id}/activities once."""
+        """POST the reply to {serviceUrl}/v3/conversations/{id}/activities once, or PUT it
+        to …/activities/{message_id} in place of an earlier message; the delivered outcome
+        carries the activity id Teams answers with."""
         service_url = destination.endpoint or destination.reference.get("serviceUrl")
         if not isinstance(service_url, str) or not service_url.startswith(("https://", "http://")):
             return SendOutcome.rejected("the conversation reference has no service URL")
-        url = yarl.URL(
+        path = (
             f"{service_url.rstrip('/')}/v3/conversations/"
-            f"{quote(destination.conversation_id, safe='')}/activities",
-            encoded=True,
+            f"{quote(destination.conversation_id, safe='')}/activities"
         )
+        body = activity_json(destination, reply)
+        method = "POST"
+        if destination.message_id:
+            path = f"{path}/{quote(destination.message_id, safe='')}"
+            body["id"] = destination.message_id
+            method = "PUT"
+        url = yarl.URL(path, encoded=True)
         try:
             headers = await self._headers()
         except Exception as error:  # msal/requests errors, PermissionError from the SDK
             return SendOutcome.retry(f"no Bot Framework token: {type(error).__name__}: {error}")
         try:
-            async with self._http().post(
-                url, json=activity_json(destination, reply), headers=headers
-            ) as response:
+            async with self._http().request(method, url, json=body, headers=headers) as response:
                 if 200 <= response.status < 300:
-                    await response.read()
-                    return SendOutcome.delivered()
+                    return SendOutcome.delivered(_activity_id(await response.read()))
                 return await self._failure(response)
         except TimeoutError:
             return SendOutcome.retry(f"no answer within {self._timeout_seconds:g} s")
@@ -157,6 +162,15 @@ class TeamsTransport:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def _activity_id(body: bytes) -> str | None:
+    """The id in a Bot Connector answer ({"id": "…"}), None when it has none."""
+    try:
+        found = json.loads(body or b"{}").get("id")
+    except (ValueError, AttributeError):
+        return None
+    return found if isinstance(found, str) and found else None
 
 
 def _error_detail(text: str) -> str:

@@ -13,7 +13,8 @@ from fakes.bot_connector import FakeBotConnector
 from ground.messages import Incoming, Reply
 from ground.settings import Contacts, Settings
 from storage.database import Database
-from storage.models import ConversationReferenceRow, OpenQuestionRow
+from storage.models import ConversationReferenceRow
+from storage.models_cases import CaseRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RecordingRouter, RunningApp, StartApp, StubServices
 from tests.conftest import on_sdk
@@ -35,9 +36,10 @@ async def ask_an_ambassador(kompas: RunningApp, connector: FakeBotConnector) -> 
 
 
 async def posted_flags(database: Database) -> list[bool]:
+    """Per case: whether it has a post in the ambassadors' conversation."""
     async with database.transaction() as connection:
-        rows = await connection.execute(select(OpenQuestionRow.posted_to_ambassadors))
-        return [bool(flag) for flag in rows.scalars()]
+        rows = await connection.execute(select(CaseRow.post_key).order_by(CaseRow.id))
+        return [key is not None for key in rows.scalars()]
 
 
 async def test_the_question_reaches_the_ambassadors_conversation_not_the_askers_chat(
@@ -66,7 +68,7 @@ async def test_the_question_reaches_the_ambassadors_conversation_not_the_askers_
         "Nyt spørgsmål til AI-ambassadørerne" in str(r.cards) for r in in_chat
     )
     confirmation = in_chat[1].text
-    assert "uden dit navn" in confirmation and "Du får svar her i chatten" not in confirmation
+    assert "uden dit navn" in confirmation and "når en ambassadør tager det" in confirmation
     assert await posted_flags(database) == [True]
     # The reference to the ambassadors' conversation was derived from the turn: same
     # service URL and tenant, and no person in it.

@@ -192,7 +192,8 @@ def test_chat_question_for_the_ambassadors_is_delivered_in_their_terminal(tmp_pa
     [button] = [line for line in first.stdout.splitlines() if "Spørg en AI-ambassadør" in line]
     number = button.split("[", 1)[1].split("]", 1)[0]
 
-    asked = kompas("chat", "--user", "bo", stdin=f"{question}{number}\n/quit\n", env=env)
+    # Enter leaves "Må gerne kontakte mig" unticked.
+    asked = kompas("chat", "--user", "bo", stdin=f"{question}{number}\n\n/quit\n", env=env)
     ambassador = kompas("chat", "--user", "anne", stdin="/quit\n", env=env)
 
     assert asked.returncode == 0, asked.stderr

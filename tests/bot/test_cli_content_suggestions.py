@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import shutil
@@ -12,7 +13,11 @@ import pytest
 
 from bot.cli import content_suggestions
 from bot.main import main
+from ground.messages import Person
 from knowledge.suggestions import Suggestion, write_suggestions
+from storage.case_records import OPEN_STATES, CaseState
+from storage.case_store import CaseStore
+from storage.conversation_store import Store
 from storage.database import Database
 from tests.bot.test_cli import kompas
 from tests.paths import PROJECT_ROOT
@@ -116,19 +121,50 @@ def test_a_suggestion_that_cannot_be_written_is_reported(
     assert topic_files(content) == files
 
 
-async def test_until_the_cases_store_is_wired_the_database_has_no_suggestions(
-    database: Database, tmp_path: Path, caplog: pytest.LogCaptureFixture
+async def test_a_case_an_ambassador_suggested_becomes_a_draft_the_index_does_not_serve(
+    store: Store,
+    database: Database,
+    database_url: str,
+    content: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert await content_suggestions.suggestion_source(database).suggestions() == []
-    with_cases = tmp_path / "med-sager.db"
-    sqlite3.connect(with_cases).execute("CREATE TABLE cases (id INTEGER)").connection.close()
-    other = await Database.connect(f"sqlite:///{with_cases}")
+    cases = CaseStore(database)
+    asker = Person("teams", "29:ane", "Ane Berg", "aad-ane")
+    question = await store.record_question(asker, "må jeg bruge en ai-tolk hos borgeren", None, 0.1)
+    handed = await cases.hand_on(
+        question, asker, contact_ok=False, conversation_id=None, topic_ids=("persondata",)
+    )
+    assert handed is not None
+    await cases.transition(
+        handed.case_id, CaseState.ANSWERED, allowed_from=OPEN_STATES, answer="Nej, bestil en tolk."
+    )
+    assert await cases.suggest(handed.case_id, None)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+
+    command = ["content", "suggestions", "--out", str(content)]
+    assert await asyncio.to_thread(main, command) == 0  # main runs its own event loop
+    assert "draft written" in capsys.readouterr().out
+    [draft] = [p for p in (content / "kompas").glob("*.md") if "suggestion:" in p.read_text()]
+    text = draft.read_text(encoding="utf-8")
+    assert "status: udkast" in text and "Nej, bestil en tolk." in text
+    assert "må jeg bruge en ai-tolk hos borgeren" in text
+    assert await asyncio.to_thread(main, command) == 0  # again: unchanged
+    assert "unchanged" in capsys.readouterr().out
+
+
+async def test_without_the_cases_table_there_are_no_suggestions_and_a_hint(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    empty = tmp_path / "gammel.db"
+    sqlite3.connect(empty).execute("CREATE TABLE other (id INTEGER)").connection.close()
+    old = await Database.connect(f"sqlite:///{empty}")
     try:
         with caplog.at_level(logging.WARNING):
-            assert await content_suggestions.suggestion_source(other).suggestions() == []
+            assert await content_suggestions.suggestion_source(old).suggestions() == []
     finally:
-        await other.dispose()
-    assert "no reader of suggestions is wired" in caplog.text
+        await old.dispose()
+    assert "kompas migrate" in caplog.text
 
 
 def test_without_a_database_the_command_writes_nothing_and_creates_nothing(

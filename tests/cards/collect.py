@@ -163,7 +163,7 @@ async def every_card(
     # The confirmation in Mette's chat, then the post in the ambassadors' channel (outbox).
     [ask] = [a for a in feedback["actions"] if a["data"].get("verb") == "ask_ambassador"]
     posted = await chat.post(fx.card_submit(connector.url, copy.deepcopy(ask["data"])), 2)
-    chat.keep("ambassadors' post", posted, titled(label("ambassador_post", "title")))
+    chat.keep("ambassadors' post", posted, titled(label("case_post", "title")))
     chat.keep(
         "no answer, Mente du …?",
         await chat.say("Hvad med møde og billede?"),

@@ -7,9 +7,10 @@ import logging
 import pytest
 
 from delivery.outbox import Outbox
-from dialogs.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
 from dialogs.router import Router
 from ground.settings import Contacts
+from knowledge.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB, SHOW_TOPIC_VERB
+from storage.case_store import CaseStore
 from storage.conversation_store import Store
 from storage.database import Database
 from tests.dialogs.conftest import MakeRouter
@@ -68,9 +69,18 @@ async def test_out_of_scope_question_says_so_and_offers_an_ambassador(router: Ro
     assert card.actions[-1].verb == ASK_AMBASSADOR_VERB
 
 
-async def test_asking_an_ambassador_stores_an_open_question_once(
-    router: Router, store: Store
-) -> None:
+async def open_cases(database: Database) -> list[tuple[str, ...]]:
+    """The askers' questions of every case, oldest case first."""
+    cases = CaseStore(database)
+    found = []
+    for summary in reversed(await cases.page(0, 100)):
+        case = await cases.get(summary.id)
+        assert case is not None
+        found.append(tuple(asker.text for asker in case.askers))
+    return found
+
+
+async def test_asking_an_ambassador_opens_a_case_once(router: Router, database: Database) -> None:
     unknown = await router.handle(message("Hvornår har kantinen åbent?"))
     ask = unknown[-1].card.actions[-1]  # type: ignore[union-attr]
 
@@ -83,9 +93,10 @@ async def test_asking_an_ambassador_stores_an_open_question_once(
         assert "sendt videre" not in replies[0].text
         assert "Du får svar" not in replies[0].text
         assert "kontakt en AI-ambassadør" in replies[0].text
-    open_questions = await store.list_open_questions()
-    assert [q.text for q in open_questions] == ["Hvornår har kantinen åbent?"]
-    assert not open_questions[0].posted_to_ambassadors
+    assert await open_cases(database) == [("Hvornår har kantinen åbent?",)]
+    [summary] = await CaseStore(database).page()
+    case = await CaseStore(database).get(summary.id)
+    assert case is not None and case.post_key is None and not case.askers[0].contact_ok
 
 
 async def test_the_confirmation_names_the_ambassadors_contact_when_configured(
@@ -109,18 +120,19 @@ async def test_open_question_is_queued_for_the_ambassadors_conversation_when_con
     replies = await router.handle(press(ask))
     await router.handle(press(ask))  # pressed twice: queued once
 
-    # The router queues the post in the outbox; only the confirmation comes back.
+    # The desk queues the post in the outbox; only the confirmation comes back.
     assert [reply.conversation_id for reply in replies] == [None]
-    assert "uden dit navn" in replies[0].text and "Du får svar" not in replies[0].text
+    assert "uden dit navn" in replies[0].text and "når en ambassadør tager det" in replies[0].text
     [queued] = await Outbox(database).pending_for("teams", "19:ambassadoerer@thread.tacv2")
-    [open_question] = await store.list_open_questions()
-    assert queued.key == f"ambassadors:question:{open_question.id}"
-    assert queued.user_id == await store.remember_person(MEDARBEJDER)  # erased with the asker
-    assert open_question.posted_to_ambassadors
+    [summary] = await CaseStore(database).page()
+    assert queued.key == f"case:{summary.id}:post"
+    # Nobody's row: the post outlives an asker's erasure, which updates it in place.
+    assert queued.user_id is None
     assert "Hvornår har kantinen åbent?" in queued.payload["card"]["sections"][0]["text"]
+    assert MEDARBEJDER.name not in str(queued.payload)
 
 
-async def test_someone_else_cannot_forward_my_question(router: Router, store: Store) -> None:
+async def test_someone_else_cannot_forward_my_question(router: Router, database: Database) -> None:
     unknown = await router.handle(message("Hvornår har kantinen åbent?"))
     card = unknown[-1].card
     assert card is not None
@@ -128,7 +140,7 @@ async def test_someone_else_cannot_forward_my_question(router: Router, store: St
     replies = await router.handle(press(card.actions[-1], person=KOLLEGA))
 
     assert "kunne ikke finde" in replies[0].text
-    assert await store.list_open_questions() == []
+    assert await open_cases(database) == []
 
 
 async def test_feedback_is_stored_for_the_asker_only(router: Router, store: Store) -> None:

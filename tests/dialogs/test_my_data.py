@@ -9,24 +9,25 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from dialogs.answer_card import ASK_AMBASSADOR_VERB
 from dialogs.my_data import CONFIRM_DELETE_VERB
 from dialogs.router import Router
 from digests.digest_store import scrub_withdrawn_quotes
 from experiences.personal_data import PersonalDataService, export_json
 from ground.clock import utc_now
 from ground.messages import Card, Incoming, IncomingKind, Person, Reply
+from knowledge.answer_card import ASK_AMBASSADOR_VERB
 from storage.conversation_store import Store
 from storage.database import Database
 from storage.experience_store import ExperienceStore
-from storage.models import ConversationReferenceRow, OpenQuestionRow, QuestionRow
+from storage.models import ConversationReferenceRow, QuestionRow
+from storage.models_cases import CaseAskerRow
 from storage.models_experiences import CampaignRecipientRow, ExperienceRow, ReminderOptOutRow
 from storage.team_rosters import InstalledTeam, TeamMember, TeamRosterStore
 from tests.dialogs.helpers import KOLLEGA, MEDARBEJDER, message, press
 
 PERSONAL_TABLES = (
     QuestionRow,
-    OpenQuestionRow,
+    CaseAskerRow,
     ExperienceRow,
     CampaignRecipientRow,
     ConversationReferenceRow,

@@ -1,4 +1,4 @@
-"""Tests for the Store: people, references, questions, feedback and open questions."""
+"""Tests for the Store: people, references, questions and feedback."""
 
 from __future__ import annotations
 
@@ -169,51 +169,10 @@ async def test_feedback_only_by_the_asker(store: Store) -> None:
     assert question is not None and question.feedback == "down"
 
 
-async def test_open_question_is_idempotent_and_only_for_the_asker(store: Store) -> None:
-    question_id = await store.record_question(
-        ANE, "Må jeg bruge ChatGPT til borgersager?", None, 0.1
-    )
-    await store.remember_person(BO)
-    assert await store.open_question(question_id, BO) is None
-    assert await store.open_question(999_999, ANE) is None
-    assert await store.list_open_questions() == []
-
-    opened = await store.open_question(question_id, ANE)
-    assert opened is not None
-    assert opened.question_id == question_id
-    assert opened.text == "Må jeg bruge ChatGPT til borgersager?"
-    assert opened.status == "open"
-    assert opened.asker.user_id == ANE.user_id
-    assert not opened.posted_to_ambassadors
-    assert opened.answer is None and opened.answered_at is None
-    assert opened.created_at.tzinfo == UTC
-    assert await store.open_question(question_id, ANE) == opened
-    assert await store.open_question(question_id, BO) is None
-    assert await store.list_open_questions() == [opened]
-
-
-async def test_concurrent_open_question_creates_one(store: Store) -> None:
-    question_id = await store.record_question(ANE, "Hvem er DPO?", None, 0.0)
-    results = await asyncio.gather(*(store.open_question(question_id, ANE) for _ in range(5)))
-    assert len({result.id for result in results if result is not None}) == 1
-    assert len(await store.list_open_questions()) == 1
-
-
-async def test_list_open_questions_oldest_first_with_limit(store: Store) -> None:
-    opened = []
-    for n in range(3):
-        question_id = await store.record_question(ANE, f"Spørgsmål {n}", None, 0.0)
-        opened.append(await store.open_question(question_id, ANE))
-    assert await store.list_open_questions() == opened
-    assert await store.list_open_questions(limit=2) == opened[:2]
-
-
 async def test_deleting_a_user_cascades(store: Store, database: Database) -> None:
     await store.save_reference(_incoming())
-    question_id = await store.record_question(ANE, "Må jeg?", None, 0.0)
-    await store.open_question(question_id, ANE)
+    await store.record_question(ANE, "Må jeg?", None, 0.0)
     async with database.transaction() as connection:
         await connection.execute(delete(UserRow).where(UserRow.channel_user_id == ANE.user_id))
     assert await _count(database, QuestionRow) == 0
     assert await _count(database, ConversationReferenceRow) == 0
-    assert await store.list_open_questions() == []

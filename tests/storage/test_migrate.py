@@ -17,7 +17,7 @@ from storage.database import DatabaseUnavailableError, StorageError, to_sync_url
 from storage.migrate import alembic_config, current, head, upgrade
 from storage.schema import metadata
 
-TABLES = {"users", "conversation_references", "questions", "open_questions"}
+TABLES = {"users", "conversation_references", "questions", "cases", "case_askers"}
 
 
 def _tables(url: str) -> set[str]:

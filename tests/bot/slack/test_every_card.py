@@ -166,7 +166,7 @@ async def test_every_card_kompas_sends_in_slack_is_within_slacks_limits(
     feedback = chat.keep("feedback", await chat.press(answer, "👎"), with_verb("ask_ambassador"))
     # The confirmation in Mette's DM, then the post in the ambassadors' channel (outbox).
     posted = await chat.press(feedback, label("answer_card", "ask_ambassador"), replies=2)
-    post = chat.keep("ambassadors' post", posted, titled(label("ambassador_post", "title")))
+    post = chat.keep("ambassadors' post", posted, titled(label("case_post", "title")))
     assert post.channel == AMBASSADORS_CHANNEL
     chat.keep(
         "no answer, Mente du …?",

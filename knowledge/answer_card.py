@@ -1,4 +1,4 @@
-"""Builds the card that shows one approved guideline answer."""
+"""The card that shows one approved guideline answer, and the verbs of its buttons."""
 
 from __future__ import annotations
 

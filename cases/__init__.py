@@ -1,0 +1,1 @@
+"""The ambassadors' desk: questions the AI-kompas could not answer, as cases."""
