@@ -42,8 +42,8 @@ class Audience(StrEnum):
 
 
 def new_digest_id() -> str:
-    """A random URL-safe id (128 bits), unrelated to any link token."""
-    return secrets.token_urlsafe(16)
+    """A random hex id (128 bits), unrelated to any link token; never taken for a CLI option."""
+    return secrets.token_hex(16)
 
 
 @dataclass(frozen=True)

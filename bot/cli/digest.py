@@ -55,7 +55,12 @@ def register(commands: Any) -> None:
         choices=("revoke",),
         help="revoke ID: every link to that digest stops working (the page answers 410)",
     )
-    digest.add_argument("digest_id", nargs="?", metavar="ID", help="the digest id (from its link)")
+    digest.add_argument(
+        "digest_id",
+        nargs="?",
+        metavar="ID",
+        help="the digest id (from its link; an older id that begins with '-' goes after --)",
+    )
     what = digest.add_mutually_exclusive_group()
     what.add_argument("--unit", help="unit id from the organisation tree (see `kompas org show`)")
     what.add_argument(
