@@ -23,6 +23,8 @@ from ground.env_values import (
 )
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kompas.db"
+DEFAULT_CACHE_DIR = Path("data/cache")  # the built knowledge index, per content version
+CACHE_OFF = ("off", "none", "0")
 # Leaders' digests: fewest distinct people behind any figure, and behind anything from free text.
 DEFAULT_MIN_GROUP = 5
 SMALLEST_MIN_GROUP = 3  # below this no figure is anonymous in any useful sense
@@ -186,6 +188,8 @@ class Settings:
     slack: SlackSettings = field(default_factory=SlackSettings)
     database_url: str = DEFAULT_DATABASE_URL
     content_dir: Path = field(default_factory=lambda: default_content_dir())
+    # KOMPAS_CACHE_DIR: where the built knowledge index is kept (None: built at every start).
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
     timezone: str = "Europe/Copenhagen"
     public_host: str = ""
     ambassadors_conversation: str = ""
@@ -229,11 +233,13 @@ class Settings:
             return values.get(name, default).strip()
 
         content_dir = get("KOMPAS_CONTENT_DIR")
+        cache_dir = get("KOMPAS_CACHE_DIR") or str(DEFAULT_CACHE_DIR)
         settings = cls(
             teams=TeamsSettings.parse(get),
             slack=SlackSettings.parse(get),
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL) or DEFAULT_DATABASE_URL,
             content_dir=Path(content_dir) if content_dir else default_content_dir(),
+            cache_dir=None if cache_dir.lower() in CACHE_OFF else Path(cache_dir),
             timezone=get("KOMPAS_TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",
             public_host=get("KOMPAS_PUBLIC_HOST"),
             ambassadors_conversation=get("KOMPAS_AMBASSADORS_CONVERSATION"),

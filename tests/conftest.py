@@ -163,3 +163,40 @@ def teams_sdk(request: pytest.FixtureRequest) -> str:
 def on_sdk(settings: Settings, sdk: str) -> Settings:
     """`settings` with the Teams edge on `sdk` (KOMPAS_TEAMS_SDK)."""
     return replace(settings, teams=replace(settings.teams, sdk=sdk))
+
+
+DATABASE_FIXTURES = frozenset({"database_url", "empty_database_url"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help=(
+            "run only the tests that use the test database, and the Teams end-to-end tests "
+            "on botbuilder only: `make test` runs the whole suite on SQLite and this part "
+            "again on PostgreSQL (KOMPAS_TEST_DATABASE_URL)"
+        ),
+    )
+
+
+def _needs_second_database_run(item: pytest.Item) -> bool:
+    """Whether the test depends on the database server (the rest ran on SQLite already)."""
+    if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return False
+    callspec = getattr(item, "callspec", None)
+    # The SDK is the edge and the database the storage: they never meet, so the second
+    # SDK's run of an end-to-end test adds nothing on a second database.
+    return callspec is None or callspec.params.get("teams_sdk", TEAMS_SDKS[0]) == TEAMS_SDKS[0]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    if _postgresql_url() is None:
+        raise pytest.UsageError(f"--database-tests-only is for a run with {TEST_DATABASE_ENV} set")
+    kept = [item for item in items if _needs_second_database_run(item)]
+    dropped = [item for item in items if not _needs_second_database_run(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept
