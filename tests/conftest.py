@@ -173,21 +173,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--database-tests-only",
         action="store_true",
         help=(
-            "run only the tests that use the test database, and the Teams end-to-end tests "
-            "on botbuilder only: `make test` runs the whole suite on SQLite and this part "
-            "again on PostgreSQL (KOMPAS_TEST_DATABASE_URL)"
+            "run only the tests that use the test database: `make test` runs the whole "
+            "suite on SQLite and this part again on PostgreSQL (KOMPAS_TEST_DATABASE_URL)"
         ),
     )
 
 
 def _needs_second_database_run(item: pytest.Item) -> bool:
-    """Whether the test depends on the database server (the rest ran on SQLite already)."""
-    if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
-        return False
-    callspec = getattr(item, "callspec", None)
-    # The SDK is the edge and the database the storage: they never meet, so the second
-    # SDK's run of an end-to-end test adds nothing on a second database.
-    return callspec is None or callspec.params.get("teams_sdk", TEAMS_SDKS[0]) == TEAMS_SDKS[0]
+    """Whether the test uses the test database (the rest runs on SQLite only)."""
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
