@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the desk and the services are imported when a subcommand ru
     from storage.case_records import Case
 
 # Opens the process's services (the composition root, handed over by the app layer).
-OpenServices = Callable[[Settings], Awaitable[Services]]
+OpenServices = Callable[[Settings], Awaitable["Services"]]
 
 PAGE_SIZE = 20
 TEXT_WIDTH = 70
@@ -58,7 +58,7 @@ def register(commands: Any, open_services: OpenServices) -> None:
     close.set_defaults(handler=partial(run, command=_close, open_services=open_services))
 
 
-Command = Callable[[argparse.Namespace, CaseDesk, Settings], Awaitable[int]]
+Command = Callable[[argparse.Namespace, "CaseDesk", Settings], Awaitable[int]]
 
 
 def run(
