@@ -49,6 +49,7 @@ from insights.inputs import (
     QuestionGapRecord,
     Recommendation,
 )
+from insights.reach import ReachInput, ReachTables, protect_reach
 from organisation.model import OrgTree
 
 logger = logging.getLogger(__name__)
@@ -152,6 +153,8 @@ class MonthTables:
     pilot_members: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Units shown for free text (folding over the month's writers; rule 5 of anonymity).
     text_layout: Layout | None = None
+    # Who Kompas could reach when the month was computed (the organisation-wide digest).
+    reach: ReachTables | None = None
 
 
 @dataclass
@@ -175,10 +178,13 @@ class InsightsIndex:
         gaps: Iterable[QuestionGapRecord] = (),
         category_keys: Mapping[str, Sequence[str]] | None = None,
         months: Collection[str] | None = None,
+        reach: ReachInput | None = None,
     ) -> None:
-        """Group the records; with `months`, records of other months are left out."""
+        """Group the records; with `months`, records of other months are left out. `reach`
+        is protected with its month's tables."""
         self.tree = tree
         self.rules = rules
+        self._reach = reach
         self._unit_ids = tuple(unit.id for unit, _ in tree.walk())
         self._position = {unit_id: i for i, unit_id in enumerate(self._unit_ids)}
         self._parent = np.array(
@@ -380,6 +386,10 @@ class InsightsIndex:
                 PILOTS_TABLE: frozenset((n, c) for n in pilots_changed for c in PILOT_COLUMNS),
             }
         logger.debug("protected %s: %d units shown", month, len(layout.order))
+        reach = None
+        if self._reach is not None and self._reach.month == month:
+            earlier_reach = [t.reach for t in self._earlier(month) if t.reach is not None]
+            reach = protect_reach(self.tree, self.rules, self._reach, earlier_reach)
         return MonthTables(
             month=month,
             layout=layout,
@@ -394,6 +404,7 @@ class InsightsIndex:
             text_layout=self.text_layout(month),
             pilot_members=pilot_members,
             change_hidden=change_hidden,
+            reach=reach,
         )
 
     def _earlier(self, month: str) -> list[MonthTables]:
