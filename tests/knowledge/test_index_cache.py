@@ -35,8 +35,8 @@ def _cached(cache: Path) -> list[Path]:
     return sorted(cache.glob(f"{CACHE_PREFIX}*"))
 
 
-def _short_answer(content: Path, cache: Path | None, contacts: Contacts = Contacts()) -> str:
-    best = load_knowledge(content, contacts, cache).search(QUESTION).best
+def _short_answer(content: Path, cache: Path | None) -> str:
+    best = load_knowledge(content, Contacts(), cache).search(QUESTION).best
     assert best is not None
     return best.topic.short_answer
 
