@@ -31,6 +31,8 @@ SMALLEST_MIN_GROUP = 3  # below this no figure is anonymous in any useful sense
 DEFAULT_MIN_TEXT_GROUP = 10
 # Until well after the next month's digest day (digest days of two months can be ~40 days apart).
 DEFAULT_DIGEST_LINK_DAYS = 45
+DEFAULT_CASE_NUDGE_HOURS = 8  # one working day
+DEFAULT_CASE_ESCALATE_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,10 @@ class Settings:
     link_secret: str = ""
     # How long a digest link opens its page (anyone holding the link can open it meanwhile).
     digest_link_days: int = DEFAULT_DIGEST_LINK_DAYS
+    # The ambassadors' desk: a case nobody took gets one reminder after this many working
+    # hours; a case still open after this many working days goes to the topic's owner.
+    case_nudge_hours: int = DEFAULT_CASE_NUDGE_HOURS
+    case_escalate_days: int = DEFAULT_CASE_ESCALATE_DAYS
 
     def ambassadors_conversation_on(self, channel: str) -> str:
         """Where questions for the AI-ambassadors go on `channel` ("" when nowhere): Slack's
@@ -267,6 +273,18 @@ class Settings:
                 "KOMPAS_DIGEST_LINK_DAYS",
                 get("KOMPAS_DIGEST_LINK_DAYS"),
                 DEFAULT_DIGEST_LINK_DAYS,
+                1,
+            ),
+            case_nudge_hours=parse_int(
+                "KOMPAS_CASE_NUDGE_HOURS",
+                get("KOMPAS_CASE_NUDGE_HOURS"),
+                DEFAULT_CASE_NUDGE_HOURS,
+                1,
+            ),
+            case_escalate_days=parse_int(
+                "KOMPAS_CASE_ESCALATE_DAYS",
+                get("KOMPAS_CASE_ESCALATE_DAYS"),
+                DEFAULT_CASE_ESCALATE_DAYS,
                 1,
             ),
         )
