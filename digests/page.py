@@ -241,10 +241,24 @@ class DigestPages:
             "gaps": self._texts(digest.knowledge_gaps),
             "pilots": self._pilots(digest),
             "reach": self._reach(digest),
+            "cases": self._cases(digest),
             "next_steps": [markdown_light(step.text) for step in digest.next_steps],
             "has_answers": any(
                 isinstance(p.answered, int) and p.answered > 0 for p in digest.participation
             ),
+        }
+
+    def _cases(self, digest: Digest) -> dict[str, Any] | None:
+        figures = digest.cases
+        if figures is None:
+            return None
+        return {
+            "cases": self.figure(figures.cases),
+            "answered": self.figure(figures.answered),
+            "referred": self.figure(figures.referred),
+            "closed": self.figure(figures.closed),
+            "waiting": self.figure(figures.waiting),
+            "median": self.figure(figures.median_hours),
         }
 
     def _reach(self, digest: Digest) -> dict[str, Any] | None:

@@ -164,6 +164,7 @@ class DigestService:
             category_keys=CATEGORY_KEYS,
             months=months,
             reach=reach,
+            cases=records.cases,
         )
 
     async def builder(

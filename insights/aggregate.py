@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from insights.anonymity import Layout, ProtectedTable
+from insights.case_figures import case_figures
 from insights.digest import (
     Count,
     CrossUnitPattern,
@@ -148,6 +149,9 @@ class DigestBuilder:
             next_steps=(),
             notes=self._notes(now, unit_id, scope_marker),
             reach=self._reach(now, unit_id),
+            cases=case_figures(self.index.cases(month), self.rules)
+            if self.tree.units[unit_id].parent_id is None
+            else None,
         )
         steps = suggest_next_steps(digest, self.texts) if self.texts is not None else ()
         return _with_steps(digest, steps)

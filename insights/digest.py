@@ -185,6 +185,18 @@ class NextStep:
 
 
 @dataclass(frozen=True)
+class CaseFigures:
+    """The month's questions handed on to the AI-ambassadors, for the whole organisation."""
+
+    cases: Count  # every figure rests on the people who asked in those cases
+    answered: Count
+    referred: Count
+    closed: Count
+    waiting: Count  # not taken, or taken and not answered yet
+    median_hours: Average  # from handing on to the answer or referral
+
+
+@dataclass(frozen=True)
 class ReachRow:
     """How many people of a unit (and below) Kompas can reach, and how."""
 
@@ -225,6 +237,7 @@ class Digest:
     next_steps: tuple[NextStep, ...]
     notes: tuple[str, ...]
     reach: ReachSection | None = None  # only in the organisation-wide digest
+    cases: CaseFigures | None = None  # only in the organisation-wide digest
 
     @property
     def current(self) -> Participation:

@@ -41,6 +41,7 @@ from insights.changes import (
 from insights.free_text import QuestionGroups, TermIndex, group_questions
 from insights.inputs import (
     AnswerRecord,
+    CaseRecord,
     Consent,
     Decision,
     MicroSuccess,
@@ -162,6 +163,7 @@ class _Month:
     people: dict[str, _PersonMonth] = field(default_factory=dict)
     pilots: list[PilotRecord] = field(default_factory=list)
     gaps: list[QuestionGapRecord] = field(default_factory=list)
+    cases: list[CaseRecord] = field(default_factory=list)
     quotes: list[QuoteCandidate] = field(default_factory=list)
 
 
@@ -179,6 +181,7 @@ class InsightsIndex:
         category_keys: Mapping[str, Sequence[str]] | None = None,
         months: Collection[str] | None = None,
         reach: ReachInput | None = None,
+        cases: Iterable[CaseRecord] = (),
     ) -> None:
         """Group the records; with `months`, records of other months are left out. `reach`
         is protected with its month's tables."""
@@ -208,6 +211,9 @@ class InsightsIndex:
                 self._index_micro_successes(pilot)
         for gap in gaps:
             self._months[gap.month].gaps.append(gap)
+        for case in cases:
+            if months is None or case.month in months:
+                self._months[case.month].cases.append(case)
         self.category_keys = {c: tuple(sorted(keys[c])) for c in CATEGORIES}
         self._tables: dict[str, MonthTables] = {}
         self._terms: dict[str, TermIndex] = {}
@@ -514,6 +520,11 @@ class InsightsIndex:
     def quotes(self, month: str) -> tuple[QuoteCandidate, ...]:
         """Consented quotes of the month (scope and pool rules are applied by the caller)."""
         return tuple(self._months.get(month, _Month()).quotes)
+
+    def cases(self, month: str) -> tuple[CaseRecord, ...]:
+        """The questions handed on to the AI-ambassadors in the month."""
+        found = self._months.get(month)
+        return tuple(found.cases) if found is not None else ()
 
     def gaps(self, month: str) -> tuple[tuple[GapEntry, ...], QuestionGroups, tuple[str, ...]]:
         """The month's question gaps with their groups, and the question texts."""
