@@ -73,6 +73,7 @@ bench: setup ## run the quick benchmarks (they print numbers; see bench/RESULTS.
 	$(BIN)/python bench/digest.py --people 2000 --months 6
 	$(BIN)/python bench/slow_clients.py --connections 1100 --seconds 20
 	$(BIN)/python bench/teams_sdk.py --turns 200
+	$(BIN)/python bench/cases.py
 
 clean: ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data dist
