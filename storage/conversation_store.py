@@ -138,7 +138,7 @@ class Store:
 
     async def remember_person(self, person: Person) -> int:
         """Create or update the user behind `person`; returns users.id."""
-        async with self._database.transaction() as connection:
+        async with self._database.writing() as connection:
             return await self._upsert_user(connection, person, utc_now())
 
     async def save_reference(self, incoming: Incoming) -> int:
@@ -152,7 +152,7 @@ class Store:
         unchanged = await self._unchanged(incoming, now)
         if unchanged is not None:
             return unchanged
-        async with self._database.transaction() as connection:
+        async with self._database.writing() as connection:
             user_row_id = await self._upsert_user(connection, person, now)
             parameters = {
                 "user_row_id": user_row_id,
@@ -276,7 +276,7 @@ class Store:
         `in_scope` defaults to whether a topic was found.
         """
         now = utc_now()
-        async with self._database.transaction() as connection:
+        async with self._database.writing() as connection:
             user_row_id = await self._upsert_user(connection, person, now)
             statement = (
                 insert(QuestionRow)

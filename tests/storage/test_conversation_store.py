@@ -190,7 +190,8 @@ async def test_a_turn_that_changes_nothing_writes_nothing(store: Store, database
     first = await store.save_reference(_incoming())
     stamp = await _reference_stamp(database)
 
-    next_message = replace(_incoming(), reference={**_incoming().reference, "activityId": "2"})
+    reference = {**(_incoming().reference or {}), "activityId": "activity-2"}
+    next_message = replace(_incoming(), reference=reference)
     assert await store.save_reference(next_message) == first
 
     assert await _reference_stamp(database) == stamp  # read, not written
