@@ -14,7 +14,12 @@ from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
 from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
 from scheduling.leader import SchedulerLeadership
-from scheduling.scheduler import SchedulerRunner, build_scheduler, job_store_url_for
+from scheduling.scheduler import (
+    KompasScheduler,
+    SchedulerRunner,
+    build_scheduler,
+    job_store_url_for,
+)
 from scheduling.tasks import (
     CAMPAIGN_STARTER,
     PILOT_CHECKIN_SENDER,
@@ -28,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 LEADERSHIP_RETRY_SECONDS = 5.0  # a dead leader's scheduler moves within about this long
 JobServices = Callable[[JobContext], None]
+WatchScheduler = Callable[[KompasScheduler], None]
 
 
 def campaign_rule(settings: Settings) -> CampaignRule:
@@ -78,7 +84,9 @@ class BackgroundScheduler:
         database: Database,
         provide_services: JobServices,
         retry_interval: float = LEADERSHIP_RETRY_SECONDS,
+        watch: WatchScheduler | None = None,
     ) -> None:
+        """`watch` sees each scheduler built when this process comes to lead (metrics)."""
         tz = ZoneInfo(settings.timezone)
         self.context = JobContext(tz=tz, calendar=DEFAULT_CALENDAR)
         provide_services(self.context)
@@ -88,9 +96,14 @@ class BackgroundScheduler:
             *kompas_job_specs(tz, DEFAULT_CALENDAR, rule),
             digest_job_spec(settings, DEFAULT_CALENDAR, rule),
         ]
-        self.runner = SchedulerRunner(
-            lambda: build_scheduler(settings, job_store_url, tz, context=self.context), specs
-        )
+
+        def build() -> KompasScheduler:
+            scheduler = build_scheduler(settings, job_store_url, tz, context=self.context)
+            if watch is not None:
+                watch(scheduler)
+            return scheduler
+
+        self.runner = SchedulerRunner(build, specs)
         self.leadership = SchedulerLeadership.for_database(
             database,
             on_acquired=self.runner.start,

@@ -21,6 +21,7 @@ from ground.env_values import (
     parse_seconds,
     parse_split,
 )
+from ground.operations_settings import OperationsSettings, RetentionSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kompas.db"
 # Leaders' digests: fewest distinct people behind any figure, and behind anything from free text.
@@ -202,6 +203,8 @@ class Settings:
     link_secret: str = ""
     # How long a digest link opens its page (anyone holding the link can open it meanwhile).
     digest_link_days: int = DEFAULT_DIGEST_LINK_DAYS
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     def ambassadors_conversation_on(self, channel: str) -> str:
         """Where questions for the AI-ambassadors go on `channel` ("" when nowhere): Slack's
@@ -263,6 +266,8 @@ class Settings:
                 DEFAULT_DIGEST_LINK_DAYS,
                 1,
             ),
+            operations=OperationsSettings.parse(get),
+            retention=RetentionSettings.parse(get),
         )
         if settings.min_text_group < settings.min_group:
             raise SettingsError(
