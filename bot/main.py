@@ -87,12 +87,22 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
     from bot.channels import open_outbox_sender
-    from bot.cli import cases, content_suggestions, demo, digest, org, outbox, reach, trigger
+    from bot.cli import (
+        cases,
+        content_suggestions,
+        demo,
+        digest,
+        org,
+        outbox,
+        reach,
+        status,
+        trigger,
+    )
 
     content_suggestions.register(content_commands)
     outbox.register(commands, open_outbox_sender)
     cases.register(commands, _open_services)
-    for operator_commands in (trigger, org, reach, digest, demo):
+    for operator_commands in (trigger, org, reach, digest, demo, status):
         operator_commands.register(commands)
     return parser
 
