@@ -14,6 +14,7 @@ from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
 from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
 from scheduling.leader import SchedulerLeadership
+from scheduling.retention_job import RETENTION_SWEEPER, retention_job_spec
 from scheduling.scheduler import (
     KompasScheduler,
     SchedulerRunner,
@@ -28,6 +29,7 @@ from scheduling.tasks import (
     RosterRefresher,
 )
 from storage.database import Database
+from storage.retention import RetentionSweeper
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,7 @@ def job_services(services: Services, rosters: Sequence[RosterRefresher] = ()) ->
         context.provide(REMINDER_SENDER, campaign)
         context.provide(PILOT_CHECKIN_SENDER, checkins)
         context.provide(ROSTER_REFRESHERS, tuple(rosters))
+        context.provide(RETENTION_SWEEPER, RetentionSweeper(database, settings.retention))
         context.provide(
             DIGEST_SENDER,
             MonthlyDigest(
@@ -95,6 +98,7 @@ class BackgroundScheduler:
         specs = [
             *kompas_job_specs(tz, DEFAULT_CALENDAR, rule),
             digest_job_spec(settings, DEFAULT_CALENDAR, rule),
+            retention_job_spec(tz),
         ]
 
         def build() -> KompasScheduler:
