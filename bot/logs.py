@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
 from privacy.redaction import redact_text
 
@@ -73,14 +73,30 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class RedactingTextFormatter(logging.Formatter):
+    """The plain text format, its message and traceback redacted like the JSON lines."""
+
+    def __init__(self) -> None:
+        super().__init__(TEXT_FORMAT)
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802 (logging's name)
+        return self._style.format(_redacted_copy(record))
+
+    def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
+        return redact_text(super().formatException(ei))
+
+
+def _redacted_copy(record: logging.LogRecord) -> logging.LogRecord:
+    copy = logging.makeLogRecord(record.__dict__)
+    copy.message = redact_text(record.message)
+    return copy
+
+
 def log_handler(log_format: str, stream: TextIO) -> logging.Handler:
     """A handler writing to `stream` in `log_format` (text or json), with the request id."""
     handler = logging.StreamHandler(stream)
     handler.addFilter(RequestIdFilter())
-    if log_format == "json":
-        handler.setFormatter(JsonFormatter())
-    else:
-        handler.setFormatter(logging.Formatter(TEXT_FORMAT))
+    handler.setFormatter(JsonFormatter() if log_format == "json" else RedactingTextFormatter())
     return handler
 
 

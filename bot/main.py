@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
         digest,
         org,
         outbox,
+        privacy_record,
         reach,
         status,
         trigger,
@@ -102,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     content_suggestions.register(content_commands)
     outbox.register(commands, open_outbox_sender)
     cases.register(commands, _open_services)
-    for operator_commands in (trigger, org, reach, digest, demo, status):
+    for operator_commands in (trigger, org, reach, digest, demo, status, privacy_record):
         operator_commands.register(commands)
     return parser
 

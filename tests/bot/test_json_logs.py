@@ -144,3 +144,20 @@ def test_the_formatter_alone_writes_one_object_per_line() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "two\nlines", None, None)
     line = JsonFormatter().format(record)
     assert "\n" not in line and json.loads(line)["message"] == "two\nlines"
+
+
+def test_the_text_format_is_redacted_too() -> None:
+    stream = io.StringIO()
+    logger = logging.getLogger("tests.text_logs")
+    handler = log_handler("text", stream)
+    logger.addHandler(handler)
+    try:
+        try:
+            raise ValueError("CPR 010190-1234")
+        except ValueError:
+            logger.exception("mail jens@kommune.dk")
+    finally:
+        logger.removeHandler(handler)
+    written = stream.getvalue()
+    assert "jens@kommune.dk" not in written and "010190-1234" not in written
+    assert "mail [e-mail fjernet]" in written and "ValueError: CPR [CPR-nummer fjernet]" in written
