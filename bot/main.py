@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from bot.channels import open_outbox_sender
     from bot.cli import (
+        backup,
         cases,
         content_suggestions,
         demo,
@@ -103,7 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
     content_suggestions.register(content_commands)
     outbox.register(commands, open_outbox_sender)
     cases.register(commands, _open_services)
-    for operator_commands in (trigger, org, reach, digest, demo, status, privacy_record):
+    for operator_commands in (
+        trigger,
+        org,
+        reach,
+        digest,
+        demo,
+        status,
+        privacy_record,
+        backup,
+    ):
         operator_commands.register(commands)
     return parser
 
