@@ -9,7 +9,6 @@ from contextlib import closing
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 
 from storage.database import SQLITE_BUSY_TIMEOUT_MS, StorageError, sqlite_path
 from storage.migrate import alembic_config, current
@@ -125,7 +124,7 @@ def restore(database_url: str, backup_file: Path) -> str:
     try:
         with closing(sqlite3.connect(backup_file)) as reading, closing(_connect(target)) as writing:
             reading.backup(writing, pages=PAGES_PER_STEP)
-    except (sqlite3.DatabaseError, CommandError) as error:
+    except sqlite3.DatabaseError as error:
         raise BackupError(f"restore failed: {error}") from error
     logger.info("Restored %s from %s (schema %s)", target, backup_file, restored)
     return restored

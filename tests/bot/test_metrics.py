@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -15,7 +16,7 @@ from bot.metrics import KompasMetrics
 from digests.job import MONTHLY_DIGEST_JOB_ID
 from fakes.bot_connector import FakeBotConnector, FakeResponse
 from ground.operations_settings import OperationsSettings
-from ground.settings import Settings
+from ground.settings import Settings, SettingsError
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
 from tests.bot.test_app_services import submit_data
@@ -173,3 +174,9 @@ async def test_scheduler_job_runs_failures_and_digest_time_are_counted() -> None
         value(samples, "kompas_scheduler_job_duration_seconds_count", job=MONTHLY_DIGEST_JOB_ID)
         == 1
     )
+
+
+@pytest.mark.parametrize("token", ["short", "x" * 15])
+def test_a_guessable_token_is_refused_at_start(token: str) -> None:
+    with pytest.raises(SettingsError, match="KOMPAS_METRICS_TOKEN"):
+        Settings.from_env({"KOMPAS_METRICS_TOKEN": token}, env_file=Path("/nonexistent/.env"))
