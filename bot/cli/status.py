@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from delivery.outbox import Outbox, OutboxState, OutboxStatus
 from ground.settings import Settings
 from knowledge.validation import check_content
-from scheduling.leader import leader_lock_for
+from scheduling.leader import SCHEDULER_LOCK_KEY, leader_lock_for
 from storage.database import Database, StorageError, safe_url
 from storage.migrate import current, head
 from storage.models_digests import DigestRow
@@ -107,12 +107,7 @@ async def _read(settings: Settings) -> Health:
     try:
         if not await database.ping():
             raise StorageError("the database does not answer")
-        lock = leader_lock_for(database)
-        if await lock.try_acquire():
-            await lock.release()
-            leader = "none: no running Kompas holds the scheduler lock"
-        else:
-            leader = "held by a running Kompas (one instance runs the scheduled jobs)"
+        leader = await _leader(database, ZoneInfo(settings.timezone))
         outbox = await Outbox(database).status(0)
         async with database.transaction() as connection:
             campaign = (
@@ -140,6 +135,39 @@ async def _read(settings: Settings) -> Health:
         last_campaign=(campaign[0], campaign[1]) if campaign else None,
         last_digest=(digest[0], digest[1]) if digest else None,
     )
+
+
+_LEADER_QUERY = text(
+    "SELECT a.client_addr, a.backend_start, a.pid FROM pg_locks l"
+    " JOIN pg_stat_activity a ON a.pid = l.pid"
+    " WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = :high"
+    " AND l.objid::bigint = :low AND l.objsubid = 1"
+)
+NO_LEADER = "none: no running Kompas holds the scheduler lock"
+
+
+async def _leader(database: Database, tz: ZoneInfo) -> str:
+    """Who holds the scheduler lock. PostgreSQL tells (without touching the lock); for a
+    SQLite file the lock is tried and at once given back when nobody held it."""
+    if database.is_postgresql:
+        key = SCHEDULER_LOCK_KEY
+        async with database.transaction() as connection:
+            holder = (
+                await connection.execute(
+                    _LEADER_QUERY, {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF}
+                )
+            ).first()
+        if holder is None:
+            return NO_LEADER
+        address, since, pid = holder
+        where = address or "a local socket"
+        started = since.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        return f"held by the Kompas connected from {where} (PostgreSQL pid {pid}, since {started})"
+    lock = leader_lock_for(database)
+    if await lock.try_acquire():
+        await lock.release()
+        return NO_LEADER
+    return "held by a running Kompas on this machine (it runs the scheduled jobs)"
 
 
 def _print_health(health: Health, tz: ZoneInfo, out: TextIO) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 
+import psycopg
 import pytest
 from sqlalchemy import create_engine, insert
 from sqlalchemy.pool import NullPool
 
 from bot.main import main
-from storage.database import to_sync_url
+from scheduling.leader import LOCK_FILE_SUFFIX, SCHEDULER_LOCK_KEY
+from storage.database import sqlite_path, to_sync_url
 from storage.models_digests import DigestRow
 from storage.models_experiences import CampaignRow
 from storage.models_outbox import OutboxRow
@@ -78,3 +82,21 @@ def test_status_of_a_database_that_was_never_migrated(
     code, out = status(monkeypatch, capsys, empty_database_url)
     assert code == 1
     assert "run `kompas migrate`" in out or "has `kompas migrate` run?" in out
+
+
+def test_status_names_the_scheduler_lock_holder(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A running Kompas holds the lock (here: this test, the way `kompas serve` takes it)."""
+    path = sqlite_path(database_url)
+    with ExitStack() as held:
+        if path is None:
+            connection = held.enter_context(psycopg.connect(database_url, autocommit=True))
+            connection.execute("SELECT pg_advisory_lock(%s)", (SCHEDULER_LOCK_KEY,))
+            expected = "Scheduler: held by the Kompas connected from"
+        else:
+            lock_file = held.enter_context(open(f"{path}{LOCK_FILE_SUFFIX}", "a+b"))
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            expected = "Scheduler: held by a running Kompas on this machine"
+        code, out = status(monkeypatch, capsys, database_url)
+    assert code == 0 and expected in out
