@@ -396,6 +396,51 @@ class CaseStore:
             logger.info("case %d is now %s", case_id, to.value)
         return Transition(won, case)
 
+    async def waiting(self) -> list[Case]:
+        """Open cases that have not had both their reminder and their escalation yet."""
+        query = (
+            select(CaseRow.id)
+            .where(
+                CaseRow.state.in_(_open()),
+                or_(CaseRow.nudged_at.is_(None), CaseRow.escalated_at.is_(None)),
+            )
+            .order_by(CaseRow.created_at, CaseRow.id)
+        )
+        async with self._database.transaction() as connection:
+            ids = list((await connection.execute(query)).scalars())
+            found = [await self._load(connection, case_id) for case_id in ids]
+        return [case for case in found if case is not None]
+
+    async def mark_nudged(self, case_id: int, at: datetime) -> bool:
+        """Record the reminder of a case still new; False when it was nudged or taken meanwhile."""
+        return await self._mark(
+            case_id, CaseRow.nudged_at, at, states={CaseState.NEW}, nudged_at=at
+        )
+
+    async def mark_escalated(self, case_id: int, at: datetime) -> bool:
+        """Record a case's escalation; False when it was escalated or resolved meanwhile."""
+        return await self._mark(case_id, CaseRow.escalated_at, at, escalated_at=at)
+
+    async def _mark(
+        self,
+        case_id: int,
+        column: Any,
+        at: datetime,
+        states: Collection[CaseState] | None = None,
+        **values: datetime,
+    ) -> bool:
+        statement = (
+            update(CaseRow)
+            .where(
+                CaseRow.id == case_id,
+                CaseRow.state.in_(_open(states or OPEN_STATES)),
+                column.is_(None),
+            )
+            .values(**values)
+        )
+        async with self._writing() as connection:
+            return bool((await connection.execute(statement)).rowcount == 1)
+
     async def touch_post(self, case_id: int) -> Case | None:
         """Count a new version of the case's post (its askers changed); the case as it is."""
         statement = (
