@@ -17,6 +17,7 @@ from sqlalchemy import func, select, text
 
 from delivery.outbox import Outbox, OutboxState, OutboxStatus
 from ground.settings import Settings
+from knowledge.index_cache import CACHE_PREFIX, CACHE_SUFFIX, index_key
 from knowledge.validation import check_content
 from scheduling.leader import SCHEDULER_LOCK_KEY, leader_lock_for
 from storage.database import Database, StorageError, safe_url
@@ -93,10 +94,24 @@ def _print_content(settings: Settings, out: TextIO) -> None:
     out.write(
         f"Content: version {version_text}, {errors} errors, {warnings} warnings ({content_dir})\n"
     )
+    out.write(f"  {_index_state(settings)}\n")
     for problem in problems[:5]:
         out.write(f"  {problem}\n")
     if len(problems) > 5:
         out.write(f"  … and {len(problems) - 5} more (kompas content check)\n")
+
+
+def _index_state(settings: Settings) -> str:
+    """Whether the knowledge index of this content is cached (a start then takes no build)."""
+    if settings.cache_dir is None:
+        return "knowledge index: not cached (KOMPAS_CACHE_DIR=off), built at every start"
+    key = index_key(settings.content_dir, settings.contacts)
+    if (settings.cache_dir / f"{CACHE_PREFIX}{key}{CACHE_SUFFIX}").is_file():
+        return f"knowledge index: cached for this content ({settings.cache_dir})"
+    return (
+        "knowledge index: not built yet for this content; the next start builds it "
+        f"({settings.cache_dir})"
+    )
 
 
 async def _read(settings: Settings) -> Health:

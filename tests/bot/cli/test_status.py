@@ -70,6 +70,7 @@ def test_status_of_a_running_installation(
     assert out.startswith("Kompas ")
     assert "(up to date)" in out
     assert "Content: version " in out and "0 errors" in out
+    assert "  knowledge index: " in out
     assert "Scheduler: none: no running Kompas holds the scheduler lock" in out
     assert "Outbox: 2 waiting (2 pending, 0 sending), oldest waiting 90 min; 1 failed" in out
     assert "Last campaign: 2026-11, 2026-11-03 09:30" in out  # Copenhagen time
