@@ -7,11 +7,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 
 from bot.background import BackgroundScheduler, job_services
 from bot.channels import ChannelRegistry, WebEdge, built_in_registry
 from bot.composition import open_services
 from bot.connections import serving
+from bot.logs import REQUEST_ID_HEADER, new_request_id, request_scope
+from bot.metrics import KompasMetrics, metered_registry, metered_services, metrics_handler
 from bot.web.digests import add_digest_routes
 from bot.web.exports import add_export_routes
 from dialogs.services import Services
@@ -24,6 +27,7 @@ MAX_BODY_BYTES = 256 * 1024
 SERVICES_KEY = web.AppKey("services", Services)
 EDGES_KEY = web.AppKey("edges", dict[str, WebEdge])
 SCHEDULER_KEY = web.AppKey("scheduler", BackgroundScheduler)
+METRICS_KEY = web.AppKey("metrics", KompasMetrics)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -49,17 +53,30 @@ def create_app(
     problem = settings.teams.tenant_policy_problem()
     if problem:
         raise SettingsError(problem)
-    app = web.Application(client_max_size=MAX_BODY_BYTES, middlewares=[_server_errors])
+    channels = registry if registry is not None else built_in_registry(settings)
+    edge_paths = {
+        entry.web_path: entry.name for entry in channels.values() if entry.web_edge is not None
+    }
+    app = web.Application(
+        client_max_size=MAX_BODY_BYTES, middlewares=[_request_ids(edge_paths), _server_errors]
+    )
+    app[METRICS_KEY] = KompasMetrics()
     deliver = services is None if deliver_outbox is None else deliver_outbox
     schedule = (services is None) if run_scheduler is None else run_scheduler
     schedule = schedule and settings.schedule.enabled
-    channels = registry if registry is not None else built_in_registry(settings)
     app.cleanup_ctx.append(_lifecycle(settings, services, channels, deliver, schedule))
-    for entry in channels.values():
-        if entry.web_edge is not None:
-            app.router.add_post(entry.web_path, _edge_handler(entry.name))
+    for path, name in edge_paths.items():
+        app.router.add_post(path, _edge_handler(name))
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
+    app.router.add_get(
+        "/metrics",
+        metrics_handler(
+            settings.operations.metrics_token,
+            lambda request: request.app[METRICS_KEY],
+            lambda request: request.app[SERVICES_KEY].deps.outbox,
+        ),
+    )
     add_digest_routes(app, SERVICES_KEY)
     add_export_routes(app, SERVICES_KEY)
     return app
@@ -74,9 +91,11 @@ def _lifecycle(
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         services = given if given is not None else await open_services(settings, registry)
+        metrics = app[METRICS_KEY]
         limits = registry.limits(settings.delivery)  # each channel's, edge and sender alike
+        counted = metered_services(services, metrics)  # the edges' router counts turns
         edges = {
-            entry.name: entry.web_edge(settings, services, limits[entry.name])
+            entry.name: entry.web_edge(settings, counted, limits[entry.name])
             for entry in registry.values()
             if entry.web_edge is not None
         }
@@ -88,7 +107,7 @@ def _lifecycle(
             async with AsyncExitStack() as delivery:
                 if deliver:  # on SIGTERM: stop claiming, finish sends in flight, then close
                     sender = await delivery.enter_async_context(
-                        registry.outbox_sender(
+                        metered_registry(registry, metrics).outbox_sender(
                             settings, services.database, services.store, limits=limits
                         )
                     )
@@ -99,7 +118,10 @@ def _lifecycle(
                         registry.roster_syncs(settings, services, limits)
                     )
                     scheduler = BackgroundScheduler(
-                        settings, services.database, job_services(services, rosters)
+                        settings,
+                        services.database,
+                        job_services(services, rosters),
+                        watch=metrics.watch_scheduler,
                     )
                     await scheduler.start()
                     app[SCHEDULER_KEY] = scheduler
@@ -112,6 +134,32 @@ def _lifecycle(
                 await services.close()
 
     return lifecycle
+
+
+def _request_ids(edge_paths: dict[str, str]) -> Middleware:
+    """Every request gets an id that its log lines carry (and the X-Request-Id header); a
+    channel's endpoint also counts the request by its outcome."""
+
+    @web.middleware
+    async def request_ids(request: web.Request, handler: Handler) -> web.StreamResponse:
+        with request_scope(new_request_id()) as request_id:
+            channel = edge_paths.get(request.path) if request.method == "POST" else None
+            status = 500
+            try:
+                response = await handler(request)
+                status = response.status
+            except web.HTTPException as error:
+                status = error.status
+                error.headers[REQUEST_ID_HEADER] = request_id
+                raise
+            finally:
+                if channel is not None:
+                    request.app[METRICS_KEY].count_inbound(channel, status)
+            if not response.prepared:
+                response.headers[REQUEST_ID_HEADER] = request_id
+            return response
+
+    return request_ids
 
 
 @web.middleware

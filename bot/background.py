@@ -22,7 +22,13 @@ from scheduling.calendar import (
 from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
 from scheduling.leader import SchedulerLeadership
-from scheduling.scheduler import SchedulerRunner, build_scheduler, job_store_url_for
+from scheduling.retention_job import RETENTION_SWEEPER, retention_job_spec
+from scheduling.scheduler import (
+    KompasScheduler,
+    SchedulerRunner,
+    build_scheduler,
+    job_store_url_for,
+)
 from scheduling.tasks import (
     CAMPAIGN_STARTER,
     CASE_FOLLOW_UP,
@@ -32,11 +38,13 @@ from scheduling.tasks import (
     RosterRefresher,
 )
 from storage.database import Database
+from storage.retention import RetentionSweeper
 
 logger = logging.getLogger(__name__)
 
 LEADERSHIP_RETRY_SECONDS = 5.0  # a dead leader's scheduler moves within about this long
 JobServices = Callable[[JobContext], None]
+WatchScheduler = Callable[[KompasScheduler], None]
 
 
 class TreePersonalChats:
@@ -82,6 +90,7 @@ def job_services(services: Services, rosters: Sequence[RosterRefresher] = ()) ->
         context.provide(REMINDER_SENDER, campaign)
         context.provide(PILOT_CHECKIN_SENDER, checkins)
         context.provide(ROSTER_REFRESHERS, tuple(rosters))
+        context.provide(RETENTION_SWEEPER, RetentionSweeper(database, settings.retention))
         digests = MonthlyDigest(
             database,
             texts,
@@ -118,7 +127,9 @@ class BackgroundScheduler:
         database: Database,
         provide_services: JobServices,
         retry_interval: float = LEADERSHIP_RETRY_SECONDS,
+        watch: WatchScheduler | None = None,
     ) -> None:
+        """`watch` sees each scheduler built when this process comes to lead (metrics)."""
         tz = ZoneInfo(settings.timezone)
         self.context = JobContext(tz=tz, calendar=DEFAULT_CALENDAR)
         provide_services(self.context)
@@ -127,10 +138,16 @@ class BackgroundScheduler:
         specs = [
             *kompas_job_specs(tz, DEFAULT_CALENDAR, rule),
             digest_job_spec(settings, DEFAULT_CALENDAR, rule),
+            retention_job_spec(tz),
         ]
-        self.runner = SchedulerRunner(
-            lambda: build_scheduler(settings, job_store_url, tz, context=self.context), specs
-        )
+
+        def build() -> KompasScheduler:
+            scheduler = build_scheduler(settings, job_store_url, tz, context=self.context)
+            if watch is not None:
+                watch(scheduler)
+            return scheduler
+
+        self.runner = SchedulerRunner(build, specs)
         self.leadership = SchedulerLeadership.for_database(
             database,
             on_acquired=self.runner.start,

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.logs import configure_logging
 from ground.settings import ContentMissingError, Settings, SettingsError, require_content
 
 # Commands that answer people: without content they would answer nothing, so they refuse.
@@ -90,12 +91,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
-    from bot.cli import cases, content_suggestions, demo, digest, org, outbox, reach, trigger
+    from bot.cli import (
+        backup,
+        cases,
+        content_suggestions,
+        demo,
+        digest,
+        org,
+        outbox,
+        privacy_record,
+        reach,
+        status,
+        trigger,
+    )
 
     content_suggestions.register(content_commands)
     outbox.register(commands, _open_outbox_sender)
     cases.register(commands, _open_services)
-    for operator_commands in (trigger, org, reach, digest, demo):
+    for operator_commands in (
+        trigger,
+        org,
+        reach,
+        digest,
+        demo,
+        status,
+        privacy_record,
+        backup,
+    ):
         operator_commands.register(commands)
     return parser
 
@@ -120,9 +142,7 @@ def _configure_logging(settings: Settings, verbose: bool, command: str) -> None:
     level = logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO)
     if command == "chat" and not verbose:
         level = max(level, logging.WARNING)  # keep the conversation readable
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    configure_logging(level, settings.operations.log_format, sys.stderr)
 
 
 async def _chat(settings: Settings, user: str | None) -> int:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from dialogs.base import DialogDeps
-from dialogs.router import Router
+from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
@@ -13,12 +14,20 @@ from storage.conversation_store import Store
 from storage.database import Database
 
 
+class TurnRouter(Protocol):
+    """What the edges hand each event to (dialogs.router.Router fits, and wrappers of it)."""
+
+    async def handle(self, incoming: Incoming) -> list[Reply]: ...
+
+    def apology(self) -> Reply: ...
+
+
 @dataclass
 class Services:
     """The dialogs' dependencies (built once) and the router over them."""
 
     deps: DialogDeps
-    router: Router
+    router: TurnRouter
 
     @property
     def settings(self) -> Settings:

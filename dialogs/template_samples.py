@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ground.settings import Settings
+from privacy.record import record_context
+
 # A realistic context per template, used by `kompas content check` to prove each one renders.
 SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "welcome": {"name": "Mette", "conversation_type": "personal"},
@@ -274,4 +277,5 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "pilot_change_problem": {"problem": "ended"},
     "pilot_note_intro": {},
     "pilot_note_saved": {"title": "AI til mødereferater"},
+    "privacy_record": record_context(Settings()),
 }

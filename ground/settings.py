@@ -21,6 +21,7 @@ from ground.env_values import (
     parse_seconds,
     parse_split,
 )
+from ground.operations_settings import OperationsSettings, RetentionSettings
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kompas.db"
 DEFAULT_CACHE_DIR = Path("data/cache")  # the built knowledge index, per content version
@@ -212,6 +213,8 @@ class Settings:
     # hours; a case still open after this many working days goes to the topic's owner.
     case_nudge_hours: int = DEFAULT_CASE_NUDGE_HOURS
     case_escalate_days: int = DEFAULT_CASE_ESCALATE_DAYS
+    operations: OperationsSettings = field(default_factory=OperationsSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
 
     def ambassadors_conversation_on(self, channel: str) -> str:
         """Where questions for the AI-ambassadors go on `channel` ("" when nowhere): Slack's
@@ -287,6 +290,8 @@ class Settings:
                 DEFAULT_CASE_ESCALATE_DAYS,
                 1,
             ),
+            operations=OperationsSettings.parse(get),
+            retention=RetentionSettings.parse(get),
         )
         if settings.min_text_group < settings.min_group:
             raise SettingsError(

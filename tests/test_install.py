@@ -9,7 +9,6 @@ import site
 import subprocess
 import sys
 import sysconfig
-import venv
 from pathlib import Path
 
 import pytest
@@ -44,40 +43,49 @@ def test_a_folder_without_topics_is_refused_with_the_setting_named(tmp_path: Pat
     assert str(tmp_path) in str(raised.value)
 
 
+INSTALL_SCRIPT = PROJECT_ROOT / "deploy" / "install.sh"
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtualenv holding Kompas's wheel; the dependencies come from this one."""
+    """A fresh virtualenv holding Kompas, installed by deploy/install.sh (what the Dockerfile
+    runs) from a copy of the source tree; the dependencies come from this interpreter."""
     work = tmp_path_factory.mktemp("install")
     source = work / "source"
     shutil.copytree(PROJECT_ROOT, source, ignore=not_source)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(work / "wheels"), str(source)],
-        check=True, capture_output=True, timeout=300, env=clean_environment(), cwd=work,
-    )  # fmt: skip
-    wheel = next((work / "wheels").glob("kompas-*.whl"))
     target = work / "venv"
-    venv.EnvBuilder(with_pip=False).create(target)
-    python = target / "bin" / "python"
+    script = subprocess.run(
+        [INSTALL_SCRIPT, "--no-deps", str(target), str(source)],
+        capture_output=True, text=True, timeout=300, cwd=work,
+        env=clean_environment(PYTHON=sys.executable, KOMPAS_PIP_OPTIONS="--no-build-isolation"),
+    )  # fmt: skip
+    assert script.returncode == 0, script.stdout + script.stderr
+    assert f"Kompas installed in {target}" in script.stdout
     # The dependencies: this interpreter's site directories as plain path entries, so their
-    # .pth files (among them the editable install of the source tree) are not run.
+    # .pth files (among them the editable install of the source tree) are not run. Only now:
+    # pip would have taken the source tree's editable install for Kompas itself.
     site_packages = Path(
         subprocess.run(
-            [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            [target / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],  # noqa: E501
             check=True, capture_output=True, text=True,
         ).stdout.strip()
     )  # fmt: skip
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
-         str(wheel)],
-        check=True, capture_output=True, timeout=300, env=clean_environment(), cwd=work,
-    )  # fmt: skip
-    # Only now (pip would take the source tree's editable install for Kompas itself):
     dependencies = [*site.getsitepackages(), sysconfig.get_paths()["purelib"]]
     (site_packages / "kompas-dependencies.pth").write_text(
         "\n".join(dict.fromkeys(dependencies)) + "\n", encoding="utf-8"
     )
     return target
+
+
+def test_the_install_script_refuses_what_it_cannot_install(tmp_path: Path) -> None:
+    missing = subprocess.run(
+        [INSTALL_SCRIPT, str(tmp_path / "venv"), str(tmp_path / "nothing-here")],
+        capture_output=True, text=True, timeout=60, env=clean_environment(PYTHON=sys.executable),
+    )  # fmt: skip
+    assert missing.returncode == 2
+    assert "no wheel or source tree" in missing.stderr
+    usage = subprocess.run([INSTALL_SCRIPT], capture_output=True, text=True, timeout=60)
+    assert usage.returncode == 2 and "usage:" in usage.stderr
 
 
 def clean_environment(**env: str) -> dict[str, str]:
