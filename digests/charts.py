@@ -15,11 +15,10 @@ import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.backends.backend_svg import FigureCanvasSVG
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # matplotlib takes a third of a second to import: only when drawing
+    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +54,17 @@ class Chart:
 
 
 def _figure(height_inches: float) -> Figure:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_INCHES, height_inches), dpi=72)
     figure.patch.set_alpha(0)
     return figure
 
 
 def _to_svg(figure: Figure, name: str, description: str) -> Chart:
+    import matplotlib
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+
     buffer = io.StringIO()
     style: Any = {**_STYLE, "svg.hashsalt": f"kompas-{name}"}
     with matplotlib.rc_context(style):
@@ -76,6 +80,13 @@ def _to_svg(figure: Figure, name: str, description: str) -> Chart:
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{name}-\1)", svg)
     svg = re.sub(r'xlink:href="#([^"]+)"', rf'xlink:href="#{name}-\1"', svg)
     return Chart(name, svg.strip(), description)
+
+
+def _style() -> Any:
+    """matplotlib's settings for Kompas's charts, for a `with` block."""
+    import matplotlib
+
+    return matplotlib.rc_context(_STYLE)
 
 
 def _wrap(label: str) -> str:
@@ -109,7 +120,7 @@ def participation_chart(
     if not any(value for value in asked if value):
         return None
     figure = _figure(3.0)
-    with matplotlib.rc_context(_STYLE):
+    with _style():
         axes = figure.add_subplot()
         positions = range(len(months))
         width = 0.38
@@ -147,7 +158,7 @@ def bar_chart(name: str, options: Sequence[tuple[str, int]], description: str) -
         return None
     shown.sort(key=lambda item: (-item[1], item[0]))
     figure = _figure(0.5 + 0.5 * len(shown))
-    with matplotlib.rc_context(_STYLE):
+    with _style():
         axes = figure.add_subplot()
         rows = list(range(len(shown)))[::-1]
         values = [value for _, value in shown]
@@ -175,7 +186,7 @@ def trend_chart(
     if not drawn:
         return None
     figure = _figure(3.0)
-    with matplotlib.rc_context(_STYLE):
+    with _style():
         axes = figure.add_subplot()
         positions = list(range(len(months)))
         top = 0

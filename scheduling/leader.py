@@ -8,11 +8,12 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import psycopg
-from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import URL, make_url
+
+if TYPE_CHECKING:  # psycopg is imported when a PostgreSQL lock is first taken
+    import psycopg
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ class PostgresAdvisoryLock:
     async def _open_connection(self) -> psycopg.AsyncConnection[Any]:
         if self._connection is not None and not self._connection.closed:
             return self._connection
+        import psycopg
+
         probe = max(self._dead_peer_seconds // 4, 1)
         connection = await psycopg.AsyncConnection.connect(
             self._conninfo,
@@ -123,6 +126,8 @@ class PostgresAdvisoryLock:
         was_held, self._held = self._held, False
         if connection is None:
             return
+        import psycopg
+
         try:
             if was_held and not connection.closed:
                 await connection.execute("SELECT pg_advisory_unlock(%s)", (self.key,))
@@ -233,6 +238,8 @@ def _libpq_conninfo(url: URL) -> str:
     }
     for name, value in url.query.items():
         params[name] = value if isinstance(value, str) else value[-1]
+    from psycopg.conninfo import make_conninfo
+
     return make_conninfo("", **{name: value for name, value in params.items() if value})
 
 
