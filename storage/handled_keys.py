@@ -9,6 +9,10 @@ from storage.database import Database
 from storage.models_turns import HandledKeyRow
 
 MAX_KEY_LENGTH = 255
+# Keys of deliveries a channel may repeat (Slack retries an event for about an hour and a
+# half): needed only that long, so the retention job deletes them after EVENT_KEY_DAYS.
+EVENT_KEY_PREFIX = "event:"
+EVENT_KEY_DAYS = 1
 
 
 class HandledKeys:

@@ -12,11 +12,13 @@ from sqlalchemy import Delete, Update, delete, or_, select, update
 from ground.operations_settings import RetentionSettings
 from storage.case_records import OPEN_STATES
 from storage.database import Database
+from storage.handled_keys import EVENT_KEY_DAYS, EVENT_KEY_PREFIX
 from storage.models import QuestionRow
 from storage.models_cases import CaseAskerRow, CaseRow
 from storage.models_experiences import ExperienceRow
 from storage.models_outbox import OutboxRow
 from storage.models_pilots import PilotCheckinRow, PilotNoteRow, PilotReflectionRow
+from storage.models_turns import HandledKeyRow
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ class RetentionReport:
     closed_cases: int = 0
     outbox_emptied: int = 0
     outbox_deleted: int = 0
+    event_keys: int = 0
 
     @property
     def total(self) -> int:
@@ -123,6 +126,12 @@ class RetentionSweeper:
                 )
                 .values(payload={}, conversation_id="", last_error=None)
             )
+            event_keys = await count(
+                delete(HandledKeyRow).where(
+                    HandledKeyRow.key.startswith(EVENT_KEY_PREFIX),
+                    HandledKeyRow.created_at < now - timedelta(days=EVENT_KEY_DAYS),
+                )
+            )
         report = RetentionReport(
             questions=questions,
             experiences=experiences,
@@ -130,6 +139,7 @@ class RetentionSweeper:
             closed_cases=closed_cases,
             outbox_emptied=outbox_emptied,
             outbox_deleted=outbox_deleted,
+            event_keys=event_keys,
         )
         logger.info("Retention at %s: deleted %s", now.isoformat(timespec="seconds"), report)
         return report

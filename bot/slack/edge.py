@@ -38,6 +38,7 @@ from dialogs.services import Services
 from ground.channel_settings import SlackSettings
 from ground.messages import IncomingKind, Reply
 from ground.settings import Settings, is_loopback
+from storage.handled_keys import EVENT_KEY_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +46,8 @@ PATH = "/slack/events"
 CONTENT_TYPES = frozenset({"application/json", "application/x-www-form-urlencoded"})
 SIGNATURE_WINDOW_SECONDS = 300  # Slack's: a request older than five minutes is refused
 CLOSE_TIMEOUT_SECONDS = 10.0  # turns in flight when the app stops
-HANDLED_PREFIX = "slack:event:"  # handled_keys: an event_id is handled once, in any process
+# handled_keys: an event_id is handled once, in any process (pruned after a day).
+HANDLED_PREFIX = f"{EVENT_KEY_PREFIX}slack:"
 HELP_VERB = "help"  # the card verb of the help dialog (dialogs.router.VERBS)
 
 

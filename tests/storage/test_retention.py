@@ -18,6 +18,7 @@ from storage.models_cases import CaseAskerRow, CaseRow
 from storage.models_experiences import ExperienceRow
 from storage.models_outbox import OutboxRow
 from storage.models_pilots import PilotNoteRow, PilotRow
+from storage.models_turns import HandledKeyRow
 from storage.retention import RetentionSweeper, months_before
 
 NOW = datetime(2027, 3, 31, 2, 0, tzinfo=UTC)
@@ -227,3 +228,24 @@ def test_the_job_runs_every_night() -> None:
     first = spec.trigger.get_next_fire_time(None, datetime(2027, 3, 31, 12, 0, tzinfo=UTC))
     assert first is not None and (first.hour, first.minute, first.day) == (3, 15, 1)
     assert spec.func_ref == "scheduling.retention_job:run_retention"
+
+
+async def test_a_slack_event_id_is_kept_a_day_and_other_handled_keys_for_good(
+    database: Database,
+) -> None:
+    yesterday = NOW - timedelta(days=1, minutes=1)
+    for key, when in [
+        ("event:slack:Ev-old", yesterday),
+        ("event:slack:Ev-new", NOW - timedelta(hours=2)),  # Slack may still retry it
+        ("card:7:user:1", LONG_AGO),  # a card submitted once stays submitted
+        ("welcome:abc", LONG_AGO),  # and a welcome stays sent
+    ]:
+        async with database.transaction() as connection:
+            await connection.execute(insert(HandledKeyRow).values(key=key, created_at=when))
+
+    report = await RetentionSweeper(database, RetentionSettings()).delete_due(NOW)
+
+    assert report.event_keys == 1
+    async with database.transaction() as connection:
+        kept = set((await connection.execute(select(HandledKeyRow.key))).scalars())
+    assert kept == {"event:slack:Ev-new", "card:7:user:1", "welcome:abc"}
