@@ -126,6 +126,12 @@ class FakeSlackApi:
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self.calls: list[SlackCall] = []
+        # users.info answers from `profiles` (user id → {"real_name": …, "email": …}; others get
+        # an empty profile), never from the programmed answers, and is recorded in `lookups`
+        # (a read: the message counts of `calls` stay as they were).
+        self.profiles: dict[str, dict[str, str]] = {}
+        self.lookups: list[str] = []
+        self.lookup_error = ""  # set: users.info fails with this error (e.g. missing_scope)
 
     @property
     def url(self) -> str:
@@ -184,6 +190,7 @@ class FakeSlackApi:
     async def start(self) -> FakeSlackApi:
         app = web.Application()
         app.router.add_post("/api/{method}", self._api)
+        app.router.add_get("/api/{method}", self._api)  # slack_sdk reads users.info with GET
         app.router.add_post("/response/{name}", self._response_url)
         app.router.add_get("/socket", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
@@ -272,6 +279,13 @@ class FakeSlackApi:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await _body(request)
+        if method == "users.info":
+            user = str(body.get("user") or "")
+            self.lookups.append(user)
+            if self.lookup_error:
+                return web.json_response({"ok": False, "error": self.lookup_error})
+            profile = dict(self.profiles.get(user, {}))
+            return web.json_response({"ok": True, "user": {"id": user, "profile": profile}})
         channel = str(body.get("channel") or "")
         own = self._queues.get(channel)
         programmed = own.popleft() if own else (self._queue.popleft() if self._queue else None)
@@ -357,7 +371,9 @@ class FakeSlackApi:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
-    """A call's parameters, from JSON or a form (slack_sdk sends both)."""
+    """A call's parameters, from JSON, a form or the query string (slack_sdk sends all three)."""
+    if request.method == "GET":
+        return dict(request.query)
     text = await request.text()
     if request.content_type == "application/json":
         try:

@@ -61,10 +61,10 @@ SLACK = Channel(
         conversation_windows=SLACK_CONVERSATION_WINDOWS, per_second=SLACK_DEFAULT_RATE
     ),
     # A person is (workspace, user): Person.tenant_id is the team id (T…), Person.user_id the
-    # user id (U…/W…, unique across Slack). The organisation tree has no Slack ids; people are
-    # matched by e-mail once the org import looks them up (users.lookupByEmail), so no lookup
-    # is named yet and roles come from KOMPAS_AMBASSADORS meanwhile.
-    identity=PersonIdentity(),
+    # user id (U…/W…, unique across Slack). The organisation tree has no Slack ids: the edge
+    # puts the e-mail of the person's Slack profile (users.info) in Person.directory_id, and
+    # the tree finds them by it.
+    identity=PersonIdentity(lookups=(("email", "directory_id"),), folded_keys=frozenset({"email"})),
 )
 
 

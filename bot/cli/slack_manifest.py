@@ -13,7 +13,16 @@ from ground.settings import Settings
 EVENTS_PATH = "/slack/events"  # events, interactivity and the slash command share it
 SLASH_COMMAND = "/kompas"
 # Exactly what the Slack edge uses: @mentions, DMs with the app, posting, the slash command.
-BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history")
+# users:read and users:read.email: a person's name, and the e-mail that finds them in the
+# organisation tree (roles, leaders' digests).
+BOT_SCOPES = (
+    "app_mentions:read",
+    "chat:write",
+    "commands",
+    "im:history",
+    "users:read",
+    "users:read.email",
+)
 BOT_EVENTS = ("app_mention", "message.im")
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 

@@ -31,6 +31,7 @@ from bot.slack.payloads import (
     payload_problem,
     workspaces,
 )
+from bot.slack.people import SlackPeople
 from bot.slack.replies import Outbound, SlackReplies
 from delivery.limits import DeliveryLimits
 from dialogs.forwarding import own_conversation
@@ -87,6 +88,7 @@ class SlackChannel:
         self._session = aiohttp.ClientSession()
         self._client = web_client(settings, self._session)
         self._replies = SlackReplies(self._client, self._session, limits)
+        self._people = SlackPeople(self._client)
         self._turns: set[asyncio.Task[None]] = set()
         self._app = self._bolt_app()
         self._socket: AsyncSocketModeHandler | None = None
@@ -310,6 +312,7 @@ class SlackChannel:
             ):
                 logger.info("Slack event %s was handled already; not again", turn.delivery_id)
                 return
+            incoming = replace(incoming, person=await self._people.resolve(incoming.person))
             replies = own_conversation(incoming, await self._router.handle(incoming))
             await self._replies.send(turn, self._outbound(turn, replies))
         except Exception as error:

@@ -21,7 +21,14 @@ def test_the_slack_manifest_asks_for_the_least_kompas_needs(tmp_path: Path) -> N
     manifest = yaml.safe_load(out.read_text(encoding="utf-8"))
     url = "https://kompas.kommune.dk/slack/events"
     assert manifest["oauth_config"]["scopes"] == {
-        "bot": ["app_mentions:read", "chat:write", "commands", "im:history"]
+        "bot": [
+            "app_mentions:read",
+            "chat:write",
+            "commands",
+            "im:history",
+            "users:read",
+            "users:read.email",
+        ]
     }
     settings = manifest["settings"]
     assert settings["event_subscriptions"] == {

@@ -1,0 +1,77 @@
+"""Who wrote, by Slack's profile: their name, and the e-mail that finds them in the organisation."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import replace
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from ground.messages import Person
+
+logger = logging.getLogger(__name__)
+
+PROFILE_SECONDS = 3600.0  # a profile is looked up again after an hour (names, moves)
+MAX_PROFILES = 10_000  # people remembered per process
+
+
+class SlackPeople:
+    """users.info (scopes users:read and users:read.email), cached per process.
+
+    The e-mail goes in Person.directory_id: it is how a Slack person is found in the
+    organisation tree (ground/channel_descriptions.py). When Slack will not say (a missing
+    scope, a rate limit, a guest without an e-mail), the person stays as the event named
+    them, and roles come from KOMPAS_AMBASSADORS only.
+    """
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self._client = client
+        self._known: OrderedDict[tuple[str, str], tuple[float, str, str]] = OrderedDict()
+        self._warned: set[str] = set()
+
+    async def resolve(self, person: Person) -> Person:
+        """`person` with their real name and e-mail address from Slack, where known."""
+        key = (person.tenant_id or "", person.user_id)
+        found = self._known.get(key)
+        if found is None or time.monotonic() - found[0] > PROFILE_SECONDS:
+            found = await self._look_up(person)
+            if found is None:
+                return person
+            self._known[key] = found
+            while len(self._known) > MAX_PROFILES:
+                self._known.popitem(last=False)
+        self._known.move_to_end(key)
+        _, name, email = found
+        return replace(person, name=person.name or name, directory_id=email or person.directory_id)
+
+    async def _look_up(self, person: Person) -> tuple[float, str, str] | None:
+        try:
+            answer = await self._client.users_info(user=person.user_id)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            reason = _reason(error)
+            if reason not in self._warned:
+                self._warned.add(reason)
+                logger.warning(
+                    "Slack users.info failed (%s): people are not matched to the organisation "
+                    "tree by e-mail until it works (the app needs users:read and "
+                    "users:read.email)",
+                    reason,
+                )
+            return None
+        user = answer.get("user") or {}
+        profile = user.get("profile") or {}
+        name = str(profile.get("real_name") or user.get("real_name") or "").strip()
+        email = str(profile.get("email") or "").strip().lower()
+        return time.monotonic(), name, email
+
+
+def _reason(error: Exception) -> str:
+    """Slack's error code, the HTTP status, or the kind of failure."""
+    if isinstance(error, SlackApiError):
+        data = error.response.data if isinstance(error.response.data, dict) else {}
+        return str(data.get("error") or f"HTTP {error.response.status_code}")
+    return type(error).__name__

@@ -1,0 +1,60 @@
+"""Slack people are found in the organisation tree by their profile's e-mail (users.info)."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from digests.service import DigestService
+from fakes.slack_api import FakeSlackApi
+from ground.texts import Texts
+from storage.database import Database
+from tests.bot.conftest import StartApp
+from tests.bot.slack import requests as slack
+from tests.bot.slack.conftest import slack_settings, start_slack_kompas
+from tests.digests.support import MONTH, seed_world
+from tests.paths import PROJECT_ROOT
+
+LINK_SECRET = "slack-people-link-secret-0123456789"
+
+
+async def test_a_leader_found_by_e_mail_gets_their_units_digest_in_slack(
+    start_app: StartApp, database: Database, database_url: str, slack_api: FakeSlackApi
+) -> None:
+    await seed_world(database)  # Leder Lars (lars@test.example) leads Center A
+    settings = slack_settings(database_url, slack_api).with_overrides(link_secret=LINK_SECRET)
+    await DigestService(database, Texts(PROJECT_ROOT / "content" / "templates"), settings)\
+        .compute_month(MONTH)  # fmt: skip
+    slack_api.profiles[slack.USER_ID] = {"real_name": "Lars Leder", "email": "Lars@Test.example"}
+    kompas = await start_slack_kompas(start_app, settings)
+
+    await kompas.send(slack.direct_message("digest"))
+
+    [card] = await slack_api.wait_for(1)
+    assert "Center A" in card.all_text() and "/digests/" in card.all_text()
+    assert slack_api.lookups == [slack.USER_ID]
+    await kompas.send(slack.direct_message("digest"))
+    await slack_api.wait_for(2)
+    assert slack_api.lookups == [slack.USER_ID]  # remembered, not asked again
+
+
+async def test_without_the_e_mail_scope_kompas_answers_and_says_why_in_the_log_once(
+    start_app: StartApp,
+    database: Database,
+    database_url: str,
+    slack_api: FakeSlackApi,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await seed_world(database)
+    kompas = await start_slack_kompas(start_app, slack_settings(database_url, slack_api))
+    slack_api.lookup_error = "missing_scope"  # an app installed before Kompas asked for it
+
+    with caplog.at_level(logging.WARNING, logger="bot.slack"):
+        await kompas.send(slack.direct_message("digest"))
+        [refused] = await slack_api.wait_for(1)
+        await kompas.send(slack.direct_message("digest", user="U0ANDEN"))
+        await slack_api.wait_for(2)
+
+    assert "/digests/" not in refused.all_text()  # answered, but not as a leader
+    assert caplog.text.count("users:read.email") == 1
