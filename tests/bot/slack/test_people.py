@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import pytest
 
+from digests.job import MonthlyDigest
 from digests.service import DigestService
 from fakes.slack_api import FakeSlackApi
 from ground.texts import Texts
@@ -58,3 +60,27 @@ async def test_without_the_e_mail_scope_kompas_answers_and_says_why_in_the_log_o
 
     assert "/digests/" not in refused.all_text()  # answered, but not as a leader
     assert caplog.text.count("users:read.email") == 1
+
+
+async def test_the_monthly_digest_card_reaches_a_leader_in_their_slack_dm(
+    start_app: StartApp, database: Database, database_url: str, slack_api: FakeSlackApi
+) -> None:
+    await seed_world(database)
+    settings = slack_settings(database_url, slack_api).with_overrides(link_secret=LINK_SECRET)
+    slack_api.profiles[slack.USER_ID] = {"real_name": "Lars Leder", "email": "lars@test.example"}
+    kompas = await start_slack_kompas(start_app, settings, deliver_outbox=True)
+    await kompas.send(slack.direct_message("hej"))  # Lars has written to Kompas once
+    await slack_api.wait_for(1)
+    digests = MonthlyDigest(
+        database,
+        Texts(PROJECT_ROOT / "content" / "templates"),
+        settings,
+        clock=lambda: datetime(2026, 11, 16, 9, 0, tzinfo=UTC),  # the digest day, 09:00
+    )
+
+    assert await digests.run_monthly_digest(MONTH) >= 1
+
+    posted = await slack_api.wait_for(2, timeout=15)
+    card = posted[-1]
+    assert card.channel == slack.USER_ID  # Lars's DM
+    assert "Center A" in card.all_text() and "/digests/" in card.all_text()
