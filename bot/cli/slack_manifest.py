@@ -23,7 +23,7 @@ BOT_SCOPES = (
     "users:read",
     "users:read.email",
 )
-BOT_EVENTS = ("app_mention", "message.im")
+BOT_EVENTS = ("app_home_opened", "app_mention", "message.im")
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
 

@@ -178,6 +178,17 @@ def event_turn(body: Json) -> SlackTurn | None:
         return SlackTurn(
             incoming, channel, thread_ts=thread, delivery_id=_text(body.get("event_id"))
         )
+    if kind == "app_home_opened" and _text(event.get("tab")) == "messages":
+        # The first time someone opens their chat with Kompas: the welcome (once, as in
+        # Teams when the app is installed), through the outbox.
+        incoming = Incoming(
+            IncomingKind.INSTALLED,
+            person,
+            channel,
+            ConversationType.PERSONAL,
+            reference=reference(*ids),
+        )
+        return SlackTurn(incoming, channel, delivery_id=_text(body.get("event_id")))
     if kind == "app_mention":
         bot_user_id = _text(_object((body.get("authorizations") or [{}])[0]).get("user_id"))
         incoming = Incoming(

@@ -120,6 +120,18 @@ def direct_message(
     return event_callback(event, event_id=event_id)
 
 
+def app_home_opened(tab: str = "messages", *, user: str = USER_ID) -> SlackRequest:
+    """The person opens Kompas in Slack (its Messages or Home tab)."""
+    event = {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": DM_CHANNEL,
+        "tab": tab,
+        "event_ts": _ts(),
+    }
+    return event_callback(event)
+
+
 def bot_echo(text: str) -> SlackRequest:
     """Kompas's own message in the DM, as Slack echoes it (message.im with bot_id)."""
     event = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 
@@ -84,3 +85,21 @@ async def test_the_monthly_digest_card_reaches_a_leader_in_their_slack_dm(
     card = posted[-1]
     assert card.channel == slack.USER_ID  # Lars's DM
     assert "Center A" in card.all_text() and "/digests/" in card.all_text()
+
+
+async def test_opening_kompas_in_slack_brings_one_welcome_with_the_profiles_name(
+    start_app: StartApp, database_url: str, slack_api: FakeSlackApi
+) -> None:
+    slack_api.profiles[slack.USER_ID] = {"real_name": "Mette Hansen", "email": "mette@k.dk"}
+    settings = slack_settings(database_url, slack_api)
+    kompas = await start_slack_kompas(start_app, settings, deliver_outbox=True)
+
+    for _ in range(2):  # opened again: no second welcome
+        assert (await kompas.send(slack.app_home_opened()))[0] == 200
+    assert (await kompas.send(slack.app_home_opened("home")))[0] == 200
+
+    [welcome] = await slack_api.wait_for(1, timeout=15)
+    assert welcome.channel == slack.USER_ID  # proactive: to the user id, which lands in the DM
+    assert "Hej Mette" in welcome.all_text()
+    await asyncio.sleep(0.5)
+    assert len(slack_api.posted) == 1
