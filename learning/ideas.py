@@ -1,0 +1,222 @@
+"""The idea bank: colleagues' consented experiences and finished pilots, a page at a time.
+
+What a page may show comes from the insights rules, never from counting here:
+- an experience is shown only when its author agreed to be quoted (named only when they
+  chose that), so a withdrawn consent or a deleted person takes it off at once;
+- its unit is the author's *text cell* of the month (insights.anonymity rule 5, the same
+  placement leaders' digests use for quotes): a shown unit with at least
+  KOMPAS_MIN_TEXT_GROUP writers. A month whose digest has not been made shows no unit;
+- a finished pilot, its unit and its recommendation figures are taken from the month's
+  organisation-wide digest as published, so every figure is one the digest already shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from digests.digest_store import Audience, DigestStore
+from digests.serial import SerialError, text_layout_from_json
+from digests.sources import month_of
+from insights.aggregate import previous_months
+from insights.anonymity import Layout
+from insights.digest import Digest, PilotSummary
+from knowledge.danish import stem, words
+from organisation.model import OrgTree
+from organisation.tree_store import OrganisationStore
+from storage.idea_store import EXPERIENCE, PILOT, IdeaRef, IdeaStore, SharedIdea
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 5
+MONTHS_SHOWN = 12  # ideas of the newest twelve months
+_FAR_PAST = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Idea:
+    """One idea as a page shows it; every field is already safe to show to everyone."""
+
+    ref: IdeaRef
+    text: str
+    month: str
+    task_type: str | None = None
+    gain: str | None = None
+    unit: str | None = None  # a unit name, only where its writers reach the text threshold
+    author: str | None = None  # only when the author chose to be named
+    interest: int = 0  # how many want to try it (orders the page; never shown on it)
+    recommend_yes: int | None = None  # a finished pilot: as its digest shows them
+    respondents: int | None = None
+    created_at: datetime = _FAR_PAST
+
+
+@dataclass(frozen=True)
+class IdeaPage:
+    """A page of ideas, newest and most wanted first."""
+
+    ideas: tuple[Idea, ...]
+    offset: int
+    total: int
+    task_type: str | None
+
+    @property
+    def more(self) -> bool:
+        return self.offset + len(self.ideas) < self.total
+
+
+class TaskWords:
+    """Recognises a task type in a message by the words content lists for it (stems)."""
+
+    def __init__(self, words_by_type: Mapping[str, str]) -> None:
+        self._stems = {
+            task_type: frozenset(stem(word.form) for word in words(listed))
+            for task_type, listed in words_by_type.items()
+        }
+
+    def task_type_of(self, text: str) -> str | None:
+        """The first task type a word of `text` names (compounds: "mødereferater")."""
+        for word in words(text):
+            found = stem(word.form)
+            for task_type, stems in self._stems.items():
+                if any(found == s or (len(s) >= 4 and found.endswith(s)) for s in stems):
+                    return task_type
+        return None
+
+    def mentions(self, text: str, task_type: str) -> bool:
+        """True when `text` names `task_type`."""
+        stems = self._stems.get(task_type, frozenset())
+        return any(
+            stem(word.form) in stems
+            or any(len(s) >= 4 and stem(word.form).endswith(s) for s in stems)
+            for word in words(text)
+        )
+
+
+class IdeaBank:
+    """Reads the idea bank's pages; built once per process."""
+
+    def __init__(
+        self,
+        store: IdeaStore,
+        digests: DigestStore,
+        organisation: OrganisationStore,
+        timezone: str,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.store = store
+        self._digests = digests
+        self._organisation = organisation
+        self._tz = ZoneInfo(timezone)
+        self._clock = clock
+        # Published month tables and digests never change their figures: read each once.
+        self._layouts: dict[str, Layout | None] = {}
+        self._pilots: dict[str, tuple[PilotSummary, ...]] = {}
+
+    async def page(
+        self, task_type: str | None, offset: int, words: TaskWords, size: int = PAGE_SIZE
+    ) -> IdeaPage:
+        """Ideas for `task_type` (None: all), from `offset`."""
+        now = self._clock()
+        months = previous_months(month_of(now, self._tz), MONTHS_SHOWN)
+        since = now - timedelta(days=31 * MONTHS_SHOWN)
+        tree = await self._organisation.load_tree()
+        shared = await self.store.shared_ideas(since, (task_type,) if task_type else ())
+        layouts = await self._text_layouts({self._month(idea) for idea in shared})
+        ideas = [self._experience(idea, tree, layouts) for idea in shared]
+        ideas += await self._finished_pilots(tree, months, task_type, words)
+        ideas.sort(key=lambda idea: (idea.month, idea.interest, idea.created_at), reverse=True)
+        offset = max(0, min(offset, len(ideas)))
+        return IdeaPage(tuple(ideas[offset : offset + size]), offset, len(ideas), task_type)
+
+    def _month(self, idea: SharedIdea) -> str:
+        return idea.month or month_of(idea.created_at, self._tz)
+
+    def _experience(
+        self, idea: SharedIdea, tree: OrgTree, layouts: Mapping[str, Layout | None]
+    ) -> Idea:
+        month = self._month(idea)
+        layout = layouts.get(month)
+        cell = layout.cell_of(idea.unit_id) if layout is not None and idea.unit_id else None
+        unit = tree.units[cell].name if cell is not None and cell in tree.units else None
+        return Idea(
+            ref=IdeaRef(EXPERIENCE, idea.id),
+            text=idea.text,
+            month=month,
+            task_type=idea.task_type,
+            gain=idea.gain,
+            unit=unit,
+            author=idea.author_name,
+            interest=idea.interest,
+            created_at=idea.created_at,
+        )
+
+    async def _text_layouts(self, months: Collection[str]) -> dict[str, Layout | None]:
+        """Each month's stored text layout (None: its digest has not been made yet)."""
+        missing = [month for month in months if month not in self._layouts]
+        if missing:
+            for month, payload in (await self._digests.tables(missing)).items():
+                try:
+                    self._layouts[month] = text_layout_from_json(payload)
+                except SerialError as error:
+                    logger.error("stored tables of %s unreadable (%s): no units", month, error)
+                    self._layouts[month] = None
+        return {month: self._layouts.get(month) for month in months}
+
+    async def _finished_pilots(
+        self, tree: OrgTree, months: tuple[str, ...], task_type: str | None, words: TaskWords
+    ) -> list[Idea]:
+        """Finished pilots as the newest organisation-wide digest showing them has them."""
+        newest: dict[str, tuple[str, PilotSummary]] = {}
+        for month in months:  # oldest first: a later month's figures replace earlier ones
+            for summary in await self._digest_pilots(tree, month):
+                if summary.status == "finished":
+                    newest[summary.pilot_id] = (month, summary)
+        chosen = {
+            pilot_id: found
+            for pilot_id, found in newest.items()
+            if pilot_id.isdigit()
+            and (task_type is None or words.mentions(found[1].title, task_type))
+        }
+        interest = await self.store.pilot_interest([int(p) for p in chosen])
+        ideas = []
+        for pilot_id, (month, summary) in chosen.items():
+            yes, respondents = summary.figures.recommend_yes, summary.figures.respondents
+            shown = isinstance(yes, int) and isinstance(respondents, int) and respondents > 0
+            ideas.append(
+                Idea(
+                    ref=IdeaRef(PILOT, int(pilot_id)),
+                    text=summary.title,
+                    month=month,
+                    unit=summary.unit.name,
+                    interest=interest.get(int(pilot_id), 0),
+                    recommend_yes=yes if shown and isinstance(yes, int) else None,
+                    respondents=respondents if shown and isinstance(respondents, int) else None,
+                )
+            )
+        return ideas
+
+    async def _digest_pilots(self, tree: OrgTree, month: str) -> tuple[PilotSummary, ...]:
+        """The pilots of `month`'s organisation-wide digests (none before they are made)."""
+        key = f"{month}:{','.join(tree.roots)}"
+        cached = self._pilots.get(key)
+        if cached is not None:
+            return cached
+        found: list[PilotSummary] = []
+        complete = True
+        for root in tree.roots:
+            stored = await self._digests.find(root, month, Audience.ORGANISATION)
+            if stored is None:
+                complete = False
+                continue
+            try:
+                digest: Digest = stored.digest()
+            except SerialError as error:
+                logger.error("organisation digest %s unreadable: %s", stored.id, error)
+                continue
+            found.extend(digest.pilots.pilots)
+        if complete:
+            self._pilots[key] = tuple(found)
+        return tuple(found)

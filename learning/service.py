@@ -1,0 +1,69 @@
+"""The shared-learning services one Kompas process builds once (composition root)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from delivery.outbox import Outbox
+from digests.digest_store import DigestStore
+from ground.settings import Settings
+from ground.texts import Texts, TextsError
+from learning.ideas import IdeaBank, TaskWords
+from learning.interest import IdeaInterest
+from organisation.tree_store import OrganisationStore
+from pilots.checkins import working_hours_of
+from storage.database import Database
+from storage.experience_choices import TaskType
+from storage.experience_store import ExperienceStore
+from storage.idea_store import IdeaStore
+
+TASK_WORDS = "idea_task_words"
+
+
+@dataclass(frozen=True)
+class Learning:
+    """The idea bank, interest in its ideas, and the words that name a task type."""
+
+    ideas: IdeaBank
+    interest: IdeaInterest
+    task_words: TaskWords
+
+
+def task_words(texts: Texts) -> TaskWords:
+    """The task types' words from strings.yml (a type content leaves out is not recognised)."""
+    listed = {}
+    for task_type in TaskType:
+        try:
+            listed[task_type.value] = texts.label(TASK_WORDS, task_type.value)
+        except TextsError:  # "andet", and any type a municipality removed
+            continue
+    return TaskWords(listed)
+
+
+def build_learning(
+    database: Database,
+    texts: Texts,
+    settings: Settings,
+    *,
+    outbox: Outbox,
+    experiences: ExperienceStore,
+    digests: DigestStore,
+    organisation: OrganisationStore,
+    clock: Callable[[], datetime],
+) -> Learning:
+    """Everything shared learning needs, on the process's stores."""
+    store = IdeaStore(database)
+    ideas = IdeaBank(store, digests, organisation, settings.timezone, clock)
+    interest = IdeaInterest(
+        store,
+        digests,
+        experiences,
+        outbox,
+        texts,
+        working_hours_of(settings),
+        settings.timezone,
+        clock,
+    )
+    return Learning(ideas, interest, task_words(texts))
