@@ -87,7 +87,7 @@ def compose(
             outbox=outbox,
             experiences=experiences,
             digests=digests,
-            organisation=organisation,
+            roles=roles,
             clock=clock,
         ),
     )

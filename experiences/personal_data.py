@@ -27,6 +27,7 @@ from storage.models_experiences import (
     ExperienceRow,
     ReminderOptOutRow,
 )
+from storage.models_learning import IdeaInterestRow
 from storage.models_outbox import OutboxRow
 from storage.models_pilots import (
     PilotCheckinRow,
@@ -143,6 +144,7 @@ class DeletedData:
     queued_messages: int = 0
     handled_cards: int = 0
     team_memberships: int = 0
+    idea_interests: int = 0  # "Det vil jeg prøve" marks in the idea bank
 
     @property
     def total(self) -> int:
@@ -312,6 +314,7 @@ class PersonalDataService:
                 queued_messages=await remove(OutboxRow),
                 handled_cards=await remove(HandledKeyRow),
                 team_memberships=int(memberships or 0),
+                idea_interests=await remove(IdeaInterestRow),
             )
             await scrub_erased(connection, erased)
             await _scrub_outbox(connection, erased)

@@ -20,13 +20,13 @@ from zoneinfo import ZoneInfo
 
 from digests.digest_store import Audience, DigestStore
 from digests.serial import SerialError, text_layout_from_json
-from digests.sources import month_of
+from digests.sources import match_users, month_of
 from insights.aggregate import previous_months
 from insights.anonymity import Layout
 from insights.digest import Digest, PilotSummary
 from knowledge.danish import stem, words
-from organisation.model import OrgTree
-from organisation.tree_store import OrganisationStore
+from organisation.model import OrgPerson, OrgTree
+from organisation.roles import RoleBook
 from storage.idea_store import EXPERIENCE, PILOT, IdeaRef, IdeaStore, SharedIdea
 
 logger = logging.getLogger(__name__)
@@ -102,13 +102,13 @@ class IdeaBank:
         self,
         store: IdeaStore,
         digests: DigestStore,
-        organisation: OrganisationStore,
+        roles: RoleBook,
         timezone: str,
         clock: Callable[[], datetime],
     ) -> None:
         self.store = store
         self._digests = digests
-        self._organisation = organisation
+        self._roles = roles
         self._tz = ZoneInfo(timezone)
         self._clock = clock
         # Published month tables and digests never change their figures: read each once.
@@ -122,10 +122,12 @@ class IdeaBank:
         now = self._clock()
         months = previous_months(month_of(now, self._tz), MONTHS_SHOWN)
         since = now - timedelta(days=31 * MONTHS_SHOWN)
-        tree = await self._organisation.load_tree()
+        roles = await self._roles.current()
+        tree = roles.tree
         shared = await self.store.shared_ideas(since, (task_type,) if task_type else ())
         layouts = await self._text_layouts({self._month(idea) for idea in shared})
-        ideas = [self._experience(idea, tree, layouts) for idea in shared]
+        authors = match_users(roles, [idea.author for idea in shared if idea.unit_id is None])
+        ideas = [self._experience(idea, tree, layouts, authors) for idea in shared]
         ideas += await self._finished_pilots(tree, months, task_type, words)
         ideas.sort(key=lambda idea: (idea.month, idea.interest, idea.created_at), reverse=True)
         offset = max(0, min(offset, len(ideas)))
@@ -135,11 +137,19 @@ class IdeaBank:
         return idea.month or month_of(idea.created_at, self._tz)
 
     def _experience(
-        self, idea: SharedIdea, tree: OrgTree, layouts: Mapping[str, Layout | None]
+        self,
+        idea: SharedIdea,
+        tree: OrgTree,
+        layouts: Mapping[str, Layout | None],
+        authors: Mapping[int, OrgPerson],
     ) -> Idea:
+        """The experience as a page shows it: its unit is the author's text cell of the
+        month (their unit then, or now where none was kept, as the digest counts them)."""
         month = self._month(idea)
         layout = layouts.get(month)
-        cell = layout.cell_of(idea.unit_id) if layout is not None and idea.unit_id else None
+        person = authors.get(idea.author.id)
+        unit_id = idea.unit_id or (person.unit_id if person is not None else None)
+        cell = layout.cell_of(unit_id) if layout is not None and unit_id else None
         unit = tree.units[cell].name if cell is not None and cell in tree.units else None
         return Idea(
             ref=IdeaRef(EXPERIENCE, idea.id),

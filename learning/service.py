@@ -12,7 +12,7 @@ from ground.settings import Settings
 from ground.texts import Texts, TextsError
 from learning.ideas import IdeaBank, TaskWords
 from learning.interest import IdeaInterest
-from organisation.tree_store import OrganisationStore
+from organisation.roles import RoleBook
 from pilots.checkins import working_hours_of
 from storage.database import Database
 from storage.experience_choices import TaskType
@@ -50,12 +50,12 @@ def build_learning(
     outbox: Outbox,
     experiences: ExperienceStore,
     digests: DigestStore,
-    organisation: OrganisationStore,
+    roles: RoleBook,
     clock: Callable[[], datetime],
 ) -> Learning:
     """Everything shared learning needs, on the process's stores."""
     store = IdeaStore(database)
-    ideas = IdeaBank(store, digests, organisation, settings.timezone, clock)
+    ideas = IdeaBank(store, digests, roles, settings.timezone, clock)
     interest = IdeaInterest(
         store,
         digests,

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,6 +17,7 @@ from storage.models import UserRow
 from storage.models_experiences import CampaignRow, ExperienceRow
 from storage.models_learning import IdeaInterestRow
 from storage.models_pilots import PilotRow
+from storage.rows import USER_IDENTITY_COLUMNS
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,7 @@ class SharedIdea:
     author_name: str | None  # only when the author chose to be quoted with their name
     created_at: datetime
     interest: int
+    author: Any  # the author's users row (id, channel, ids): to place them, never shown
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,13 @@ class IdeaRef:
 
     kind: str  # "erfaring" or "pilot"
     id: int
+
+
+class _Author:
+    """A users row's identity columns as attributes (what organisation matching reads)."""
+
+    def __init__(self, **columns: Any) -> None:
+        self.__dict__.update(columns)
 
 
 EXPERIENCE = "erfaring"
@@ -80,6 +90,7 @@ class IdeaStore:
                 case((named, UserRow.display_name), else_=None).label("author_name"),
                 ExperienceRow.created_at,
                 interest.label("interest"),
+                *(column.label(f"author_{column.key}") for column in USER_IDENTITY_COLUMNS),
             )
             .join(UserRow, UserRow.id == ExperienceRow.user_id)
             .outerjoin(CampaignRow, CampaignRow.id == ExperienceRow.campaign_id)
@@ -105,6 +116,9 @@ class IdeaStore:
                 author_name=row["author_name"] or None,
                 created_at=row["created_at"],
                 interest=int(row["interest"] or 0),
+                author=_Author(
+                    **{column.key: row[f"author_{column.key}"] for column in USER_IDENTITY_COLUMNS}
+                ),
             )
             for row in rows
         ]
