@@ -10,6 +10,7 @@ from dialogs.services import Services
 from digests.job import DIGEST_SENDER, MonthlyDigest, digest_job_spec
 from experiences.campaign import CampaignService
 from ground.settings import Settings
+from learning.job import LEARNING_DRAFTER, learning_job_spec
 from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
 from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
@@ -65,6 +66,7 @@ def job_services(services: Services, rosters: Sequence[RosterRefresher] = ()) ->
                 calendar=context.calendar,
             ),
         )
+        context.provide(LEARNING_DRAFTER, deps.learning.posts)
 
     return provide
 
@@ -87,6 +89,7 @@ class BackgroundScheduler:
         specs = [
             *kompas_job_specs(tz, DEFAULT_CALENDAR, rule),
             digest_job_spec(settings, DEFAULT_CALENDAR, rule),
+            learning_job_spec(settings, DEFAULT_CALENDAR, rule),
         ]
         self.runner = SchedulerRunner(
             lambda: build_scheduler(settings, job_store_url, tz, context=self.context), specs

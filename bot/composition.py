@@ -88,6 +88,8 @@ def compose(
             experiences=experiences,
             digests=digests,
             roles=roles,
+            channels=channels,
+            topics=lambda: knowledge.topics,
             clock=clock,
         ),
     )

@@ -293,6 +293,46 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
         "task": "Mødereferater",
     },
     "idea_bank_empty": {"task": "Mødereferater"},
+    "learning_post_intro": {"month": "oktober 2026"},
+    "learning_item": {
+        "item": {"key": "use:0", "kind": "use", "label": "Mødereferater", "count": 10}
+    },
+    "learning_post": {
+        "intro": "Tak til alle, der delte deres AI-erfaringer i oktober 2026.",
+        "items": [
+            {"key": "participation", "kind": "participation", "count": 20, "total": 25},
+            {"key": "use:0", "kind": "use", "label": "Mødereferater", "count": 15},
+            {"key": "use:1", "kind": "use", "label": "Kommunikation og vejledning", "count": 5},
+            {"key": "gain:0", "kind": "gain", "label": "Tid", "count": 20},
+            {
+                "key": "barrier:0",
+                "kind": "barrier",
+                "label": "Usikkerhed om reglerne",
+                "count": 5,
+                "topics": ["Godkendte værktøjer", "Persondata"],
+            },
+            {
+                "key": "quote:0",
+                "kind": "quote",
+                "text": "Mødereferatet var klar før frokost",
+                "author": "Mette Hansen",
+                "source": "erfaring",
+                "pilot_title": "",
+            },
+            {
+                "key": "pilot:3",
+                "kind": "pilot",
+                "label": "AI til mødereferater",
+                "unit": "Jobcenter",
+                "recommend_yes": 6,
+                "respondents": 8,
+            },
+        ],
+    },
+    "learning_draft_status": {"state": "sendt", "decision": "af Mette Jensen den 01.12.2026"},
+    "learning_edit_intro": {"intro": "Tak til alle, der delte deres AI-erfaringer."},
+    "learning_decided": {"result": "sent", "count": 250, "state": "sendt", "decision": ""},
+    "learning_none": {},
     "idea_try": {"result": "noted"},
     "idea_interest_notice": {"count": 3, "idea": "Referater med Copilot", "kind": "erfaring"},
 }

@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from delivery.outbox import Outbox
 from digests.digest_store import DigestStore
+from ground.channels import Channels
 from ground.settings import Settings
 from ground.texts import Texts, TextsError
+from knowledge.api import Topic
 from learning.ideas import IdeaBank, TaskWords
 from learning.interest import IdeaInterest
+from learning.posts import LearningPosts
 from organisation.roles import RoleBook
 from pilots.checkins import working_hours_of
 from storage.database import Database
 from storage.experience_choices import TaskType
 from storage.experience_store import ExperienceStore
 from storage.idea_store import IdeaStore
+from storage.learning_post_store import LearningPostStore
 
 TASK_WORDS = "idea_task_words"
 
 
 @dataclass(frozen=True)
 class Learning:
-    """The idea bank, interest in its ideas, and the words that name a task type."""
+    """The idea bank, interest in its ideas, the words that name a task type, and the
+    monthly "Det har vi lært" post."""
 
     ideas: IdeaBank
     interest: IdeaInterest
     task_words: TaskWords
+    posts: LearningPosts
 
 
 def task_words(texts: Texts) -> TaskWords:
@@ -51,6 +57,8 @@ def build_learning(
     experiences: ExperienceStore,
     digests: DigestStore,
     roles: RoleBook,
+    channels: Channels,
+    topics: Callable[[], Iterable[Topic]],
     clock: Callable[[], datetime],
 ) -> Learning:
     """Everything shared learning needs, on the process's stores."""
@@ -66,4 +74,16 @@ def build_learning(
         settings.timezone,
         clock,
     )
-    return Learning(ideas, interest, task_words(texts))
+    posts = LearningPosts(
+        LearningPostStore(database),
+        digests,
+        roles,
+        outbox,
+        texts,
+        settings,
+        topics,
+        channels,
+        working_hours_of(settings),
+        clock,
+    )
+    return Learning(ideas, interest, task_words(texts), posts)
