@@ -67,6 +67,16 @@ class IdeaPage:
         return self.offset + len(self.ideas) < self.total
 
 
+def shown_unit(tree: OrgTree, layout: Layout | None, unit_id: str | None) -> str | None:
+    """The name an idea of a writer in `unit_id` may carry: their text cell in the month's
+    text layout (a shown unit whose writers, and those of its rest, are at least
+    KOMPAS_MIN_TEXT_GROUP), or None (no layout yet, or above the top shown unit)."""
+    if layout is None or not unit_id:
+        return None
+    cell = layout.cell_of(unit_id)
+    return tree.units[cell].name if cell is not None and cell in tree.units else None
+
+
 class TaskWords:
     """Recognises a task type in a message by the words content lists for it (stems)."""
 
@@ -149,8 +159,7 @@ class IdeaBank:
         layout = layouts.get(month)
         person = authors.get(idea.author.id)
         unit_id = idea.unit_id or (person.unit_id if person is not None else None)
-        cell = layout.cell_of(unit_id) if layout is not None and unit_id else None
-        unit = tree.units[cell].name if cell is not None and cell in tree.units else None
+        unit = shown_unit(tree, layout, unit_id)
         return Idea(
             ref=IdeaRef(EXPERIENCE, idea.id),
             text=idea.text,
