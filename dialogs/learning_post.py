@@ -8,7 +8,7 @@ from enum import StrEnum
 from dialogs.base import DialogDeps
 from dialogs.roles import roles_of
 from ground.messages import Incoming, Reply
-from learning.post import edit_reply, post_reply
+from learning.post import draft_reply, edit_reply, post_reply
 from learning.posts import Decided
 from storage.learning_post_store import LearningPost
 
@@ -25,16 +25,26 @@ class DraftAction(StrEnum):
 
 
 class LearningPostDialog:
-    """`det har vi lært`: the newest post that went out, also to people who stopped reminders."""
+    """`det har vi lært`: the newest post that went out, also to people who stopped reminders;
+    an AI-ambassador also gets a draft that is waiting for someone to send or skip it."""
 
     def __init__(self, deps: DialogDeps) -> None:
         self._deps = deps
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
-        post = await self._deps.learning.posts.latest()
+        posts = self._deps.learning.posts
+        roles = await roles_of(self._deps, incoming.person)
+        replies = []
+        if roles.ambassador or roles.admin:
+            draft = await posts.store.waiting_draft()
+            if draft is not None:
+                replies.append(draft_reply(self._deps.texts, draft.id, draft.state, draft.payload))
+        post = await posts.latest()
+        if post is None and replies:
+            return replies
         if post is None:
             return [Reply(text=self._deps.texts.render("learning_none"))]
-        return [post_reply(self._deps.texts, post.payload)]
+        return [*replies, post_reply(self._deps.texts, post.payload)]
 
 
 class LearningDraftDialog:

@@ -276,6 +276,21 @@ class DigestStore:
             ).all()
         return {month: payload for month, payload in rows}
 
+    async def text_layouts(self, months: Collection[str]) -> dict[str, Mapping[str, Any]]:
+        """Of the stored month tables of `months`, only their version and text layout (read
+        in the database, without the rest of the tables)."""
+        if not months:
+            return {}
+        payload = DigestMonthTablesRow.payload
+        query = select(
+            DigestMonthTablesRow.month, payload["version"], payload["text_layout"]
+        ).where(DigestMonthTablesRow.month.in_(sorted(months)))
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).all()
+        return {
+            month: {"version": version, "text_layout": layout} for month, version, layout in rows
+        }
+
     # -- the link key -----------------------------------------------------------------------
 
     async def link_key(self) -> str:

@@ -134,14 +134,30 @@ class IdeaBank:
         since = now - timedelta(days=31 * MONTHS_SHOWN)
         roles = await self._roles.current()
         tree = roles.tree
-        shared = await self.store.shared_ideas(since, (task_type,) if task_type else ())
-        layouts = await self._text_layouts({self._month(idea) for idea in shared})
-        authors = match_users(roles, [idea.author for idea in shared if idea.unit_id is None])
-        ideas = [self._experience(idea, tree, layouts, authors) for idea in shared]
-        ideas += await self._finished_pilots(tree, months, task_type, words)
-        ideas.sort(key=lambda idea: (idea.month, idea.interest, idea.created_at), reverse=True)
-        offset = max(0, min(offset, len(ideas)))
-        return IdeaPage(tuple(ideas[offset : offset + size]), offset, len(ideas), task_type)
+        # Order everything by its keys, then read only the page's experiences in full.
+        keys = await self.store.idea_keys(since, (task_type,) if task_type else ())
+        pilots = await self._finished_pilots(tree, months, task_type, words)
+        ranked: list[tuple[str, int, datetime, int, Idea | None]] = [
+            (key.month or month_of(key.created_at, self._tz), key.interest, key.created_at,
+             key.id, None)
+            for key in keys
+        ]  # fmt: skip
+        ranked += [(p.month, p.interest, p.created_at, -p.ref.id, p) for p in pilots]
+        ranked.sort(key=lambda entry: entry[:4], reverse=True)
+        offset = max(0, min(offset, len(ranked)))
+        chosen = ranked[offset : offset + size]
+        shared = await self.store.shared_ideas([e[3] for e in chosen if e[4] is None])
+        layouts = await self._text_layouts({self._month(idea) for idea in shared.values()})
+        unplaced = [idea.author for idea in shared.values() if idea.unit_id is None]
+        authors = match_users(roles, unplaced)
+        ideas = [
+            entry[4]
+            if entry[4] is not None
+            else self._experience(shared[entry[3]], tree, layouts, authors)
+            for entry in chosen
+            if entry[4] is not None or entry[3] in shared
+        ]
+        return IdeaPage(tuple(ideas), offset, len(ranked), task_type)
 
     def _month(self, idea: SharedIdea) -> str:
         return idea.month or month_of(idea.created_at, self._tz)
@@ -176,7 +192,7 @@ class IdeaBank:
         """Each month's stored text layout (None: its digest has not been made yet)."""
         missing = [month for month in months if month not in self._layouts]
         if missing:
-            for month, payload in (await self._digests.tables(missing)).items():
+            for month, payload in (await self._digests.text_layouts(missing)).items():
                 try:
                     self._layouts[month] = text_layout_from_json(payload)
                 except SerialError as error:

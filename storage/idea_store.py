@@ -41,6 +41,16 @@ class SharedIdea:
 
 
 @dataclass(frozen=True)
+class IdeaKey:
+    """What orders an experience in the idea bank: its month, and how many want to try it."""
+
+    id: int
+    month: str | None  # the campaign's month; None for one shared any time
+    created_at: datetime
+    interest: int
+
+
+@dataclass(frozen=True)
 class IdeaRef:
     """Which idea a button names: an experience or a finished pilot."""
 
@@ -67,11 +77,40 @@ class IdeaStore:
         self._database = database
         self._insert = postgresql.insert if database.is_postgresql else sqlite.insert
 
-    async def shared_ideas(
-        self, since: datetime, task_types: Collection[str] = ()
-    ) -> list[SharedIdea]:
-        """Experiences created since `since` whose authors agreed to be quoted, with a text,
-        newest first; only the given task types when some are named."""
+    async def idea_keys(self, since: datetime, task_types: Collection[str] = ()) -> list[IdeaKey]:
+        """What orders the idea bank, for every experience created since `since` whose author
+        agreed to be quoted and wrote something; only the given task types when named."""
+        interest = (
+            select(IdeaInterestRow.experience_id, func.count(IdeaInterestRow.id).label("n"))
+            .where(IdeaInterestRow.experience_id.is_not(None))
+            .group_by(IdeaInterestRow.experience_id)
+            .subquery()
+        )
+        query = (
+            select(
+                ExperienceRow.id,
+                CampaignRow.month,
+                ExperienceRow.created_at,
+                func.coalesce(interest.c.n, 0),
+            )
+            .outerjoin(CampaignRow, CampaignRow.id == ExperienceRow.campaign_id)
+            .outerjoin(interest, interest.c.experience_id == ExperienceRow.id)
+            .where(
+                ExperienceRow.consent.in_(QUOTABLE),
+                func.length(func.trim(ExperienceRow.used_for)) > 0,
+                ExperienceRow.created_at >= since,
+            )
+        )
+        if task_types:
+            query = query.where(ExperienceRow.task_type.in_(sorted(task_types)))
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).all()
+        return [IdeaKey(row[0], row[1], row[2], int(row[3])) for row in rows]
+
+    async def shared_ideas(self, ids: Collection[int]) -> dict[int, SharedIdea]:
+        """The experiences `ids` as the idea bank may show them (while still quotable)."""
+        if not ids:
+            return {}
         interest = (
             select(func.count(IdeaInterestRow.id))
             .where(IdeaInterestRow.experience_id == ExperienceRow.id)
@@ -95,18 +134,15 @@ class IdeaStore:
             .join(UserRow, UserRow.id == ExperienceRow.user_id)
             .outerjoin(CampaignRow, CampaignRow.id == ExperienceRow.campaign_id)
             .where(
+                ExperienceRow.id.in_(sorted(ids)),
                 ExperienceRow.consent.in_(QUOTABLE),
                 func.length(func.trim(ExperienceRow.used_for)) > 0,
-                ExperienceRow.created_at >= since,
             )
-            .order_by(ExperienceRow.created_at.desc(), ExperienceRow.id.desc())
         )
-        if task_types:
-            query = query.where(ExperienceRow.task_type.in_(sorted(task_types)))
         async with self._database.transaction() as connection:
             rows = (await connection.execute(query)).mappings().all()
-        return [
-            SharedIdea(
+        return {
+            row["id"]: SharedIdea(
                 id=row["id"],
                 text=row["used_for"].strip(),
                 task_type=row["task_type"],
@@ -121,7 +157,7 @@ class IdeaStore:
                 ),
             )
             for row in rows
-        ]
+        }
 
     async def pilot_interest(self, pilot_ids: Collection[int]) -> dict[int, int]:
         """How many people want to try each of the pilots."""

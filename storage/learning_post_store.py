@@ -111,6 +111,18 @@ class LearningPostStore:
             row = (await connection.execute(query)).one_or_none()
         return None if row is None else _post(row)
 
+    async def waiting_draft(self) -> LearningPost | None:
+        """The newest draft nobody has sent or skipped yet."""
+        query = (
+            select(LearningPostRow)
+            .where(LearningPostRow.state == DRAFT)
+            .order_by(LearningPostRow.month.desc())
+            .limit(1)
+        )
+        async with self._database.transaction() as connection:
+            row = (await connection.execute(query)).one_or_none()
+        return None if row is None else _post(row)
+
     async def set_draft(self, post_id: int, channel: str, conversation_id: str, key: str) -> None:
         """Remember where the draft card was posted, and its outbox key."""
         statement = (
