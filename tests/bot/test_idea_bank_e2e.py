@@ -118,7 +118,9 @@ async def chats(
 ) -> AsyncIterator[Chats]:
     """A demo organisation with a month of answers and its digests, and Kompas on a clock set
     to a working morning, delivering its outbox to the fake connector."""
-    settings = on_sdk(Settings(database_url=database_url), teams_sdk)
+    settings = on_sdk(
+        Settings(database_url=database_url, ambassadors=frozenset({BO.user_id})), teams_sdk
+    )
     texts = Texts(settings.content_dir / "templates")
     await seed_world(database)
     await DigestService(database, texts, settings).compute_month(MONTH)
@@ -231,3 +233,21 @@ async def test_withdrawn_consent_and_erasure_take_the_idea_off_at_once(
     [page] = cards_of(await chats.say(METTE, "idéer"))
     assert ANNE_IDEA not in shown(page)
     assert any("ikke længere" in reply for reply in await chats.press(METTE, want))
+
+
+async def test_an_ambassador_starts_a_pilot_on_an_idea(chats: Chats) -> None:
+    await share(chats, ANNE, ANNE_IDEA, "citat_anonymt")
+    [mine] = cards_of(await chats.say(METTE, "idéer"))
+    assert "Start en pilot" not in shown(mine)  # Mette is no AI-ambassador
+
+    [page] = cards_of(await chats.say(BO, "idéer til mødereferater"))
+    [choice] = [e for e in page["body"] if e.get("id") == "idea"]
+    first = choice["choices"][0]
+    assert ANNE_IDEA[:40] in first["title"]
+    [form] = cards_of(
+        await chats.press_raw(BO, {**button(page, "Start en pilot"), "idea": first["value"]})
+    )
+    inputs = {e.get("id"): e for e in form["body"] if e.get("type") == "Input.Text"}
+    assert inputs["title"]["value"].startswith(ANNE_IDEA[:40])
+    assert inputs["task"]["value"] == ANNE_IDEA
+    assert [a["data"]["verb"] for a in form["actions"]] == ["pilot_create"]
