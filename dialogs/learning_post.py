@@ -38,7 +38,12 @@ class LearningPostDialog:
         if roles.ambassador or roles.admin:
             draft = await posts.store.waiting_draft()
             if draft is not None:
-                replies.append(draft_reply(self._deps.texts, draft.id, draft.state, draft.payload))
+                channels = bool(self._deps.settings.learning_channels)
+                replies.append(
+                    draft_reply(
+                        self._deps.texts, draft.id, draft.state, draft.payload, channels=channels
+                    )
+                )
         post = await posts.latest()
         if post is None and replies:
             return replies
@@ -99,6 +104,7 @@ class LearningDraftDialog:
                     count=count,
                     state=outcome_post.state if outcome_post is not None else "",
                     decision=decision if result is Decided.DECIDED else "",
+                    channels=bool(self._deps.settings.learning_channels),
                 )
             )
         ]

@@ -109,12 +109,19 @@ def post_reply(texts: Texts, payload: Mapping[str, Any]) -> Reply:
 
 
 def draft_reply(
-    texts: Texts, post_id: int, state: str, payload: Mapping[str, Any], decision: str = ""
+    texts: Texts,
+    post_id: int,
+    state: str,
+    payload: Mapping[str, Any],
+    decision: str = "",
+    channels: bool = False,
 ) -> Reply:
     """The draft in the ambassadors' conversation: the full text, and while it is a draft
     "Send til alle", "Ret" and "Spring over denne måned"; afterwards who decided, and when."""
     title = texts.label(LABELS, "draft_title", month=str(payload.get("month_name", "")))
-    status = texts.render("learning_draft_status", state=state, decision=decision)
+    status = texts.render(
+        "learning_draft_status", state=state, decision=decision, channels=channels
+    )
     sections = (Section(post_text(texts, payload)), Section(status))
     actions: tuple[Action, ...] = ()
     if state == "udkast":

@@ -10,7 +10,9 @@ inside working hours; anyone can read the newest one with `det har vi lært`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +39,7 @@ from storage.learning_post_store import DRAFT, SENT, SKIPPED, LearningPost, Lear
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
+SLACK_CHANNEL = re.compile(r"[CG][A-Z0-9]{6,}")
 AMBASSADORS = "ambassadors"
 
 
@@ -62,6 +65,20 @@ class Outcome:
 def draft_key(month: str, suffix: str) -> str:
     """The outbox key of the draft card in one conversation."""
     return f"learning:{month}:draft:{suffix}"
+
+
+def channel_key(month: str, conversation_id: str) -> str:
+    """The outbox key of the month's post in one of KOMPAS_LEARNING_CHANNELS."""
+    digest = hashlib.sha256(conversation_id.encode()).hexdigest()[:20]
+    return f"learning:{month}:channel:{digest}"
+
+
+def channel_of(conversation_id: str) -> str:
+    """Which channel a conversation of KOMPAS_LEARNING_CHANNELS is on: a Slack channel id
+    (C…, G…), the terminal (cli:…), or else Teams."""
+    if SLACK_CHANNEL.fullmatch(conversation_id):
+        return "slack"
+    return "cli" if conversation_id.startswith("cli:") else "teams"
 
 
 def reader_key(month: str, user_id: int) -> str:
@@ -146,7 +163,14 @@ class LearningPosts:
 
     async def _show_draft(self, post: LearningPost, decision: str) -> None:
         """Queue the draft card, or its newest version in place of the first."""
-        reply = draft_reply(self._texts, post.id, post.state, post.payload, decision)
+        reply = draft_reply(
+            self._texts,
+            post.id,
+            post.state,
+            post.payload,
+            decision,
+            channels=bool(self._settings.learning_channels),
+        )
         messages = []
         for channel, conversation, suffix in await self._targets():
             key = draft_key(post.month, suffix)
@@ -201,9 +225,21 @@ class LearningPosts:
         return self._texts.label("learning_post", "decided", name=name or "-", date=when)
 
     async def _deliver(self, post: LearningPost, now: datetime) -> int:
-        """Queue the post for everyone reachable who did not stop reminders, in batches."""
+        """Queue the post in each of KOMPAS_LEARNING_CHANNELS, or else for everyone reachable
+        who did not stop reminders, in batches."""
         not_before = self._hours.next_opening(now)
         reply = post_reply(self._texts, post.payload)
+        if self._settings.learning_channels:
+            posted = [
+                OutgoingMessage(
+                    channel_key(post.month, conversation), channel_of(conversation), conversation,
+                    reply, not_before=not_before,
+                )
+                for conversation in sorted(self._settings.learning_channels)
+            ]  # fmt: skip
+            queued = await self._outbox.enqueue(posted)
+            logger.info("learning post %s: posted in %d channel(s)", post.month, queued)
+            return queued
         queued = 0
         after = 0
         while True:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +35,7 @@ from tests.conftest import on_sdk
 from tests.digests.support import ANONYMOUS_TEXT, MONTH, NAMED_TEXT, SECRET_TEXT, seed_world
 
 AMBASSADORS = "19:ambassadoererne-laering@thread.tacv2"
+LEARNING_CHANNEL = "19:alle-medarbejdere@thread.tacv2"
 MORNING = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)  # a Tuesday, inside working hours
 INTRO = "Tak for jeres erfaringer i oktober – her er de vigtigste."
 TITLE = "Det har vi lært – oktober 2026"
@@ -47,19 +48,22 @@ def personal(user_id: str, name: str, activity: dict[str, Any]) -> dict[str, Any
     return activity
 
 
-def in_channel(activity: dict[str, Any], who: dict[str, Any] = fx.USER) -> dict[str, Any]:
-    """An activity in the ambassadors' channel (Mette, an AI-ambassador, unless `who`)."""
+def in_channel(
+    activity: dict[str, Any], who: dict[str, Any] = fx.USER, conversation: str = AMBASSADORS
+) -> dict[str, Any]:
+    """An activity in a channel, by default the ambassadors' (Mette, an AI-ambassador, unless
+    `who`)."""
     activity = copy.deepcopy(activity)
     activity["from"] = dict(who)
     activity["conversation"] = {
         "isGroup": True,
         "conversationType": "channel",
         "tenantId": fx.TENANT_ID,
-        "id": AMBASSADORS,
+        "id": conversation,
     }
     activity["channelData"] = {
-        "teamsChannelId": AMBASSADORS,
-        "channel": {"id": AMBASSADORS},
+        "teamsChannelId": conversation,
+        "channel": {"id": conversation},
         "team": {"id": fx.TEAM_ID},
         "tenant": {"id": fx.TENANT_ID},
     }
@@ -104,38 +108,51 @@ class World:
         raise AssertionError(f"{conversation}: {[r.text for r in self.to(conversation)]}")
 
 
+Start = Callable[..., Awaitable[World]]
+
+
 @pytest.fixture
-async def world(
+async def start_world(
     teams_sdk: str,
     start_app: StartApp,
     bot_connector: FakeBotConnector,
     database: Database,
     database_url: str,
-) -> AsyncIterator[World]:
-    settings = on_sdk(
-        Settings(
-            database_url=database_url,
-            ambassadors_conversation=AMBASSADORS,
-            ambassadors=frozenset({fx.USER["aadObjectId"]}),
-        ),
-        teams_sdk,
-    )
-    texts = Texts(settings.content_dir / "templates")
-    await seed_world(database)  # October: 25 asked, 20 answered, two quotable texts
-    await DigestService(database, texts, settings).compute_month(MONTH)
-    own = await Database.connect(database_url)
-    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    deps = compose(settings, own, knowledge, texts, clock=lambda: MORNING)
-    services = Services(deps, Router(deps, feature_routes()))
-    kompas = await start_app(create_app(settings, services, deliver_outbox=True))
-    yield World(kompas, bot_connector, deps, database)
-    await own.dispose()
+) -> AsyncIterator[Start]:
+    """October's answers and digests, and Kompas on a working-morning clock delivering its
+    outbox, with Mette as an AI-ambassador (and any other settings given)."""
+    opened: list[Database] = []
+
+    async def start(**overrides: Any) -> World:
+        settings = on_sdk(
+            Settings(
+                database_url=database_url,
+                ambassadors_conversation=AMBASSADORS,
+                ambassadors=frozenset({fx.USER["aadObjectId"]}),
+            ).with_overrides(**overrides),
+            teams_sdk,
+        )
+        texts = Texts(settings.content_dir / "templates")
+        await seed_world(database)  # October: 25 asked, 20 answered, two quotable texts
+        await DigestService(database, texts, settings).compute_month(MONTH)
+        own = await Database.connect(database_url)
+        opened.append(own)
+        knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+        deps = compose(settings, own, knowledge, texts, clock=lambda: MORNING)
+        services = Services(deps, Router(deps, feature_routes()))
+        kompas = await start_app(create_app(settings, services, deliver_outbox=True))
+        return World(kompas, bot_connector, deps, database)
+
+    yield start
+    for own in opened:
+        await own.dispose()
 
 
 PEOPLE = {"29:anne-l": "Anne Holm", "29:bo-l": "Bo Lind", "29:carl-l": "Carl Vest"}
 
 
-async def test_draft_edit_send_and_read(world: World) -> None:
+async def test_draft_edit_send_and_read(start_world: Start) -> None:
+    world = await start_world()
     url = world.connector.url
     for user_id, name in PEOPLE.items():
         await world.post(personal(user_id, name, fx.personal_message(url, "hej")))
@@ -213,3 +230,24 @@ async def test_draft_edit_send_and_read(world: World) -> None:
     )
     carl = shown(card_of((await world.until("a:29:carl-l", 4))[-1]))
     assert TITLE in carl and ANONYMOUS_TEXT not in carl
+
+
+async def test_the_post_goes_to_the_named_channels_instead(start_world: Start) -> None:
+    world = await start_world(learning_channels=frozenset({LEARNING_CHANNEL}))
+    url = world.connector.url
+    await world.post(personal("29:anne-l", "Anne Holm", fx.personal_message(url, "hej")))
+    for channel in (AMBASSADORS, LEARNING_CHANNEL):
+        await world.post(in_channel(fx.channel_message(url, "hej"), conversation=channel))
+    before = len(world.to(AMBASSADORS))
+    assert await world.deps.learning.posts.draft(MONTH) is not None
+    [draft] = (await world.until(AMBASSADORS, before + 1))[before:]
+    assert "lægger opslaget i kanalerne" in shown(card_of(draft))
+
+    earlier = len([r for r in world.to(LEARNING_CHANNEL) if r.cards])
+    await world.post(in_channel(fx.card_submit(url, button(card_of(draft), "Send til alle"))))
+
+    [post] = (await world.until(LEARNING_CHANNEL, earlier + 1, cards=True))[earlier:]
+    assert TITLE in shown(card_of(post))
+    assert "på vej til 1 kanal" in world.to(AMBASSADORS)[-1].text
+    await asyncio.sleep(0.5)
+    assert not [r for r in world.to("a:29:anne-l") if r.cards]  # no copy to each person
