@@ -327,6 +327,7 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
                 "recommend_yes": 6,
                 "respondents": 8,
             },
+            {"key": "answered", "kind": "answered", "topics": ["Persondata"]},
         ],
     },
     "learning_draft_status": {

@@ -51,9 +51,14 @@ def _barrier_topics(texts: Texts, key: str, topics: Mapping[str, Topic]) -> list
 
 
 def draft_payload(
-    texts: Texts, digest: Digest, month_name: str, topics: Mapping[str, Topic]
+    texts: Texts,
+    digest: Digest,
+    month_name: str,
+    topics: Mapping[str, Topic],
+    answered: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """A post's intro and items, from one organisation-wide digest (nothing else)."""
+    """A post's intro and items, from one organisation-wide digest; `answered`: the topics
+    handed-on questions were answered with that month (names of approved topics, no figure)."""
     items: list[dict[str, Any]] = []
     now = digest.current
     if isinstance(now.answered, int) and isinstance(now.asked, int) and now.answered > 0:
@@ -89,6 +94,9 @@ def draft_payload(
              "unit": pilot.unit.name, "recommend_yes": yes if shown else None,
              "respondents": respondents if shown else None}
         )  # fmt: skip
+    titles = [topics[topic_id].title for topic_id in answered if topic_id in topics]
+    if titles:
+        items.append({"key": "answered", "kind": "answered", "topics": titles[:MAX_PILOTS]})
     intro = texts.render("learning_post_intro", month=month_name)
     return {"month_name": month_name, "intro": intro, "items": items}
 

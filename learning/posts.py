@@ -23,6 +23,7 @@ from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
 from digests.digest_store import Audience, DigestStore
 from digests.serial import SerialError
+from digests.sources import month_bounds
 from experiences.prompt_card import month_name
 from ground.channels import Channels
 from ground.clock import format_date
@@ -136,7 +137,10 @@ class LearningPosts:
             logger.error("learning post %s: digest unreadable (%s)", month, error)
             return None
         topics: Mapping[str, Topic] = {topic.id: topic for topic in self._topics()}
-        payload = draft_payload(self._texts, digest, month_name(self._texts, month), topics)
+        since, until = month_bounds((month,), self._tz)
+        answered = await self.store.referred_topics(since, until)
+        name = month_name(self._texts, month)
+        payload = draft_payload(self._texts, digest, name, topics, answered)
         post, created = await self.store.create(month, payload, self._clock())
         if created:
             await self._show_draft(post, "")

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.models import ConversationReferenceRow
+from storage.models_cases import CaseRow
 from storage.models_experiences import ReminderOptOutRow
 from storage.models_learning import LearningPostRow
 from storage.rows import USER_IDENTITY_COLUMNS
@@ -170,6 +171,23 @@ class LearningPostStore:
                 )
             ).one()
         return _post(row)
+
+    async def referred_topics(self, since: datetime, until: datetime) -> list[str]:
+        """Topics the AI-ambassadors referred handed-on questions to in [since, until), the
+        most referred first (what an asker's question now has an answer in)."""
+        query = (
+            select(CaseRow.referred_topic_id)
+            .where(
+                CaseRow.state == "henvist",
+                CaseRow.referred_topic_id.is_not(None),
+                CaseRow.resolved_at >= since,
+                CaseRow.resolved_at < until,
+            )
+            .group_by(CaseRow.referred_topic_id)
+            .order_by(func.count().desc(), CaseRow.referred_topic_id)
+        )
+        async with self._database.transaction() as connection:
+            return [str(row[0]) for row in (await connection.execute(query)).all()]
 
     async def users(self) -> list[Any]:
         """Every users row's identity (id, channel, channel ids), to find the ambassadors."""
