@@ -50,11 +50,11 @@ browser: ## install Debian's Chromium for the digest page's browser test (needs 
 	elif [ "$$CI" = true ]; then echo "npm is missing: the card renderer test needs it on CI" >&2; exit 1; \
 	else echo "no npm: the card renderer test will be skipped (it fails on CI)"; fi
 
-pytest: setup browser ## the test suite on SQLite, and also on PostgreSQL when KOMPAS_TEST_DATABASE_URL is set
+pytest: setup browser ## the test suite on SQLite, and its database tests also on PostgreSQL when KOMPAS_TEST_DATABASE_URL is set
 	@if [ -n "$$KOMPAS_TEST_DATABASE_URL" ]; then \
-		echo "== the suite on SQLite and on PostgreSQL ($$KOMPAS_TEST_DATABASE_URL), side by side"; \
+		echo "== the suite on SQLite and its database tests on PostgreSQL ($$KOMPAS_TEST_DATABASE_URL), side by side"; \
 		env -u KOMPAS_TEST_DATABASE_URL $(BIN)/python -m pytest -q > .pytest-sqlite.log 2>&1 & lite=$$!; \
-		$(BIN)/python -m pytest -q > .pytest-postgresql.log 2>&1; pg=$$?; \
+		$(BIN)/python -m pytest -q --database-tests-only > .pytest-postgresql.log 2>&1; pg=$$?; \
 		wait $$lite; lite=$$?; \
 		echo "== SQLite"; cat .pytest-sqlite.log; \
 		echo "== PostgreSQL"; cat .pytest-postgresql.log; \
@@ -73,6 +73,7 @@ bench: setup ## run the quick benchmarks (they print numbers; see bench/RESULTS.
 	$(BIN)/python bench/digest.py --people 2000 --months 6
 	$(BIN)/python bench/slow_clients.py --connections 1100 --seconds 20
 	$(BIN)/python bench/teams_sdk.py --turns 200
+	$(BIN)/python bench/cases.py
 
 clean: ## remove the virtualenv, caches and the local database
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache data dist

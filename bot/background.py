@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from zoneinfo import ZoneInfo
 
+from cases.follow_up import CaseFollowUp, Chat
 from dialogs.services import Services
 from digests.job import DIGEST_SENDER, MonthlyDigest, digest_job_spec
+from digests.service import DigestService
 from experiences.campaign import CampaignService
 from ground.settings import Settings
 from learning.job import LEARNING_DRAFTER, learning_job_spec
-from scheduling.calendar import DEFAULT_CALENDAR, CampaignRule, Weekday
+from organisation.model import OrgTree
+from pilots.checkins import working_hours_of
+from scheduling.calendar import (
+    DEFAULT_CALENDAR,
+    CampaignRule,
+    Weekday,
+)
 from scheduling.context import JobContext
 from scheduling.jobs import kompas_job_specs
 from scheduling.leader import SchedulerLeadership
 from scheduling.scheduler import SchedulerRunner, build_scheduler, job_store_url_for
 from scheduling.tasks import (
     CAMPAIGN_STARTER,
+    CASE_FOLLOW_UP,
     PILOT_CHECKIN_SENDER,
     REMINDER_SENDER,
     ROSTER_REFRESHERS,
@@ -29,6 +38,25 @@ logger = logging.getLogger(__name__)
 
 LEADERSHIP_RETRY_SECONDS = 5.0  # a dead leader's scheduler moves within about this long
 JobServices = Callable[[JobContext], None]
+
+
+class TreePersonalChats:
+    """Personal chats of people in the organisation tree, found as the digest job finds the
+    leaders' (for escalating cases to a topic's owner)."""
+
+    def __init__(self, digests: DigestService) -> None:
+        self._digests = digests
+
+    async def chats_of(self, tree: OrgTree, person_ids: Collection[str]) -> list[Chat]:
+        wanted = set(person_ids)
+        users = await self._digests.sources.known_users(tree)
+        reachable = await self._digests.store.reachable(
+            [user_id for user_id, person in users.items() if person.id in wanted]
+        )
+        newest: dict[str, Chat] = {}
+        for user_id, chat in reachable.items():
+            newest[users[user_id].id] = Chat(chat.channel, chat.conversation_id, user_id)
+        return list(newest.values())
 
 
 def campaign_rule(settings: Settings) -> CampaignRule:
@@ -55,15 +83,27 @@ def job_services(services: Services, rosters: Sequence[RosterRefresher] = ()) ->
         context.provide(REMINDER_SENDER, campaign)
         context.provide(PILOT_CHECKIN_SENDER, checkins)
         context.provide(ROSTER_REFRESHERS, tuple(rosters))
+        digests = MonthlyDigest(
+            database,
+            texts,
+            settings,
+            outbox=deps.outbox,
+            roles=deps.roles,
+            calendar=context.calendar,
+        )
+        context.provide(DIGEST_SENDER, digests)
         context.provide(
-            DIGEST_SENDER,
-            MonthlyDigest(
-                database,
+            CASE_FOLLOW_UP,
+            CaseFollowUp(
+                deps.cases.cases,
+                deps.outbox,
+                deps.knowledge,
                 texts,
                 settings,
-                outbox=deps.outbox,
-                roles=deps.roles,
-                calendar=context.calendar,
+                deps.roles.organisation,
+                TreePersonalChats(digests.service),
+                working_hours_of(settings, context.calendar),
+                context.now,
             ),
         )
         context.provide(LEARNING_DRAFTER, deps.learning.posts)

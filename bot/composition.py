@@ -17,6 +17,7 @@ from ground.clock import Clock, utc_now
 from ground.settings import Settings, require_content
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from knowledge.index_cache import load_knowledge
 from learning.service import build_learning
 from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
@@ -102,7 +103,7 @@ async def open_services(settings: Settings, registry: ChannelRegistry | None = N
     """
     require_content(settings.content_dir)
     database = await Database.connect(settings.database_url)
-    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    knowledge = load_knowledge(settings.content_dir, settings.contacts, settings.cache_dir)
     deps = compose(
         settings, database, knowledge, Texts(settings.content_dir / "templates"), registry=registry
     )

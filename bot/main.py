@@ -17,7 +17,12 @@ from ground.settings import ContentMissingError, Settings, SettingsError, requir
 NEEDS_CONTENT = frozenset({"serve", "chat", "ask"})
 
 if TYPE_CHECKING:
+    from contextlib import AbstractAsyncContextManager
+
+    from delivery.sender import OutboxSender
     from dialogs.services import Services
+    from storage.conversation_store import Store
+    from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -85,15 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
-    from bot.channels import open_outbox_sender
     from bot.cli import cases, content_suggestions, demo, digest, org, outbox, reach, trigger
 
     content_suggestions.register(content_commands)
-    outbox.register(commands, open_outbox_sender)
+    outbox.register(commands, _open_outbox_sender)
     cases.register(commands, _open_services)
     for operator_commands in (trigger, org, reach, digest, demo):
         operator_commands.register(commands)
     return parser
+
+
+def _open_outbox_sender(
+    settings: Settings, database: Database, store: Store
+) -> AbstractAsyncContextManager[OutboxSender]:
+    """The channels' outbox sender (`kompas outbox drain`), imported only when it runs."""
+    from bot.channels import open_outbox_sender
+
+    return open_outbox_sender(settings, database, store)
 
 
 async def _open_services(settings: Settings) -> Services:
@@ -152,9 +165,9 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(_chat(settings, args.user))
     if args.command == "ask":
         from bot.cli.ask import answer_questions
-        from knowledge.index import KnowledgeBase
+        from knowledge.index_cache import load_knowledge
 
-        knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+        knowledge = load_knowledge(settings.content_dir, settings.contacts, settings.cache_dir)
         lines = [" ".join(args.question)] if args.question else sys.stdin
         answer_questions(knowledge, lines, sys.stdout, args.json)
         return 0

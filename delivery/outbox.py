@@ -22,11 +22,9 @@ LOCKED). On SQLite run one sender; its writes are short and go one at a time.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -108,11 +106,6 @@ class _Original:
     waiting: bool = False  # not delivered yet: pending or being sent
 
 
-@asynccontextmanager
-async def _nothing() -> AsyncIterator[None]:
-    yield
-
-
 class Outbox:
     """Typed access to the outbox table; every method is one short transaction.
 
@@ -137,14 +130,7 @@ class Outbox:
         )
         # SQLite has one writer at a time; queueing our own writes here keeps them out of
         # SQLite's busy handler, which sleeps in steps of milliseconds.
-        self._write_turn = None if database.is_postgresql else asyncio.Lock()
-        self._settler = Settler(self._writing, lock_rows=database.is_postgresql)
-
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncConnection]:
-        """A write transaction (on SQLite, one of ours at a time)."""
-        async with self._write_turn or _nothing(), self._database.transaction() as connection:
-            yield connection
+        self._settler = Settler(database.writing, lock_rows=database.is_postgresql)
 
     @property
     def lease_seconds(self) -> float:
@@ -175,7 +161,7 @@ class Outbox:
             .returning(OutboxRow.id)
         )
         replaced = {row["updates_key"] for row in rows.values() if row["updates_key"]}
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             if replaced:
                 await connection.execute(
                     update(OutboxRow)
@@ -253,7 +239,7 @@ class Outbox:
             attempts=OutboxRow.attempts + 1,
             updated_at=now,
         )
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             await self._recover_in_doubt(connection, channel_list, now)
             if self._database.is_postgresql:
                 ids = (await connection.execute(due.with_for_update(skip_locked=True))).scalars()
@@ -413,7 +399,7 @@ class Outbox:
             .where(OutboxRow.state == _SENDING, OutboxRow.lease_token.in_(sorted(set(tokens))))
             .values(lease_expires_at=until, updated_at=now)
         )
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             await connection.execute(statement)
         return until
 
@@ -461,7 +447,7 @@ class Outbox:
             )
             .values(state=_WITHDRAWN, last_error=_reason(reason), updated_at=self._clock())
         )
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             withdrawn = int((await connection.execute(statement)).rowcount)
         if withdrawn:
             logger.info("Outbox: %d pending message(s) withdrawn (%s)", withdrawn, reason)

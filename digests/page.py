@@ -240,10 +240,43 @@ class DigestPages:
             "quotes": self._texts(digest.quotes),
             "gaps": self._texts(digest.knowledge_gaps),
             "pilots": self._pilots(digest),
+            "reach": self._reach(digest),
+            "cases": self._cases(digest),
             "next_steps": [markdown_light(step.text) for step in digest.next_steps],
             "has_answers": any(
                 isinstance(p.answered, int) and p.answered > 0 for p in digest.participation
             ),
+        }
+
+    def _cases(self, digest: Digest) -> dict[str, Any] | None:
+        figures = digest.cases
+        if figures is None:
+            return None
+        return {
+            "cases": self.figure(figures.cases),
+            "answered": self.figure(figures.answered),
+            "referred": self.figure(figures.referred),
+            "closed": self.figure(figures.closed),
+            "waiting": self.figure(figures.waiting),
+            "median": self.figure(figures.median_hours),
+        }
+
+    def _reach(self, digest: Digest) -> dict[str, Any] | None:
+        if digest.reach is None:
+            return None
+        return {
+            "rows": [
+                {
+                    "name": row.unit.name,
+                    "people": self.figure(row.people),
+                    "reachable": self.figure(row.reachable),
+                    "share": _share(row.people, row.reachable),
+                }
+                for row in digest.reach.rows
+            ],
+            "folded": [
+                {"name": f.unit.name, "marker": self.figure(f.marker)} for f in digest.reach.folded
+            ],
         }
 
     # -- pages ------------------------------------------------------------------------------
@@ -279,6 +312,13 @@ class DigestPages:
 def _rate(item: Participation) -> str | None:
     if isinstance(item.asked, int) and isinstance(item.answered, int) and item.asked > 0:
         return f"{round(100 * item.answered / item.asked)} %"
+    return None
+
+
+def _share(people: Count, reachable: Count) -> str | None:
+    """The share Kompas can reach, when both figures behind it are shown."""
+    if isinstance(people, int) and isinstance(reachable, int) and people:
+        return f"{round(100 * reachable / people)} %"
     return None
 
 

@@ -110,6 +110,9 @@ def scrub_tables(payload: Mapping[str, Any], person: ErasedPerson) -> dict[str, 
     later month's changes stay protected, but the stored token no longer leads to them.
     """
     result = dict(payload)
+    reach = payload.get("reach")
+    if person.person_key is not None and isinstance(reach, Mapping):
+        result["reach"] = {**reach, "members": _scrubbed_members(reach["members"], person)}
     members = payload.get("members")
     if person.person_key is None or not isinstance(members, Mapping):
         return result
@@ -128,3 +131,13 @@ def scrub_tables(payload: Mapping[str, Any], person: ErasedPerson) -> dict[str, 
         for node, tokens in (payload.get("pilot_members") or {}).items()
     }
     return result
+
+
+def _scrubbed_members(members: Mapping[str, Any], person: ErasedPerson) -> dict[str, Any]:
+    """Members whose token for the person (if any) is replaced by a random one."""
+    assert person.person_key is not None
+    mine = token(str(members["salt"]), person.person_key)
+    cells = dict(members.get("cells") or {})
+    if mine in cells:
+        cells[secrets.token_hex(len(mine) // 2 or 8)] = cells.pop(mine)
+    return {**members, "cells": cells}

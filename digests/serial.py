@@ -17,6 +17,7 @@ from insights.changes import MonthMembers
 from insights.digest import Digest, Suppressed, SuppressionKind
 from insights.index import MonthTables
 from insights.inputs import PilotRecord, PilotStatus
+from insights.reach import ReachTables
 
 DIGEST_VERSION = 1
 TABLES_VERSION = 1
@@ -44,6 +45,12 @@ def _encode(value: Any) -> Any:
 @cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(digest_module))
+
+
+def _has_default(field: dataclasses.Field[Any]) -> bool:
+    return field.default is not dataclasses.MISSING or field.default_factory is not (
+        dataclasses.MISSING
+    )
 
 
 def _decode(kind: Any, value: Any) -> Any:
@@ -78,8 +85,13 @@ def _decode(kind: Any, value: Any) -> Any:
         if not isinstance(value, dict):
             raise SerialError(f"expected an object for {kind.__name__}, got {value!r}")
         hints = _hints(kind)
-        fields = dataclasses.fields(kind)
-        return kind(**{f.name: _decode(hints[f.name], value[f.name]) for f in fields})
+        return kind(
+            **{
+                f.name: _decode(hints[f.name], value[f.name])
+                for f in dataclasses.fields(kind)
+                if f.name in value or not _has_default(f)  # newer fields: their default
+            }
+        )
     if kind is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise SerialError(f"expected a number, got {value!r}")
@@ -184,6 +196,36 @@ def _members_from_json(data: Any) -> MonthMembers | None:
     )
 
 
+def _members_to_json(members: MonthMembers) -> dict[str, Any]:
+    return {
+        "salt": members.salt,
+        "cells": {t: [unit, flags] for t, (unit, flags) in members.cells.items()},
+    }
+
+
+def _reach_to_json(reach: ReachTables) -> dict[str, Any]:
+    return {
+        "layout": _layout_to_json(reach.layout),
+        "table": _table_to_json(reach.table),
+        "members": _members_to_json(reach.members),
+        "change_hidden": sorted([unit, column] for unit, column in reach.change_hidden),
+    }
+
+
+def _reach_from_json(data: Any) -> ReachTables | None:
+    """Tables stored before Kompas counted reach have none."""
+    if data is None:
+        return None
+    members = _members_from_json(data["members"])
+    assert members is not None
+    return ReachTables(
+        layout=_layout_from_json(data["layout"]),
+        table=_table_from_json(data["table"]),
+        members=members,
+        change_hidden=frozenset((str(u), str(c)) for u, c in data.get("change_hidden") or []),
+    )
+
+
 def tables_to_json(tables: MonthTables) -> dict[str, Any]:
     """A month's protected tables as JSON.
 
@@ -204,18 +246,14 @@ def tables_to_json(tables: MonthTables) -> dict[str, Any]:
             for p in tables.pilot_records.values()
         ],
         "asked_anyone": sorted(tables.asked_anyone),
-        "members": None
-        if tables.members is None
-        else {
-            "salt": tables.members.salt,
-            "cells": {t: [unit, flags] for t, (unit, flags) in tables.members.cells.items()},
-        },
+        "members": None if tables.members is None else _members_to_json(tables.members),
         "change_hidden": {
             name: sorted([unit, column] for unit, column in cells)
             for name, cells in tables.change_hidden.items()
         },
         "pilot_members": {node: sorted(t) for node, t in tables.pilot_members.items()},
         "text_layout": None if tables.text_layout is None else _layout_to_json(tables.text_layout),
+        "reach": None if tables.reach is None else _reach_to_json(tables.reach),
     }
 
 
@@ -264,6 +302,7 @@ def tables_from_json(data: Mapping[str, Any]) -> MonthTables:
             text_layout=None
             if data.get("text_layout") is None
             else _layout_from_json(data["text_layout"]),
+            reach=_reach_from_json(data.get("reach")),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise SerialError(f"malformed month tables: {type(error).__name__}: {error}") from error

@@ -23,7 +23,9 @@ from insights.aggregate import TREND_MONTHS, DigestBuilder, DigestTexts, previou
 from insights.anonymity import AnonymityRules
 from insights.digest import Digest
 from insights.index import PILOT_PREFIX, InsightsIndex, MonthTables
+from insights.reach import ReachInput
 from organisation.model import OrgTree
+from organisation.reached import reached
 from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from storage.database import Database
@@ -107,6 +109,7 @@ class DigestService:
         roles: RoleBook | None = None,
     ) -> None:
         self._texts = texts
+        self._database = database
         self.settings = settings
         self._tz = ZoneInfo(settings.timezone)
         self.rules = AnonymityRules(settings.min_group, settings.min_text_group)
@@ -142,7 +145,11 @@ class DigestService:
         return found
 
     async def _index(
-        self, tree: OrgTree, months: Sequence[str], unit_id: str | None = None
+        self,
+        tree: OrgTree,
+        months: Sequence[str],
+        unit_id: str | None = None,
+        reach: ReachInput | None = None,
     ) -> InsightsIndex:
         records = await self.sources.records(tree, months)
         if unit_id is not None:
@@ -156,6 +163,8 @@ class DigestService:
             records.gaps,
             category_keys=CATEGORY_KEYS,
             months=months,
+            reach=reach,
+            cases=records.cases,
         )
 
     async def builder(
@@ -177,8 +186,14 @@ class DigestService:
             if len(stored) == len(months) and stored[month].text_layout is not None
             else None
         )
+        # Reach is taken as it stands when the month's tables are first computed.
+        reach = (
+            None
+            if month in stored
+            else ReachInput(month, (await reached(self._database, tree)).kinds(tree))
+        )
         index = await self._index(
-            tree, [m for m in months if m not in stored or m == month], narrow
+            tree, [m for m in months if m not in stored or m == month], narrow, reach
         )
         if any(set(index.category_keys[c]) - set(CATEGORY_KEYS[c]) for c in CATEGORY_KEYS):
             logger.warning("answers with unknown options in %s; stored months lack them", month)

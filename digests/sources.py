@@ -21,9 +21,11 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from digests.case_sources import case_records
 from ground.messages import Person
 from insights.inputs import (
     AnswerRecord,
+    CaseRecord,
     Consent,
     Decision,
     MicroSuccess,
@@ -68,6 +70,7 @@ class DigestRecords:
     answers: tuple[AnswerRecord, ...] = ()
     pilots: tuple[PilotRecord, ...] = ()
     gaps: tuple[QuestionGapRecord, ...] = ()
+    cases: tuple[CaseRecord, ...] = ()
 
 
 def within(records: DigestRecords, tree: OrgTree, unit_id: str) -> DigestRecords:
@@ -82,6 +85,7 @@ def within(records: DigestRecords, tree: OrgTree, unit_id: str) -> DigestRecords
         answers=tuple(a for a in records.answers if inside(a.person_key, a.unit_id)),
         pilots=tuple(p for p in records.pilots if p.unit_id in below),
         gaps=tuple(g for g in records.gaps if inside(g.asked_by, None)),
+        cases=tuple(c for c in records.cases if any(inside(p, None) for p in c.askers)),
     )
 
 
@@ -153,7 +157,10 @@ class DigestSources:
             answers = await self._experiences(connection, people, wanted, since, until)
             pilots = await self._pilots(connection, tree, people, wanted, since, until)
             gaps = await self._gaps(connection, people, wanted, since, until)
-        found = DigestRecords(tuple(prompts), tuple(nothing + answers), tuple(pilots), tuple(gaps))
+            cases = await case_records(connection, people, wanted, since, until, self._tz)
+        found = DigestRecords(
+            tuple(prompts), tuple(nothing + answers), tuple(pilots), tuple(gaps), tuple(cases)
+        )
         logger.info(
             "digest records %s–%s: %d prompts, %d answers, %d pilot-months, %d questions",
             min(wanted),

@@ -23,12 +23,16 @@ from ground.env_values import (
 )
 
 DEFAULT_DATABASE_URL = "sqlite:///data/kompas.db"
+DEFAULT_CACHE_DIR = Path("data/cache")  # the built knowledge index, per content version
+CACHE_OFF = ("off", "none", "0")
 # Leaders' digests: fewest distinct people behind any figure, and behind anything from free text.
 DEFAULT_MIN_GROUP = 5
 SMALLEST_MIN_GROUP = 3  # below this no figure is anonymous in any useful sense
 DEFAULT_MIN_TEXT_GROUP = 10
 # Until well after the next month's digest day (digest days of two months can be ~40 days apart).
 DEFAULT_DIGEST_LINK_DAYS = 45
+DEFAULT_CASE_NUDGE_HOURS = 8  # one working day
+DEFAULT_CASE_ESCALATE_DAYS = 5
 
 
 @dataclass(frozen=True)
@@ -186,6 +190,8 @@ class Settings:
     slack: SlackSettings = field(default_factory=SlackSettings)
     database_url: str = DEFAULT_DATABASE_URL
     content_dir: Path = field(default_factory=lambda: default_content_dir())
+    # KOMPAS_CACHE_DIR: where the built knowledge index is kept (None: built at every start).
+    cache_dir: Path | None = DEFAULT_CACHE_DIR
     timezone: str = "Europe/Copenhagen"
     public_host: str = ""
     ambassadors_conversation: str = ""
@@ -204,6 +210,10 @@ class Settings:
     link_secret: str = ""
     # How long a digest link opens its page (anyone holding the link can open it meanwhile).
     digest_link_days: int = DEFAULT_DIGEST_LINK_DAYS
+    # The ambassadors' desk: a case nobody took gets one reminder after this many working
+    # hours; a case still open after this many working days goes to the topic's owner.
+    case_nudge_hours: int = DEFAULT_CASE_NUDGE_HOURS
+    case_escalate_days: int = DEFAULT_CASE_ESCALATE_DAYS
 
     def ambassadors_conversation_on(self, channel: str) -> str:
         """Where questions for the AI-ambassadors go on `channel` ("" when nowhere): Slack's
@@ -231,11 +241,13 @@ class Settings:
             return values.get(name, default).strip()
 
         content_dir = get("KOMPAS_CONTENT_DIR")
+        cache_dir = get("KOMPAS_CACHE_DIR") or str(DEFAULT_CACHE_DIR)
         settings = cls(
             teams=TeamsSettings.parse(get),
             slack=SlackSettings.parse(get),
             database_url=get("DATABASE_URL", DEFAULT_DATABASE_URL) or DEFAULT_DATABASE_URL,
             content_dir=Path(content_dir) if content_dir else default_content_dir(),
+            cache_dir=None if cache_dir.lower() in CACHE_OFF else Path(cache_dir),
             timezone=get("KOMPAS_TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",
             public_host=get("KOMPAS_PUBLIC_HOST"),
             ambassadors_conversation=get("KOMPAS_AMBASSADORS_CONVERSATION"),
@@ -264,6 +276,18 @@ class Settings:
                 "KOMPAS_DIGEST_LINK_DAYS",
                 get("KOMPAS_DIGEST_LINK_DAYS"),
                 DEFAULT_DIGEST_LINK_DAYS,
+                1,
+            ),
+            case_nudge_hours=parse_int(
+                "KOMPAS_CASE_NUDGE_HOURS",
+                get("KOMPAS_CASE_NUDGE_HOURS"),
+                DEFAULT_CASE_NUDGE_HOURS,
+                1,
+            ),
+            case_escalate_days=parse_int(
+                "KOMPAS_CASE_ESCALATE_DAYS",
+                get("KOMPAS_CASE_ESCALATE_DAYS"),
+                DEFAULT_CASE_ESCALATE_DAYS,
                 1,
             ),
         )

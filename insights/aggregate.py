@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from insights.anonymity import Layout, ProtectedTable
+from insights.case_figures import case_figures
 from insights.digest import (
     Count,
     CrossUnitPattern,
@@ -30,6 +31,8 @@ from insights.digest import (
     PilotSection,
     PilotSummary,
     Quote,
+    ReachRow,
+    ReachSection,
     Series,
     Suppressed,
     Theme,
@@ -51,6 +54,7 @@ from insights.index import (
 )
 from insights.inputs import Consent, PilotStatus
 from insights.next_steps import suggest_next_steps
+from insights.reach import PEOPLE, REACHABLE
 from privacy.redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -144,6 +148,10 @@ class DigestBuilder:
             pilots=self._pilots(now, unit_id),
             next_steps=(),
             notes=self._notes(now, unit_id, scope_marker),
+            reach=self._reach(now, unit_id),
+            cases=case_figures(self.index.cases(month), self.rules)
+            if self.tree.units[unit_id].parent_id is None
+            else None,
         )
         steps = suggest_next_steps(digest, self.texts) if self.texts is not None else ()
         return _with_steps(digest, steps)
@@ -174,6 +182,44 @@ class DigestBuilder:
             return value
         if (unit_id, column) in tables.change_hidden.get(name, frozenset()):
             return self.rules.changed()
+        return self.rules.small()
+
+    def _reach(self, tables: MonthTables, unit_id: str) -> ReachSection | None:
+        """The organisation-wide digest's reach: the top unit and the units right below it."""
+        reach = tables.reach
+        if reach is None or self.tree.units[unit_id].parent_id is not None:
+            return None
+
+        def cell(unit: str, column: str) -> Count:
+            value = reach.table.cell(unit, column)
+            if value is not None:
+                return value
+            if (unit, column) in reach.change_hidden:
+                return self.rules.changed()
+            return self.rules.small()
+
+        def row(unit: str) -> ReachRow:
+            return ReachRow(
+                self._ref(unit),
+                *(cell(unit, column) for column in (PEOPLE, REACHABLE)),
+            )
+
+        if not reach.layout.shown(unit_id):
+            return ReachSection((), (FoldedUnit(self._ref(unit_id), self.rules.small()),))
+        children = self.tree.children(unit_id)
+        return ReachSection(
+            rows=(row(unit_id), *(row(c) for c in children if reach.layout.shown(c))),
+            folded=tuple(
+                FoldedUnit(self._ref(c), self._reach_marker(reach.layout, c))
+                for c in children
+                if not reach.layout.shown(c)
+            ),
+        )
+
+    def _reach_marker(self, layout: Layout, unit_id: str) -> Suppressed:
+        into = layout.folded_into.get(unit_id)
+        if into is not None and into in self.tree.units:
+            return self.rules.folded(self.tree.units[into].name)
         return self.rules.small()
 
     def _participation(self, tables: MonthTables, unit_id: str) -> Participation:

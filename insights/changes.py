@@ -74,9 +74,11 @@ def unit_sets(members: MonthMembers, layout: Layout) -> dict[tuple[str, int], se
     parent = {kid: unit for unit, kids in layout.children.items() for kid in kids}
     by_cell: dict[tuple[str, int], set[str]] = {}
     for person, (cell, flags) in members.cells.items():
-        for flag in FLAGS:
-            if flags & flag:
-                by_cell.setdefault((cell, flag), set()).add(person)
+        remaining = flags
+        while remaining:  # every flag the person has (insights/reach.py adds its own)
+            flag = remaining & -remaining
+            remaining ^= flag
+            by_cell.setdefault((cell, flag), set()).add(person)
     found: dict[tuple[str, int], set[str]] = {}
     for (cell, flag), people in by_cell.items():
         unit: str | None = cell

@@ -185,6 +185,35 @@ class NextStep:
 
 
 @dataclass(frozen=True)
+class CaseFigures:
+    """The month's questions handed on to the AI-ambassadors, for the whole organisation."""
+
+    cases: Count  # every figure rests on the people who asked in those cases
+    answered: Count
+    referred: Count
+    closed: Count
+    waiting: Count  # not taken, or taken and not answered yet
+    median_hours: Average  # from handing on to the answer or referral
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    """How many people of a unit (and below) Kompas can reach, and how."""
+
+    unit: UnitRef
+    people: Count  # in the organisation tree
+    reachable: Count  # personally (a stored chat) or via a team Kompas is installed in
+
+
+@dataclass(frozen=True)
+class ReachSection:
+    """Reach in the organisation-wide digest: the whole organisation, then its units."""
+
+    rows: tuple[ReachRow, ...]
+    folded: tuple[FoldedUnit, ...]  # units too small to be shown on their own
+
+
+@dataclass(frozen=True)
 class Digest:
     """A leader's monthly digest for one unit and everything below it; safe to show as is."""
 
@@ -207,6 +236,8 @@ class Digest:
     pilots: PilotSection
     next_steps: tuple[NextStep, ...]
     notes: tuple[str, ...]
+    reach: ReachSection | None = None  # only in the organisation-wide digest
+    cases: CaseFigures | None = None  # only in the organisation-wide digest
 
     @property
     def current(self) -> Participation:

@@ -17,9 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
-from sklearn.cluster import AgglomerativeClustering
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from knowledge.danish import STOPWORDS, stem, words
 from privacy.redaction import TOKENS
@@ -88,6 +85,8 @@ class TermIndex:
             self.vocabulary: tuple[str, ...] = ()
             self.idf: NDArray[np.float64] = np.zeros(0)
             return
+        from sklearn.feature_extraction.text import TfidfVectorizer  # slow import: when used
+
         vectorizer = TfidfVectorizer(analyzer=_already_analysed, binary=True, norm=None)
         weighted = vectorizer.fit_transform(documents)
         self.matrix = sparse.csr_matrix((weighted > 0).astype(np.int64))
@@ -113,6 +112,8 @@ class TermIndex:
         if len(chosen) == 1:
             labels = np.zeros(1, dtype=np.int64)
         else:
+            from sklearn.cluster import AgglomerativeClustering
+
             clustering = AgglomerativeClustering(
                 n_clusters=None,
                 metric="cosine",
@@ -158,6 +159,9 @@ def group_questions(texts: Sequence[str]) -> QuestionGroups:
     with_terms = [i for i, text in enumerate(texts) if terms(text)]
     labels = np.full(count, -1, dtype=np.int64)
     if 1 < len(with_terms) <= MAX_CLUSTERED_QUESTIONS:
+        from sklearn.cluster import AgglomerativeClustering
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         vectors = TfidfVectorizer(analyzer=terms).fit_transform([texts[i] for i in with_terms])
         clustering = AgglomerativeClustering(
             n_clusters=None,
@@ -187,6 +191,9 @@ def _medoid(members: NDArray[np.int64], texts: Sequence[str]) -> int:
     member_texts = [texts[i] for i in members]
     if not any(terms(text) for text in member_texts):
         return int(members[0])
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
     vectors = TfidfVectorizer(analyzer=terms).fit_transform(member_texts)
     centrality = cosine_similarity(vectors).mean(axis=1)
     best = max(

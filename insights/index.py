@@ -41,6 +41,7 @@ from insights.changes import (
 from insights.free_text import QuestionGroups, TermIndex, group_questions
 from insights.inputs import (
     AnswerRecord,
+    CaseRecord,
     Consent,
     Decision,
     MicroSuccess,
@@ -49,6 +50,7 @@ from insights.inputs import (
     QuestionGapRecord,
     Recommendation,
 )
+from insights.reach import ReachInput, ReachTables, protect_reach
 from organisation.model import OrgTree
 
 logger = logging.getLogger(__name__)
@@ -152,6 +154,8 @@ class MonthTables:
     pilot_members: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # Units shown for free text (folding over the month's writers; rule 5 of anonymity).
     text_layout: Layout | None = None
+    # Who Kompas could reach when the month was computed (the organisation-wide digest).
+    reach: ReachTables | None = None
 
 
 @dataclass
@@ -159,6 +163,7 @@ class _Month:
     people: dict[str, _PersonMonth] = field(default_factory=dict)
     pilots: list[PilotRecord] = field(default_factory=list)
     gaps: list[QuestionGapRecord] = field(default_factory=list)
+    cases: list[CaseRecord] = field(default_factory=list)
     quotes: list[QuoteCandidate] = field(default_factory=list)
 
 
@@ -175,10 +180,14 @@ class InsightsIndex:
         gaps: Iterable[QuestionGapRecord] = (),
         category_keys: Mapping[str, Sequence[str]] | None = None,
         months: Collection[str] | None = None,
+        reach: ReachInput | None = None,
+        cases: Iterable[CaseRecord] = (),
     ) -> None:
-        """Group the records; with `months`, records of other months are left out."""
+        """Group the records; with `months`, records of other months are left out. `reach`
+        is protected with its month's tables."""
         self.tree = tree
         self.rules = rules
+        self._reach = reach
         self._unit_ids = tuple(unit.id for unit, _ in tree.walk())
         self._position = {unit_id: i for i, unit_id in enumerate(self._unit_ids)}
         self._parent = np.array(
@@ -202,6 +211,9 @@ class InsightsIndex:
                 self._index_micro_successes(pilot)
         for gap in gaps:
             self._months[gap.month].gaps.append(gap)
+        for case in cases:
+            if months is None or case.month in months:
+                self._months[case.month].cases.append(case)
         self.category_keys = {c: tuple(sorted(keys[c])) for c in CATEGORIES}
         self._tables: dict[str, MonthTables] = {}
         self._terms: dict[str, TermIndex] = {}
@@ -380,6 +392,10 @@ class InsightsIndex:
                 PILOTS_TABLE: frozenset((n, c) for n in pilots_changed for c in PILOT_COLUMNS),
             }
         logger.debug("protected %s: %d units shown", month, len(layout.order))
+        reach = None
+        if self._reach is not None and self._reach.month == month:
+            earlier_reach = [t.reach for t in self._earlier(month) if t.reach is not None]
+            reach = protect_reach(self.tree, self.rules, self._reach, earlier_reach)
         return MonthTables(
             month=month,
             layout=layout,
@@ -394,6 +410,7 @@ class InsightsIndex:
             text_layout=self.text_layout(month),
             pilot_members=pilot_members,
             change_hidden=change_hidden,
+            reach=reach,
         )
 
     def _earlier(self, month: str) -> list[MonthTables]:
@@ -503,6 +520,11 @@ class InsightsIndex:
     def quotes(self, month: str) -> tuple[QuoteCandidate, ...]:
         """Consented quotes of the month (scope and pool rules are applied by the caller)."""
         return tuple(self._months.get(month, _Month()).quotes)
+
+    def cases(self, month: str) -> tuple[CaseRecord, ...]:
+        """The questions handed on to the AI-ambassadors in the month."""
+        found = self._months.get(month)
+        return tuple(found.cases) if found is not None else ()
 
     def gaps(self, month: str) -> tuple[tuple[GapEntry, ...], QuestionGroups, tuple[str, ...]]:
         """The month's question gaps with their groups, and the question texts."""

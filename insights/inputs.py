@@ -107,3 +107,14 @@ class QuestionGapRecord:
     month: str
     unanswered: bool = False
     thumbs_down: bool = False
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """A question handed on to the AI-ambassadors in a month: the case's state now, who asked
+    (tree ids) and, once answered or referred, how many hours that took."""
+
+    month: str
+    state: str  # ny, tildelt, besvaret, henvist, lukket
+    askers: frozenset[str]
+    hours_to_answer: float | None = None

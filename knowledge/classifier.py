@@ -7,8 +7,6 @@ import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from sklearn.feature_extraction import DictVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from knowledge.analysis import Concept
 
@@ -28,6 +26,10 @@ class TopicClassifier:
             self._weights = np.zeros((topics, 0))
             self._bias = np.zeros(topics)
             return
+        # scikit-learn takes ~2 s to import: only building the index needs it, not a cached one.
+        from sklearn.feature_extraction import DictVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         vectoriser = DictVectorizer()
         features = vectoriser.fit_transform([dict(terms) for _, terms in examples])
         model = LogisticRegression(C=REGULARISATION, max_iter=MAX_ITERATIONS)

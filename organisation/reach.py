@@ -12,8 +12,10 @@ from organisation.model import OrgTree
 class ReachKind(StrEnum):
     """How Kompas reaches a person (the best way it has)."""
 
-    PERSONAL = "personlig"  # the person installed Kompas or wrote to it: a stored chat
-    TEAM = "team"  # a member of a team Kompas is installed in (a chat can be opened)
+    # A stored personal chat: they installed Kompas, wrote to it, or Kompas opened it from
+    # the roster of a team it is in.
+    PERSONAL = "personlig"
+    TEAM = "team"  # a member of a team Kompas is in, whose chat Kompas has not opened yet
     NONE = "ingen"  # neither: the campaign cannot reach them
 
 

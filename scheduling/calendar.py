@@ -244,6 +244,22 @@ class WorkingHours:
         local = self._local(moment)
         return self.calendar.is_working_day(local.date()) and self.start <= local.time() < self.end
 
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Working time between two moments: the parts of working hours on working days."""
+        if end <= start:
+            return timedelta(0)
+        first, last = self._local(start), self._local(end)
+        total = timedelta(0)
+        day = first.date()
+        while day <= last.date():
+            if self.calendar.is_working_day(day):
+                opening = datetime.combine(day, self.start, tzinfo=self.tz)
+                closing = datetime.combine(day, self.end, tzinfo=self.tz)
+                overlap = min(closing, last) - max(opening, first)
+                total += max(overlap, timedelta(0))
+            day += timedelta(days=1)
+        return total
+
     def next_opening(self, moment: datetime) -> datetime:
         """`moment` if inside working hours, else the start of the next working period."""
         if self.within(moment):

@@ -32,6 +32,9 @@ ROSTER_REFRESH_JOB_ID = "kompas.roster-refresh"
 # How often the team rosters that are due are looked for (new installs, members joining or
 # leaving, and each team once a day).
 ROSTER_REFRESH_MINUTES = 5
+CASE_FOLLOW_UP_JOB_ID = "kompas.case-follow-up"
+# How often waiting cases are checked for a reminder or an escalation.
+CASE_FOLLOW_UP_MINUTES = 30
 
 # How late a run may start. APScheduler's default is 1 second: a campaign due at 09:30
 # while Kompas was restarting would be logged as "missed" and silently skipped for the
@@ -233,8 +236,8 @@ def kompas_job_specs(
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
     campaign_rule: CampaignRule = DEFAULT_CAMPAIGN_RULE,
 ) -> list[JobSpec]:
-    """The jobs Kompas schedules: the monthly prompt, daily reminders, pilot check-ins and
-    the team rosters."""
+    """The jobs Kompas schedules: the monthly prompt, daily reminders, pilot check-ins, the
+    team rosters and the ambassadors' waiting cases."""
     return [
         JobSpec(
             id=MONTHLY_CAMPAIGN_JOB_ID,
@@ -266,6 +269,14 @@ def kompas_job_specs(
             trigger=IntervalTrigger(minutes=ROSTER_REFRESH_MINUTES, timezone=tz),
             func_ref="scheduling.tasks:refresh_rosters",
             misfire_grace_time=ROSTER_REFRESH_MINUTES * 60,
+            coalesce=True,
+        ),
+        JobSpec(
+            id=CASE_FOLLOW_UP_JOB_ID,
+            name="Ventende spørgsmål til AI-ambassadørerne",
+            trigger=IntervalTrigger(minutes=CASE_FOLLOW_UP_MINUTES, timezone=tz),
+            func_ref="scheduling.tasks:follow_up_cases",
+            misfire_grace_time=CASE_FOLLOW_UP_MINUTES * 60,
             coalesce=True,
         ),
     ]

@@ -52,10 +52,23 @@ class RosterRefresher(Protocol):
         ...
 
 
+class CaseFollowUpRunner(Protocol):
+    """Reminds the ambassadors of cases nobody took and escalates old ones (cases.follow_up).
+
+    Idempotent per case (the case records its reminder and escalation, and the outbox keys
+    name the case), so runs that overlap send nothing twice.
+    """
+
+    async def run(self) -> Any:
+        """Queue what is due; returns a report."""
+        ...
+
+
 CAMPAIGN_STARTER: ServiceKey[CampaignStarter] = ServiceKey("campaign_starter")
 REMINDER_SENDER: ServiceKey[ReminderSender] = ServiceKey("reminder_sender")
 PILOT_CHECKIN_SENDER: ServiceKey[PilotCheckinSender] = ServiceKey("pilot_checkin_sender")
 ROSTER_REFRESHERS: ServiceKey[Sequence[RosterRefresher]] = ServiceKey("roster_refreshers")
+CASE_FOLLOW_UP: ServiceKey[CaseFollowUpRunner] = ServiceKey("case_follow_up")
 
 
 async def run_monthly_campaign(context: JobContext) -> None:
@@ -89,3 +102,10 @@ async def refresh_rosters(context: JobContext) -> None:
     """Job: read the rosters of teams Kompas was just added to, that changed, or daily."""
     for refresher in context.get(ROSTER_REFRESHERS):
         await refresher.refresh_due()
+
+
+async def follow_up_cases(context: JobContext) -> None:
+    """Job: remind the ambassadors of waiting cases and escalate old ones (working days)."""
+    if not context.calendar.is_working_day(context.today()):
+        return
+    await context.get(CASE_FOLLOW_UP).run()

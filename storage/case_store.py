@@ -3,10 +3,8 @@ safely (a conditional UPDATE decides who wins, on SQLite and PostgreSQL alike)."
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import AsyncIterator, Collection, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -103,11 +101,6 @@ def _case(row: Any, askers: Sequence[CaseAsker]) -> Case:
     )
 
 
-@asynccontextmanager
-async def _nothing() -> AsyncIterator[None]:
-    yield
-
-
 class CaseStore:
     """Typed access to cases and askers; each method is one short transaction.
 
@@ -119,12 +112,6 @@ class CaseStore:
     def __init__(self, database: Database) -> None:
         self._database = database
         self._insert = postgresql.insert if database.is_postgresql else sqlite.insert
-        self._write_turn = None if database.is_postgresql else asyncio.Lock()
-
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncConnection]:
-        async with self._write_turn or _nothing(), self._database.transaction() as connection:
-            yield connection
 
     # -- handing a question on ----------------------------------------------------------------
 
@@ -160,7 +147,7 @@ class CaseStore:
         join_case_id: int | None,
     ) -> HandedOn | None:
         now = utc_now()
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             user_id = (
                 await connection.execute(
                     select(UserRow.id).where(
@@ -258,7 +245,7 @@ class CaseStore:
             .where(CaseRow.id == case_id, CaseRow.post_key.is_(None))
             .values(post_conversation_id=conversation_id, post_key=key)
         )
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             await connection.execute(statement)
 
     # -- reading ------------------------------------------------------------------------------
@@ -387,7 +374,7 @@ class CaseStore:
                 **values,
             )
         )
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             won = (await connection.execute(statement)).rowcount == 1
             case = await self._load(connection, case_id)
         if case is None:
@@ -396,6 +383,51 @@ class CaseStore:
             logger.info("case %d is now %s", case_id, to.value)
         return Transition(won, case)
 
+    async def waiting(self) -> list[Case]:
+        """Open cases that have not had both their reminder and their escalation yet."""
+        query = (
+            select(CaseRow.id)
+            .where(
+                CaseRow.state.in_(_open()),
+                or_(CaseRow.nudged_at.is_(None), CaseRow.escalated_at.is_(None)),
+            )
+            .order_by(CaseRow.created_at, CaseRow.id)
+        )
+        async with self._database.transaction() as connection:
+            ids = list((await connection.execute(query)).scalars())
+            found = [await self._load(connection, case_id) for case_id in ids]
+        return [case for case in found if case is not None]
+
+    async def mark_nudged(self, case_id: int, at: datetime) -> bool:
+        """Record the reminder of a case still new; False when it was nudged or taken meanwhile."""
+        return await self._mark(
+            case_id, CaseRow.nudged_at, at, states={CaseState.NEW}, nudged_at=at
+        )
+
+    async def mark_escalated(self, case_id: int, at: datetime) -> bool:
+        """Record a case's escalation; False when it was escalated or resolved meanwhile."""
+        return await self._mark(case_id, CaseRow.escalated_at, at, escalated_at=at)
+
+    async def _mark(
+        self,
+        case_id: int,
+        column: Any,
+        at: datetime,
+        states: Collection[CaseState] | None = None,
+        **values: datetime,
+    ) -> bool:
+        statement = (
+            update(CaseRow)
+            .where(
+                CaseRow.id == case_id,
+                CaseRow.state.in_(_open(states or OPEN_STATES)),
+                column.is_(None),
+            )
+            .values(**values)
+        )
+        async with self._database.writing() as connection:
+            return bool((await connection.execute(statement)).rowcount == 1)
+
     async def touch_post(self, case_id: int) -> Case | None:
         """Count a new version of the case's post (its askers changed); the case as it is."""
         statement = (
@@ -403,7 +435,7 @@ class CaseStore:
             .where(CaseRow.id == case_id)
             .values(post_version=CaseRow.post_version + 1, updated_at=utc_now())
         )
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             await connection.execute(statement)
             return await self._load(connection, case_id)
 
@@ -415,7 +447,7 @@ class CaseStore:
         case is closed, or they are its only asker.
         """
         now = utc_now()
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             asker = (
                 await connection.execute(
                     select(CaseAskerRow.case_id).where(CaseAskerRow.id == asker_id)
@@ -467,7 +499,7 @@ class CaseStore:
             .where(CaseAskerRow.id == asker_id, CaseAskerRow.user_id.in_(own))
             .values(feedback="up" if helpful else "down", feedback_at=utc_now())
         )
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             return (await connection.execute(statement)).rowcount == 1
 
     # -- suggestions for the AI-kompas --------------------------------------------------------
@@ -487,7 +519,7 @@ class CaseStore:
                 post_version=CaseRow.post_version + 1,
             )
         )
-        async with self._writing() as connection:
+        async with self._database.writing() as connection:
             return (await connection.execute(statement)).rowcount == 1
 
     async def suggestions(self) -> list[Suggestion]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ScalarSelect, bindparam, case, func, insert, select, update
+from sqlalchemy import ScalarSelect, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningInsert
@@ -27,8 +27,17 @@ __all__ = ["AskedQuestion", "Store", "StoredReference"]
 
 logger = logging.getLogger(__name__)
 
+# users.last_seen_at is kept to this precision: a turn within it writes nothing when the
+# person and their conversation are as stored.
+SEEN_PRECISION = timedelta(minutes=15)
+
 DialectInsert = postgresql.Insert | sqlite.Insert
 InsertFunction = Callable[[Any], DialectInsert]
+
+
+def _without_activity(reference: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A conversation reference without the id of the activity it came with."""
+    return {key: value for key, value in (reference or {}).items() if key != "activityId"}
 
 
 def _user_id_of(person: Person) -> ScalarSelect[int]:
@@ -129,16 +138,21 @@ class Store:
 
     async def remember_person(self, person: Person) -> int:
         """Create or update the user behind `person`; returns users.id."""
-        async with self._database.transaction() as connection:
+        async with self._database.writing() as connection:
             return await self._upsert_user(connection, person, utc_now())
 
     async def save_reference(self, incoming: Incoming) -> int:
         """Remember the sender and where to reach them; called on every incoming event.
 
-        Returns the sender's users.id."""
+        Writes only when something changed (or `last_seen_at` is older than
+        SEEN_PRECISION): most turns read one row and write nothing. Returns the sender's
+        users.id."""
         person = incoming.person
         now = utc_now()
-        async with self._database.transaction() as connection:
+        unchanged = await self._unchanged(incoming, now)
+        if unchanged is not None:
+            return unchanged
+        async with self._database.writing() as connection:
             user_row_id = await self._upsert_user(connection, person, now)
             parameters = {
                 "user_row_id": user_row_id,
@@ -153,6 +167,55 @@ class Store:
             }
             await connection.execute(self._upsert_reference_statement, parameters)
         return user_row_id
+
+    async def _unchanged(self, incoming: Incoming, now: datetime) -> int | None:
+        """users.id when the stored user and active reference already hold what `incoming`
+        says (its activity id aside) and the user was seen within SEEN_PRECISION."""
+        person, reference = incoming.person, ConversationReferenceRow
+        query = (
+            select(
+                UserRow.id,
+                UserRow.display_name,
+                UserRow.aad_object_id,
+                UserRow.tenant_id,
+                UserRow.last_seen_at,
+                reference.user_id.label("reference_user"),
+                reference.conversation_type,
+                reference.service_url,
+                reference.tenant_id.label("reference_tenant"),
+                reference.reference,
+                reference.active,
+            )
+            .join(
+                reference,
+                and_(
+                    reference.channel == UserRow.channel,
+                    reference.user_key == UserRow.channel_user_id,
+                ),
+            )
+            .where(
+                UserRow.channel == person.channel,
+                UserRow.channel_user_id == person.user_id,
+                reference.conversation_id == incoming.conversation_id,
+            )
+        )
+        async with self._database.transaction() as connection:
+            row = (await connection.execute(query)).mappings().first()
+        if row is None or row["last_seen_at"] is None:
+            return None
+        same = (
+            row["active"]
+            and row["reference_user"] == row["id"]
+            and person.name in ("", row["display_name"])
+            and person.directory_id in (None, row["aad_object_id"])
+            and person.tenant_id in (None, row["tenant_id"])
+            and person.tenant_id in (None, row["reference_tenant"])
+            and incoming.endpoint in (None, row["service_url"])
+            and row["conversation_type"] == incoming.conversation_type.value
+            and _without_activity(row["reference"]) == _without_activity(incoming.reference)
+            and now - row["last_seen_at"] < SEEN_PRECISION
+        )
+        return int(row["id"]) if same else None
 
     async def ensure_reference(
         self,
@@ -213,7 +276,7 @@ class Store:
         `in_scope` defaults to whether a topic was found.
         """
         now = utc_now()
-        async with self._database.transaction() as connection:
+        async with self._database.writing() as connection:
             user_row_id = await self._upsert_user(connection, person, now)
             statement = (
                 insert(QuestionRow)

@@ -124,6 +124,9 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer: this process's write transactions take turns here, so none
+        # waits out the busy timeout holding a connection while the event loop serves others.
+        self._write_turn = None if engine.dialect.name == "postgresql" else asyncio.Lock()
 
     @classmethod
     async def connect(cls, url: str) -> Database:
@@ -171,6 +174,17 @@ class Database:
                 yield connection
         except SQLAlchemyError as exc:
             raise as_storage_error(exc) from exc
+
+    @asynccontextmanager
+    async def writing(self) -> AsyncIterator[AsyncConnection]:
+        """A transaction that writes: as `transaction`, and on SQLite one at a time per
+        process (PostgreSQL decides concurrent writes with its row locks)."""
+        if self._write_turn is None:
+            async with self.transaction() as connection:
+                yield connection
+            return
+        async with self._write_turn, self.transaction() as connection:
+            yield connection
 
     async def checkpoint(self) -> None:
         """SQLite: copy the WAL into the database file and truncate it to zero bytes, so

@@ -163,3 +163,34 @@ def teams_sdk(request: pytest.FixtureRequest) -> str:
 def on_sdk(settings: Settings, sdk: str) -> Settings:
     """`settings` with the Teams edge on `sdk` (KOMPAS_TEAMS_SDK)."""
     return replace(settings, teams=replace(settings.teams, sdk=sdk))
+
+
+DATABASE_FIXTURES = frozenset({"database_url", "empty_database_url"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help=(
+            "run only the tests that use the test database: `make test` runs the whole "
+            "suite on SQLite and this part again on PostgreSQL (KOMPAS_TEST_DATABASE_URL)"
+        ),
+    )
+
+
+def _needs_second_database_run(item: pytest.Item) -> bool:
+    """Whether the test uses the test database (the rest runs on SQLite only)."""
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--database-tests-only"):
+        return
+    if _postgresql_url() is None:
+        raise pytest.UsageError(f"--database-tests-only is for a run with {TEST_DATABASE_ENV} set")
+    kept = [item for item in items if _needs_second_database_run(item)]
+    dropped = [item for item in items if not _needs_second_database_run(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = kept

@@ -8,18 +8,20 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from cases.desk import Actor, CaseDesk, Outcome, Result, Role
-from dialogs.services import Services
 from ground.clock import utc_now
 from ground.settings import Settings
-from storage.case_records import OPEN_STATES, Case
 from storage.database import StorageError
 
+if TYPE_CHECKING:  # the desk and the services are imported when a subcommand runs
+    from cases.desk import Actor, CaseDesk, Result
+    from dialogs.services import Services
+    from storage.case_records import Case
+
 # Opens the process's services (the composition root, handed over by the app layer).
-OpenServices = Callable[[Settings], Awaitable[Services]]
+OpenServices = Callable[[Settings], Awaitable["Services"]]
 
 PAGE_SIZE = 20
 TEXT_WIDTH = 70
@@ -56,7 +58,7 @@ def register(commands: Any, open_services: OpenServices) -> None:
     close.set_defaults(handler=partial(run, command=_close, open_services=open_services))
 
 
-Command = Callable[[argparse.Namespace, CaseDesk, Settings], Awaitable[int]]
+Command = Callable[[argparse.Namespace, "CaseDesk", Settings], Awaitable[int]]
 
 
 def run(
@@ -89,6 +91,8 @@ def _age(moment: datetime, now: datetime) -> str:
 
 
 async def _list(args: argparse.Namespace, desk: CaseDesk, settings: Settings) -> int:
+    from storage.case_records import OPEN_STATES
+
     states = None if args.all else OPEN_STATES
     page = max(1, args.page)
     cases = await desk.cases.page((page - 1) * PAGE_SIZE, PAGE_SIZE, states)
@@ -160,10 +164,14 @@ async def _close(args: argparse.Namespace, desk: CaseDesk, settings: Settings) -
 
 
 def _admin(args: argparse.Namespace) -> Actor:
+    from cases.desk import Actor, Role
+
     return Actor(None, str(args.by).strip().split(" ")[0], Role.ADMIN)
 
 
 def _report(case_id: int, done: str, result: Result) -> int:
+    from cases.desk import Outcome
+
     case = result.case
     if result.outcome is Outcome.DONE and case is not None:
         print(f"Case #{case_id} {done}; {len(case.askers)} asker(s) will be told.")

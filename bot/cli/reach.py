@@ -10,12 +10,9 @@ from typing import Any, TextIO
 from ground.settings import Settings
 from organisation.model import OrgTree
 from organisation.reach import UnitReach, coverage
+from organisation.reached import reached
 from organisation.tree_store import OrganisationStore
-from storage.conversation_store import Store
 from storage.database import Database, StorageError
-from storage.team_rosters import TeamRosterStore
-
-CHANNEL = "teams"
 
 
 def register(commands: Any) -> None:
@@ -44,29 +41,10 @@ async def _reach(settings: Settings) -> tuple[OrgTree, list[UnitReach], int]:
     database = await Database.connect(settings.database_url)
     try:
         tree = await OrganisationStore(database).load_tree()
-        personal_people = await Store(database).personal_people(CHANNEL)
-        rosters = TeamRosterStore(database)
-        team_members = [
-            member
-            for team in await rosters.teams(CHANNEL)
-            for member in await rosters.members(CHANNEL, team.team_id)
-            if member.messaged
-        ]
+        found = await reached(database, tree)
     finally:
         await database.dispose()
-    by_directory = {p.directory_id.lower(): p.id for p in tree.people.values() if p.directory_id}
-    by_user = {p.teams_user_id: p.id for p in tree.people.values() if p.teams_user_id}
-
-    def person_of(user_id: str, directory_id: str | None) -> str | None:
-        if directory_id and directory_id.lower() in by_directory:
-            return by_directory[directory_id.lower()]
-        return by_user.get(user_id)
-
-    known = {*personal_people, *((m.user_id, m.directory_id) for m in team_members)}
-    personal = {person_of(u, d) for u, d in personal_people}
-    team = {person_of(m.user_id, m.directory_id) for m in team_members}
-    outside = len({u for u, d in known if person_of(u, d) is None})
-    return tree, coverage(tree, {p for p in personal if p}, {p for p in team if p}), outside
+    return tree, coverage(tree, found.personal, found.team), found.outside
 
 
 def print_reach(tree: OrgTree, rows: list[UnitReach], outside: int, out: TextIO) -> None:

@@ -1,12 +1,17 @@
 """Issue 11 end to end through /api/messages and the fake Bot Connector, on both SDKs: an
 out-of-scope question goes to the ambassadors' conversation, an ambassador takes and answers
-it on the same post (updated in place), the asker gets the answer and rates it 👍, and
-"slet mine data" takes the asker's question off the post."""
+it on the same post (updated in place), the asker gets the answer and rates it 👍, the
+ambassador suggests it for the AI-kompas and `kompas content suggestions` writes a draft that
+`content check` lists and the index does not serve, and "slet mine data" takes the asker's
+question off the post."""
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +24,7 @@ from storage.database import Database
 from storage.models_cases import CaseAskerRow, CaseRow
 from tests.bot import activities as fx
 from tests.bot.conftest import RunningApp, StartApp
+from tests.bot.test_cli import kompas as kompas_cli
 from tests.conftest import on_sdk
 
 AMBASSADORS = "19:ambassadoererne0123456789abcdef@thread.tacv2"
@@ -84,6 +90,7 @@ async def test_a_question_is_taken_answered_rated_and_erased_on_one_post(
     bot_connector: FakeBotConnector,
     database: Database,
     database_url: str,
+    tmp_path: Path,
 ) -> None:
     settings = Settings(
         database_url=database_url,
@@ -143,12 +150,35 @@ async def test_a_question_is_taken_answered_rated_and_erased_on_one_post(
         feedback = (await connection.execute(select(CaseAskerRow.feedback))).scalars().all()
     assert feedback == ["up"]
 
+    # Bo suggests the answer for the AI-kompas on the post (updated in place once more) …
+    card = card_of(updates[-1])
+    await post(
+        kompas, in_channel(url, post_id, copy.deepcopy(button(card, "case_suggest")["data"]))
+    )
+    suggested = await bot_connector.wait_for_updates(3, timeout=15)
+    assert suggested[-1].updated_activity_id == post_id
+    assert "case_suggest" not in str(suggested[-1].cards)  # suggested once
+
+    # … the content owner writes it into the content as a draft, which the check lists and
+    # the index does not answer with.
+    content = tmp_path / "content"
+    shutil.copytree(settings.content_dir, content, ignore=shutil.ignore_patterns("__pycache__"))
+    env = {"DATABASE_URL": database_url, "KOMPAS_CONTENT_DIR": str(content)}
+    written = await asyncio.to_thread(kompas_cli, "content", "suggestions", env=env)
+    assert written.returncode == 0 and "draft written" in written.stdout, written.stderr
+    [draft] = [p for p in (content / "kompas").glob("*.md") if ANSWER in p.read_text()]
+    assert "status: udkast" in draft.read_text() and QUESTION in draft.read_text()
+    checked = await asyncio.to_thread(kompas_cli, "content", "check", env=env)
+    assert checked.returncode == 0 and draft.name in checked.stdout, checked.stdout
+    asked = await asyncio.to_thread(kompas_cli, "ask", "--json", QUESTION, env=env)
+    assert asked.returncode == 0 and json.loads(asked.stdout)["topic_id"] is None
+
     # "slet mine data": her question leaves the post (in place); the answer stays, anonymous.
     await post(kompas, fx.personal_message(url, "slet mine data"))
     [confirm] = (await bot_connector.wait_for(7, timeout=15))[-1:]
     confirm_delete = button(card_of(confirm), "my_data_delete_confirm")["data"]
     await post(kompas, fx.card_submit(url, copy.deepcopy(confirm_delete)))
-    updates = await bot_connector.wait_for_updates(3, timeout=15)
+    updates = await bot_connector.wait_for_updates(4, timeout=15)
     erased = updates[-1]
     assert erased.updated_activity_id == post_id
     assert QUESTION not in str(erased.cards) and ANSWER in str(erased.cards)

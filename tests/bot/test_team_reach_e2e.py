@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 from collections.abc import AsyncIterator
@@ -22,6 +23,8 @@ from experiences.campaign import CampaignService
 from fakes.bot_connector import FakeBotConnector
 from ground.settings import Settings
 from ground.texts import Texts
+from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
+from organisation.tree_store import OrganisationStore
 from scheduling.context import JobContext
 from scheduling.tasks import refresh_rosters
 from storage.database import Database
@@ -29,6 +32,7 @@ from storage.experience_store import ExperienceStore
 from storage.team_rosters import TeamRosterStore
 from tests.bot import activities as fx
 from tests.bot.conftest import StartApp
+from tests.bot.test_cli import kompas as kompas_cli
 from tests.conftest import on_sdk
 
 CAMPAIGN_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)  # a Tuesday, working hours
@@ -41,6 +45,12 @@ GENERAL = {
     "tenantId": fx.TENANT_ID,
     "id": fx.TEAM_ID,
 }
+
+
+def _tree_of(*members: dict[str, str]) -> OrgTree:
+    """One unit with the roster's people, matched by their directory (Entra ID) ids."""
+    people = [OrgPerson(m["id"], m["name"], "u", directory_id=m["aadObjectId"]) for m in members]
+    return OrgTree.build([Unit("u", "Hjemmeplejen Nord", UnitKind.TEAM)], people)
 
 
 def team_update(service_url: str, event: str, **members: Any) -> dict[str, Any]:
@@ -113,6 +123,14 @@ async def test_a_team_install_reaches_every_member_and_the_campaign_follows(
     delivered = await bot_connector.wait_for(5, timeout=30)
     prompts = {r.conversation_id for r in delivered[3:] if r.cards}
     assert bo_chat in prompts  # Bo never wrote to Kompas, and still got the prompt
+
+    # An admin checks the coverage: Anne and Bo have a chat now (opened from the roster), the
+    # guest cannot be reached.
+    await OrganisationStore(database).replace_tree(_tree_of(ANNE, BO, GUEST), "test")
+    coverage = await asyncio.to_thread(kompas_cli, "reach", env={"DATABASE_URL": database_url})
+    assert coverage.returncode == 0, coverage.stderr
+    people, personal, via_team, not_reached, share = coverage.stdout.splitlines()[1].split()[-5:]
+    assert (people, personal, via_team, not_reached, share) == ("3", "2", "0", "1", "67%")
 
     # Bo leaves the team; then Kompas is removed from it.
     left = team_update(bot_connector.url, "teamMemberRemoved", membersRemoved=[{"id": BO["id"]}])

@@ -13,6 +13,7 @@ from apscheduler.util import ref_to_obj
 
 from scheduling.calendar import CampaignRule, Weekday, WorkingCalendar
 from scheduling.jobs import (
+    CASE_FOLLOW_UP_JOB_ID,
     DAILY_REMINDERS_JOB_ID,
     MONTHLY_CAMPAIGN_JOB_ID,
     PILOT_CHECKINS_JOB_ID,
@@ -167,6 +168,7 @@ def test_kompas_jobs_reference_importable_coroutines_with_deliberate_grace() -> 
         DAILY_REMINDERS_JOB_ID,
         PILOT_CHECKINS_JOB_ID,
         ROSTER_REFRESH_JOB_ID,
+        CASE_FOLLOW_UP_JOB_ID,
     }
     for spec in specs.values():
         assert iscoroutinefunction(ref_to_obj(spec.func_ref))
@@ -177,6 +179,9 @@ def test_kompas_jobs_reference_importable_coroutines_with_deliberate_grace() -> 
     # New teams' rosters are read within minutes (the job also refreshes each team daily).
     assert isinstance(specs[ROSTER_REFRESH_JOB_ID].trigger, IntervalTrigger)
     assert specs[ROSTER_REFRESH_JOB_ID].trigger.interval.total_seconds() <= 10 * 60
+    # A waiting case is reminded of within the hour it is due.
+    assert isinstance(specs[CASE_FOLLOW_UP_JOB_ID].trigger, IntervalTrigger)
+    assert specs[CASE_FOLLOW_UP_JOB_ID].trigger.interval.total_seconds() <= 60 * 60
 
 
 def test_job_spec_rejects_references_a_job_store_cannot_save() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC
 
 from sqlalchemy import delete, func, select
@@ -176,3 +177,50 @@ async def test_deleting_a_user_cascades(store: Store, database: Database) -> Non
         await connection.execute(delete(UserRow).where(UserRow.channel_user_id == ANE.user_id))
     assert await _count(database, QuestionRow) == 0
     assert await _count(database, ConversationReferenceRow) == 0
+
+
+async def _reference_stamp(database: Database) -> tuple[object, object]:
+    async with database.session() as session:
+        row = (await session.execute(select(ConversationReferenceRow))).scalar_one()
+        user = (await session.execute(select(UserRow))).scalar_one()
+    return row.updated_at, user.last_seen_at
+
+
+async def test_a_turn_that_changes_nothing_writes_nothing(store: Store, database: Database) -> None:
+    first = await store.save_reference(_incoming())
+    stamp = await _reference_stamp(database)
+
+    reference = {**(_incoming().reference or {}), "activityId": "activity-2"}
+    next_message = replace(_incoming(), reference=reference)
+    assert await store.save_reference(next_message) == first
+
+    assert await _reference_stamp(database) == stamp  # read, not written
+
+
+async def test_a_change_or_a_deactivated_reference_is_written_again(
+    store: Store, database: Database
+) -> None:
+    await store.save_reference(_incoming())
+    renamed = replace(_incoming(), person=replace(ANE, name="Ane Holm"))
+    await store.save_reference(renamed)
+    async with database.session() as session:
+        assert (await session.execute(select(UserRow.display_name))).scalar_one() == "Ane Holm"
+
+    await store.deactivate_reference("teams", "a:personal-ane")
+    await store.save_reference(renamed)
+    async with database.session() as session:
+        assert (await session.execute(select(ConversationReferenceRow.active))).scalar_one()
+
+
+async def test_after_the_person_was_deleted_the_next_turn_stores_them_again(
+    store: Store, database: Database
+) -> None:
+    await store.save_reference(_incoming())
+    async with database.transaction() as connection:
+        await connection.execute(delete(ConversationReferenceRow))
+        await connection.execute(delete(UserRow))
+
+    await store.save_reference(_incoming())
+
+    assert await _count(database, ConversationReferenceRow) == 1
+    assert await _count(database, UserRow) == 1
