@@ -176,6 +176,7 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
         },
         "campaign_answers": {"count": 2, "answered": 1},
         "conversations": {"count": 1},
+        "idea_interests": 2,
         "paused": False,
     },
     "my_data_export": {

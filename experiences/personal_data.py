@@ -112,6 +112,7 @@ class PersonalData:
     answered_campaigns: int
     conversations: Items[ReferenceItem]
     paused_since: datetime | None
+    idea_interests: int = 0  # ideas of the idea bank the person said they want to try
 
     @property
     def is_empty(self) -> bool:
@@ -125,7 +126,7 @@ class PersonalData:
                 self.campaign_answers,
                 self.conversations,
             )
-        ) and (self.paused_since is None)
+        ) and (self.paused_since is None and not self.idea_interests)
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,13 @@ class PersonalDataService:
                     select(ReminderOptOutRow.created_at).where(ReminderOptOutRow.user_id == user_id)
                 )
             ).scalar_one_or_none()
+            idea_interests = (
+                await connection.execute(
+                    select(func.count())
+                    .select_from(IdeaInterestRow)
+                    .where(IdeaInterestRow.user_id == user_id)
+                )
+            ).scalar_one()
         return PersonalData(
             channel=user.channel,
             channel_user_id=user.channel_user_id,
@@ -270,6 +278,7 @@ class PersonalDataService:
             answered_campaigns=answered,
             conversations=conversations,
             paused_since=paused_since,
+            idea_interests=int(idea_interests),
         )
 
     async def delete(self, user_id: int) -> DeletedData:

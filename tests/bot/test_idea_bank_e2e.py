@@ -174,6 +174,8 @@ async def test_an_idea_is_found_wanted_and_its_author_told_once(chats: Chats) ->
     assert any("din egen idé" in reply for reply in await chats.press(ANNE, want))
     await chats.say(METTE, "hej")  # the outbox has had time to send anything else queued
     assert [t for t in chats.received(ANNE) if "🎉" in t] == [notice.text]  # one a day
+    [mine] = cards_of(await chats.say(METTE, "mine data"))  # her mark is her data
+    assert "du vil prøve:** 1" in shown(mine)
 
 
 async def test_pages_and_task_types(chats: Chats) -> None:
