@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from delivery.outbox import Outbox
-from digests.digest_store import DigestStore
+from digests.digest_store import DigestStore, scrub_withdrawn_quotes
+from ground.channel_descriptions import built_in_channels
 from ground.channels import Channels
+from ground.clock import utc_now
 from ground.settings import Settings
 from ground.texts import Texts, TextsError
 from knowledge.api import Topic
@@ -16,6 +18,7 @@ from learning.ideas import IdeaBank, TaskWords
 from learning.interest import IdeaInterest
 from learning.posts import LearningPosts
 from organisation.roles import RoleBook
+from organisation.tree_store import OrganisationStore
 from pilots.checkins import working_hours_of
 from storage.database import Database
 from storage.experience_choices import TaskType
@@ -87,3 +90,28 @@ def build_learning(
         clock,
     )
     return Learning(ideas, interest, task_words(texts), posts)
+
+
+def standalone_learning(
+    database: Database,
+    settings: Settings,
+    texts: Texts,
+    topics: Callable[[], Iterable[Topic]],
+    clock: Callable[[], datetime] = utc_now,
+) -> Learning:
+    """Shared learning for a terminal command (`kompas trigger`, `kompas demo seed`): its own
+    stores on `database`, the built-in channels."""
+    channels = built_in_channels()
+    roles = RoleBook(OrganisationStore(database), settings.ambassadors, channels)
+    return build_learning(
+        database,
+        texts,
+        settings,
+        outbox=Outbox(database),
+        experiences=ExperienceStore(database, scrub_withdrawn_quotes, channels),
+        digests=DigestStore(database, channels),
+        roles=roles,
+        channels=channels,
+        topics=topics,
+        clock=clock,
+    )

@@ -49,31 +49,13 @@ def run_seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _draft_post(
-    database: Database, settings: Settings, texts: Any, job: Any, month: str
-) -> bool:
+async def _draft_post(database: Database, settings: Settings, texts: Any, month: str) -> bool:
     """Draft the month's "Det har vi lært" post, as the job after the digests does."""
-    from delivery.outbox import Outbox
-    from digests.digest_store import scrub_withdrawn_quotes
-    from ground.channel_descriptions import built_in_channels
-    from ground.clock import utc_now
     from knowledge.index import KnowledgeBase
-    from learning.service import build_learning
-    from storage.experience_store import ExperienceStore
+    from learning.service import standalone_learning
 
     knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    learning = build_learning(
-        database,
-        texts,
-        settings,
-        outbox=Outbox(database),
-        experiences=ExperienceStore(database, scrub_withdrawn_quotes),
-        digests=job.service.store,
-        roles=job.service.roles,
-        channels=built_in_channels(),
-        topics=lambda: knowledge.topics,
-        clock=utc_now,
-    )
+    learning = standalone_learning(database, settings, texts, lambda: knowledge.topics)
     return await learning.posts.draft(month) is not None
 
 
@@ -100,7 +82,7 @@ async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
         await job.run_monthly_digest(month)
         tree = await job.service.organisation.load_tree()
         links = await digest_links(job.service, month)
-        drafted = await _draft_post(database, settings, texts, job, month)
+        drafted = await _draft_post(database, settings, texts, month)
     finally:
         await database.dispose()
     status = "written" if summary.created else "already there (use --reset to make it anew)"

@@ -12,6 +12,9 @@ def test_a_newcomer_approves_the_post_and_browses_ideas(database_url: str) -> No
     seeded = kompas("demo", "seed", env=env, timeout=240)
     assert seeded.returncode == 0, seeded.stderr
     assert "waits for an AI-ambassador: kompas chat --user maja.modelby" in seeded.stdout
+    triggered = kompas("trigger", "learning-draft", env=env, timeout=120)  # drafted once
+    assert triggered.returncode == 0, triggered.stderr
+    assert "learning draft" in triggered.stdout and ": udkast (" in triggered.stdout
     reader = kompas("chat", "--user", "testperson005", stdin="hej\n/quit\n", env=env, timeout=120)
     assert reader.returncode == 0, reader.stderr
 
