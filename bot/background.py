@@ -12,6 +12,7 @@ from digests.job import DIGEST_SENDER, MonthlyDigest, digest_job_spec
 from digests.service import DigestService
 from experiences.campaign import CampaignService
 from ground.settings import Settings
+from learning.job import LEARNING_DRAFTER, learning_job_spec
 from organisation.model import OrgTree
 from pilots.checkins import working_hours_of
 from scheduling.calendar import (
@@ -114,6 +115,7 @@ def job_services(services: Services, rosters: Sequence[RosterRefresher] = ()) ->
                 context.now,
             ),
         )
+        context.provide(LEARNING_DRAFTER, deps.learning.posts)
 
     return provide
 
@@ -139,6 +141,7 @@ class BackgroundScheduler:
             *kompas_job_specs(tz, DEFAULT_CALENDAR, rule),
             digest_job_spec(settings, DEFAULT_CALENDAR, rule),
             retention_job_spec(tz),
+            learning_job_spec(settings, DEFAULT_CALENDAR, rule),
         ]
 
         def build() -> KompasScheduler:

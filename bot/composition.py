@@ -18,6 +18,7 @@ from ground.settings import Settings, require_content
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from knowledge.index_cache import load_knowledge
+from learning.service import build_learning
 from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from pilots.checkins import PilotCheckins, working_hours_of
@@ -56,6 +57,7 @@ def compose(
         pilots, outbox, texts, working_hours_of(settings), opt_outs=experiences, clock=clock
     )
     store = Store(database)
+    digests = DigestStore(database, channels)
     cases = CaseDesk(
         CaseStore(database), store, outbox, knowledge, texts, settings, roles, channels, clock
     )
@@ -75,10 +77,22 @@ def compose(
         roles=roles,
         addressing=registry.addressing,
         personal_data=PersonalDataService(database, roles),
-        digests=DigestStore(database, channels),
+        digests=digests,
         checkins=checkins,
         rosters=TeamRosterStore(database),
         cases=cases,
+        learning=build_learning(
+            database,
+            texts,
+            settings,
+            outbox=outbox,
+            experiences=experiences,
+            digests=digests,
+            roles=roles,
+            channels=channels,
+            topics=lambda: knowledge.topics,
+            clock=clock,
+        ),
     )
 
 

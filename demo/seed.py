@@ -30,6 +30,7 @@ from storage.database import Database, StorageError
 from storage.models import QuestionRow, UserRow
 from storage.models_digests import DigestMonthTablesRow, DigestRow
 from storage.models_experiences import CampaignRecipientRow, CampaignRow, ExperienceRow
+from storage.models_learning import LearningPostRow
 from storage.models_pilots import (
     PilotCheckinRow,
     PilotParticipantRow,
@@ -220,6 +221,7 @@ class DemoSeeder:
             await connection.execute(delete(CampaignRow))
             await connection.execute(delete(DigestRow))
             await connection.execute(delete(DigestMonthTablesRow))
+            await connection.execute(delete(LearningPostRow))
         await self._organisation.replace_tree(OrgTree.empty(), source=f"{DEMO_SOURCE} --reset")
         logger.info("demo data removed")
 

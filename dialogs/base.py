@@ -16,6 +16,7 @@ from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
+from learning.service import Learning
 from organisation.roles import RoleBook
 from organisation.tree_store import OrganisationStore
 from pilots.checkins import PilotCheckins
@@ -50,6 +51,7 @@ class DialogDeps:
     checkins: PilotCheckins  # pilot check-ins and final reflections (dialogs and the job)
     rosters: TeamRosterStore  # the teams Kompas is installed in and their members
     cases: CaseDesk  # the ambassadors' desk: questions handed on, as cases
+    learning: Learning  # the idea bank and interest in its ideas
 
 
 class Dialog(Protocol):

@@ -91,6 +91,7 @@ def summary_context(texts: Texts, data: PersonalData) -> dict[str, Any]:
             "answered": data.answered_campaigns,
         },
         "conversations": {"count": data.conversations.count},
+        "idea_interests": data.idea_interests,
         "paused": data.paused_since is not None,
     }
 

@@ -52,6 +52,101 @@ def _names(people: Iterable[KnownPerson]) -> list[str]:
     return sorted((known.person.name or known.person.user_id for known in people), key=str.casefold)
 
 
+def pilot_form(deps: DialogDeps, title: str = "", task: str = "") -> Card:
+    """The creation card; `title` and `task` fill it in beforehand (a pilot on an idea)."""
+    texts = deps.texts
+    label = texts.label
+    start = format_date(default_start_date(local_today(deps), deps.checkins.calendar))
+    weeks = tuple(
+        Choice(
+            label("pilot_create", "weeks_1")
+            if count == 1
+            else label("pilot_create", "weeks_n", weeks=str(count)),
+            str(count),
+        )
+        for count in DURATION_CHOICES
+    )
+    return Card(
+        title=label("pilot_create", "title"),
+        sections=(Section(text=texts.render("pilot_create_intro", default_start=start)),),
+        inputs=(
+            TextInput(
+                "title",
+                label("pilot_create", "title_field"),
+                label("pilot_create", "title_placeholder"),
+                required=True,
+                max_length=MAX_SHORT_TEXT,
+                error_message=label("required_inputs", "pilot_title"),
+                value=title,
+            ),
+            TextInput(
+                "unit",
+                label("pilot_create", "unit"),
+                label("pilot_create", "unit_placeholder"),
+                max_length=MAX_SHORT_TEXT,
+            ),
+            TextInput(
+                "task",
+                label("pilot_create", "task"),
+                label("pilot_create", "task_placeholder"),
+                max_length=MAX_TEXT,
+                value=task,
+            ),
+            TextInput(
+                "tool",
+                label("pilot_create", "tool"),
+                label("pilot_create", "tool_placeholder"),
+                max_length=MAX_SHORT_TEXT,
+            ),
+            TextInput(
+                "start",
+                label("pilot_create", "start"),
+                label("pilot_create", "start_placeholder", date=start),
+                max_length=20,
+            ),
+            ChoiceInput(
+                "weeks",
+                label("pilot_create", "weeks"),
+                weeks,
+                default=str(DEFAULT_DURATION_WEEKS),
+            ),
+            ChoiceInput(
+                "cadence",
+                label("pilot_create", "cadence"),
+                tuple(
+                    Choice(label("pilot_create", f"cadence_{days}"), str(days)) for days in CADENCES
+                ),
+                default=str(DEFAULT_CADENCE_DAYS),
+            ),
+            ChoiceInput(
+                "everyone",
+                label("pilot_create", "everyone"),
+                (Choice(label("pilot_create", "everyone_choice"), EVERYONE_HERE),),
+                multiple=True,
+            ),
+            TextInput(
+                "participants",
+                label("pilot_create", "participants"),
+                label("pilot_create", "participants_placeholder"),
+                multiline=True,
+                max_length=MAX_TEXT,
+            ),
+            TextInput(
+                "success",
+                label("pilot_create", "success"),
+                label("pilot_create", "success_placeholder"),
+                multiline=True,
+                required=True,
+                max_length=MAX_TEXT,
+                error_message=label("required_inputs", "pilot_success"),
+            ),
+        ),
+        actions=(
+            Action(label("pilot_create", "submit"), CREATE_VERB, {CARD_ID_KEY: new_card_id()}),
+        ),
+    )
+
+
 class PilotCreateDialog:
     """Shows the creation card, then stores the pilot with its participants."""
 
@@ -65,99 +160,7 @@ class PilotCreateDialog:
             return not_ambassador(self._deps, "create")
         if incoming.kind == IncomingKind.SUBMIT:
             return await self._create(incoming)
-        return [Reply(card=self._form())]
-
-    def _form(self) -> Card:
-        texts = self._deps.texts
-        label = texts.label
-        start = format_date(default_start_date(local_today(self._deps), self._services.calendar))
-        weeks = tuple(
-            Choice(
-                label("pilot_create", "weeks_1")
-                if count == 1
-                else label("pilot_create", "weeks_n", weeks=str(count)),
-                str(count),
-            )
-            for count in DURATION_CHOICES
-        )
-        return Card(
-            title=label("pilot_create", "title"),
-            sections=(Section(text=texts.render("pilot_create_intro", default_start=start)),),
-            inputs=(
-                TextInput(
-                    "title",
-                    label("pilot_create", "title_field"),
-                    label("pilot_create", "title_placeholder"),
-                    required=True,
-                    max_length=MAX_SHORT_TEXT,
-                    error_message=label("required_inputs", "pilot_title"),
-                ),
-                TextInput(
-                    "unit",
-                    label("pilot_create", "unit"),
-                    label("pilot_create", "unit_placeholder"),
-                    max_length=MAX_SHORT_TEXT,
-                ),
-                TextInput(
-                    "task",
-                    label("pilot_create", "task"),
-                    label("pilot_create", "task_placeholder"),
-                    max_length=MAX_TEXT,
-                ),
-                TextInput(
-                    "tool",
-                    label("pilot_create", "tool"),
-                    label("pilot_create", "tool_placeholder"),
-                    max_length=MAX_SHORT_TEXT,
-                ),
-                TextInput(
-                    "start",
-                    label("pilot_create", "start"),
-                    label("pilot_create", "start_placeholder", date=start),
-                    max_length=20,
-                ),
-                ChoiceInput(
-                    "weeks",
-                    label("pilot_create", "weeks"),
-                    weeks,
-                    default=str(DEFAULT_DURATION_WEEKS),
-                ),
-                ChoiceInput(
-                    "cadence",
-                    label("pilot_create", "cadence"),
-                    tuple(
-                        Choice(label("pilot_create", f"cadence_{days}"), str(days))
-                        for days in CADENCES
-                    ),
-                    default=str(DEFAULT_CADENCE_DAYS),
-                ),
-                ChoiceInput(
-                    "everyone",
-                    label("pilot_create", "everyone"),
-                    (Choice(label("pilot_create", "everyone_choice"), EVERYONE_HERE),),
-                    multiple=True,
-                ),
-                TextInput(
-                    "participants",
-                    label("pilot_create", "participants"),
-                    label("pilot_create", "participants_placeholder"),
-                    multiline=True,
-                    max_length=MAX_TEXT,
-                ),
-                TextInput(
-                    "success",
-                    label("pilot_create", "success"),
-                    label("pilot_create", "success_placeholder"),
-                    multiline=True,
-                    required=True,
-                    max_length=MAX_TEXT,
-                    error_message=label("required_inputs", "pilot_success"),
-                ),
-            ),
-            actions=(
-                Action(label("pilot_create", "submit"), CREATE_VERB, {CARD_ID_KEY: new_card_id()}),
-            ),
-        )
+        return [Reply(card=pilot_form(self._deps))]
 
     def _already_created(self, pilot: Pilot) -> list[Reply]:
         """The note for a second submission of a card that already created `pilot`."""

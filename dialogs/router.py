@@ -55,6 +55,7 @@ COMMANDS: Mapping[str, str] = {
 # Danish analysis (not a fixed phrase); any other message is a question for the AI-kompas.
 INTENTS: Mapping[str, str] = {
     "find_ambassador": "find_ambassador",
+    "idea_bank": "idea_bank",  # its dialog comes with dialogs.learning_routes
 }
 
 # Card-submission verbs → dialog name.

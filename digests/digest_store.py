@@ -21,6 +21,7 @@ from ground.channels import Channels
 from ground.clock import utc_now
 from insights.digest import Digest
 from storage.database import Database
+from storage.learning_post_store import rewrite_payloads
 from storage.models import ConversationReferenceRow
 from storage.models_digests import (
     DigestLinkKeyRow,
@@ -89,8 +90,9 @@ def _stored(row: Any) -> StoredDigest:
 
 async def scrub_erased(connection: AsyncConnection, person: ErasedPerson) -> int:
     """In the caller's transaction: remove an erased person's quotes, knowledge gaps and
-    name from every stored digest (so the pages behind valid links no longer show them),
-    and unlink their pseudonym in the stored month tables. Returns how many rows changed."""
+    name from every stored digest (so the pages behind valid links no longer show them) and
+    every "Det har vi lært" post, and unlink their pseudonym in the stored month tables.
+    Returns how many rows changed."""
     changed = 0
     for digest_id, payload in (
         await connection.execute(select(DigestRow.id, DigestRow.payload))
@@ -110,8 +112,9 @@ async def scrub_erased(connection: AsyncConnection, person: ErasedPerson) -> int
                 update(tables).where(tables.month == month).values(payload=scrubbed)
             )
             changed += 1
+    changed += await rewrite_payloads(connection, lambda payload: scrub_payload(payload, person))
     if changed:
-        logger.info("erasure: %d stored digest(s) or month table(s) rewritten", changed)
+        logger.info("erasure: %d stored digest(s), month table(s) or post(s) rewritten", changed)
     return changed
 
 
@@ -272,6 +275,21 @@ class DigestStore:
                 )
             ).all()
         return {month: payload for month, payload in rows}
+
+    async def text_layouts(self, months: Collection[str]) -> dict[str, Mapping[str, Any]]:
+        """Of the stored month tables of `months`, only their version and text layout (read
+        in the database, without the rest of the tables)."""
+        if not months:
+            return {}
+        payload = DigestMonthTablesRow.payload
+        query = select(
+            DigestMonthTablesRow.month, payload["version"], payload["text_layout"]
+        ).where(DigestMonthTablesRow.month.in_(sorted(months)))
+        async with self._database.transaction() as connection:
+            rows = (await connection.execute(query)).all()
+        return {
+            month: {"version": version, "text_layout": layout} for month, version, layout in rows
+        }
 
     # -- the link key -----------------------------------------------------------------------
 

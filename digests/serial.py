@@ -257,6 +257,20 @@ def tables_to_json(tables: MonthTables) -> dict[str, Any]:
     }
 
 
+def text_layout_from_json(data: Mapping[str, Any]) -> Layout | None:
+    """Only the text layout of stored month tables (quotes' rule 5), without reading the rest;
+    None when the tables kept none. SerialError when it is unreadable."""
+    if data.get("version") != TABLES_VERSION:
+        raise SerialError(f"unknown month tables version {data.get('version')!r}")
+    found = data.get("text_layout")
+    if found is None:
+        return None
+    try:
+        return _layout_from_json(found)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise SerialError(f"unreadable text layout: {error}") from error
+
+
 def tables_from_json(data: Mapping[str, Any]) -> MonthTables:
     """The MonthTables stored by tables_to_json; SerialError when the data is not one."""
     if data.get("version") != TABLES_VERSION:

@@ -27,6 +27,7 @@ from storage.models_experiences import (
     ExperienceRow,
     ReminderOptOutRow,
 )
+from storage.models_learning import IdeaInterestRow
 from storage.models_outbox import OutboxRow
 from storage.models_pilots import (
     PilotCheckinRow,
@@ -111,6 +112,7 @@ class PersonalData:
     answered_campaigns: int
     conversations: Items[ReferenceItem]
     paused_since: datetime | None
+    idea_interests: int = 0  # ideas of the idea bank the person said they want to try
 
     @property
     def is_empty(self) -> bool:
@@ -124,7 +126,7 @@ class PersonalData:
                 self.campaign_answers,
                 self.conversations,
             )
-        ) and (self.paused_since is None)
+        ) and (self.paused_since is None and not self.idea_interests)
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class DeletedData:
     queued_messages: int = 0
     handled_cards: int = 0
     team_memberships: int = 0
+    idea_interests: int = 0  # "Det vil jeg prøve" marks in the idea bank
 
     @property
     def total(self) -> int:
@@ -257,6 +260,13 @@ class PersonalDataService:
                     select(ReminderOptOutRow.created_at).where(ReminderOptOutRow.user_id == user_id)
                 )
             ).scalar_one_or_none()
+            idea_interests = (
+                await connection.execute(
+                    select(func.count())
+                    .select_from(IdeaInterestRow)
+                    .where(IdeaInterestRow.user_id == user_id)
+                )
+            ).scalar_one()
         return PersonalData(
             channel=user.channel,
             channel_user_id=user.channel_user_id,
@@ -268,6 +278,7 @@ class PersonalDataService:
             answered_campaigns=answered,
             conversations=conversations,
             paused_since=paused_since,
+            idea_interests=int(idea_interests),
         )
 
     async def delete(self, user_id: int) -> DeletedData:
@@ -312,6 +323,7 @@ class PersonalDataService:
                 queued_messages=await remove(OutboxRow),
                 handled_cards=await remove(HandledKeyRow),
                 team_memberships=int(memberships or 0),
+                idea_interests=await remove(IdeaInterestRow),
             )
             await scrub_erased(connection, erased)
             await _scrub_outbox(connection, erased)

@@ -114,6 +114,7 @@ class TextInput:
     required: bool = False
     max_length: int = 1000
     error_message: str = ""  # shown under a required field left empty
+    value: str = ""  # filled in beforehand; the person may change it
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,8 @@ class Settings:
     timezone: str = "Europe/Copenhagen"
     public_host: str = ""
     ambassadors_conversation: str = ""
+    # Conversations the monthly "Det har vi lært" post is posted in instead of to each person.
+    learning_channels: frozenset[str] = frozenset()
     contacts: Contacts = field(default_factory=Contacts)
     log_level: str = "INFO"
     # AI-ambassadors by Teams user id, AAD object id or CLI user name (roles refined later).
@@ -252,6 +254,7 @@ class Settings:
             timezone=get("KOMPAS_TIMEZONE", "Europe/Copenhagen") or "Europe/Copenhagen",
             public_host=get("KOMPAS_PUBLIC_HOST"),
             ambassadors_conversation=get("KOMPAS_AMBASSADORS_CONVERSATION"),
+            learning_channels=parse_split(get("KOMPAS_LEARNING_CHANNELS")),
             contacts=Contacts(
                 dpo=get("KOMPAS_CONTACT_DPO"),
                 it_security=get("KOMPAS_CONTACT_IT_SECURITY"),

@@ -379,7 +379,7 @@ class DigestBuilder:
 
     def _text_cell(self, layout: Layout, unit: str) -> str | None:
         """The text cell of a writer in `unit` (None above the top shown unit)."""
-        return unit if layout.shown(unit) else layout.folded_into.get(unit)
+        return layout.cell_of(unit)
 
     def _quotes(self, now: MonthTables, unit_id: str) -> tuple[Quote, ...] | Suppressed:
         """Quotes whose author's text cell lies in `unit_id` (rule in insights.anonymity)."""

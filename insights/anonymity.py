@@ -142,6 +142,11 @@ class Layout:
     def shown(self, unit_id: str) -> bool:
         return unit_id in self.population
 
+    def cell_of(self, unit_id: str) -> str | None:
+        """The shown unit whose rest holds the people of `unit_id`: the unit itself, or the
+        shown unit it is folded into (None above the top shown unit)."""
+        return unit_id if self.shown(unit_id) else self.folded_into.get(unit_id)
+
 
 def fold(
     roots: Sequence[str],

@@ -9,6 +9,7 @@ from storage import (
     models_cases,
     models_digests,
     models_experiences,
+    models_learning,
     models_organisation,
     models_outbox,
     models_pilots,
@@ -27,6 +28,7 @@ MODEL_MODULES = (
     models_turns,
     models_teams,
     models_cases,
+    models_learning,
 )
 
 

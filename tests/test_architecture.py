@@ -145,6 +145,7 @@ DOMAINS = frozenset(
         "scheduling",
         "demo",  # the fake municipality behind `kompas demo seed`
         "cases",  # the ambassadors' desk: questions handed on, as cases
+        "learning",  # shared learning: the idea bank and the monthly post
     }
 )
 EDGES = frozenset({"teams", "slack", "cli", "web"})  # folders under bot/

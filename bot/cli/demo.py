@@ -49,11 +49,22 @@ def run_seed(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def _draft_post(database: Database, settings: Settings, texts: Any, month: str) -> bool:
+    """Draft the month's "Det har vi lært" post, as the job after the digests does."""
+    from knowledge.index import KnowledgeBase
+    from learning.service import standalone_learning
+
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    learning = standalone_learning(database, settings, texts, lambda: knowledge.topics)
+    return await learning.posts.draft(month) is not None
+
+
 async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
     from bot.cli.digest import digest_links
     from demo.seed import DemoSeeder, cli_name
     from digests.job import MonthlyDigest
     from ground.texts import Texts
+    from organisation.model import Role
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, settings.database_url)
@@ -71,10 +82,12 @@ async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
         await job.run_monthly_digest(month)
         tree = await job.service.organisation.load_tree()
         links = await digest_links(job.service, month)
+        drafted = await _draft_post(database, settings, texts, month)
     finally:
         await database.dispose()
     status = "written" if summary.created else "already there (use --reset to make it anew)"
     leaders = [p for p in tree.people.values() if p.leads][:3]
+    ambassadors = [p for p in tree.people.values() if p.has(Role.AMBASSADOR)][:2]
     return [
         f"Demo data for {summary.organisation} {status}: {summary.people} people (all fake), "
         f"{summary.experiences} experiences, {summary.pilots} pilots, {summary.questions} "
@@ -84,4 +97,13 @@ async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
         "Try a leader in the terminal: "
         + ", ".join(f"kompas chat --user {cli_name(p)}" for p in leaders)
         + " – then type: digest",
+        *(
+            [
+                f'"Det har vi lært" for {month} waits for an AI-ambassador: '
+                + ", ".join(f"kompas chat --user {cli_name(p)}" for p in ambassadors)
+                + " – then type: det har vi lært (and as anyone: idéer)"
+            ]
+            if drafted and ambassadors
+            else []
+        ),
     ]

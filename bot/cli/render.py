@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ground.messages import Action, CardInput, ChoiceInput, Reply
+from ground.messages import Action, CardInput, ChoiceInput, Reply, TextInput
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
@@ -49,7 +49,15 @@ def render_reply(reply: Reply, first_number: int = 1) -> tuple[str, list[Action]
 
 def input_prompt(card_input: CardInput) -> str:
     """How the terminal asks for one card input (choices numbered, Enter skips)."""
-    lines = [card_input.label + ("" if card_input.required else " (Enter springer over)")]
+    kept = card_input.value if isinstance(card_input, TextInput) else ""
+    lines = [
+        card_input.label
+        + (
+            f" (Enter beholder: {kept})"
+            if kept
+            else ("" if card_input.required else " (Enter springer over)")
+        )
+    ]
     if isinstance(card_input, ChoiceInput):
         how = "numre adskilt af komma" if card_input.multiple else "et nummer"
         lines.extend(
@@ -63,7 +71,7 @@ def parse_input_answer(card_input: CardInput, answer: str) -> str | None:
     """The submitted value for a typed answer; None when it cannot be understood."""
     answer = answer.strip()
     if not isinstance(card_input, ChoiceInput):
-        return answer
+        return answer or card_input.value
     if not answer:
         return card_input.default
     values: list[str] = []

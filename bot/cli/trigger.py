@@ -61,6 +61,25 @@ async def run_pilot_checkins(database: Database, settings: Settings, today: date
     return await trigger_pilot_checkins(database, settings, today)
 
 
+async def run_learning_draft(database: Database, settings: Settings, today: date) -> str:
+    """Draft the "Det har vi lært" post of the newest month with digests (once a month)."""
+    from digests.digest_store import DigestStore
+    from ground.texts import Texts
+    from knowledge.index import KnowledgeBase
+    from learning.service import standalone_learning
+
+    month = await DigestStore(database).latest_month()
+    if month is None:
+        return "learning draft: no month has digests yet (run the digest first)"
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    texts = Texts(settings.content_dir / "templates")
+    learning = standalone_learning(database, settings, texts, lambda: knowledge.topics)
+    post = await learning.posts.draft(month)
+    if post is None:
+        return f"learning draft {month}: no organisation-wide digest to draft from"
+    return f"learning draft {month}: {post.state} ({len(post.payload.get('items', ()))} items)"
+
+
 async def _not_available(database: Database, settings: Settings, today: date) -> str:
     raise NotImplementedError("not available yet")
 
@@ -71,6 +90,7 @@ JOBS: Mapping[str, TriggerJob] = MappingProxyType(
         "monthly": run_monthly,
         "reminders": run_reminders,
         "pilot-checkins": run_pilot_checkins,
+        "learning-draft": run_learning_draft,
     }
 )
 

@@ -247,6 +247,8 @@ def _input(card_input: CardInput) -> Block:
         }
         if card_input.placeholder:
             element["placeholder"] = _plain(card_input.placeholder, MAX_PLACEHOLDER_CHARS)
+        if card_input.value:
+            element["initial_value"] = card_input.value[: element["max_length"]]
     element["action_id"] = card_input.id
     return {
         "type": "input",

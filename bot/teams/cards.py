@@ -162,4 +162,6 @@ def _input(card_input: CardInput) -> dict[str, Any]:
     )
     if card_input.placeholder:
         element["placeholder"] = card_input.placeholder
+    if card_input.value:
+        element["value"] = card_input.value[: card_input.max_length]
     return element

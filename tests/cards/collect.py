@@ -16,15 +16,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.app import create_app
+from bot.composition import compose
 from delivery.outbox import Outbox
 from digests.digest_store import scrub_withdrawn_quotes
 from digests.service import DigestService
 from experiences.campaign import CampaignService
+from experiences.prompt_card import month_name
 from fakes.bot_connector import FakeBotConnector
 from ground.channel_settings import TEAMS_SDKS
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from ground.settings import Settings
 from ground.texts import Texts
+from knowledge.index import KnowledgeBase
 from organisation.model import OrgPerson, OrgTree
 from organisation.tree_store import OrganisationStore
 from pilots.checkins import build_pilot_checkins
@@ -188,9 +191,39 @@ async def every_card(
     await _join_the_organisation(database)
     finder = titled(label("find_ambassador_card", "title"))
     chat.keep("ambassador finder", await chat.say("hvem er AI-ambassadør hos os?"), finder)
+    await _learning_cards(chat, database, settings, texts, label)
 
     await _scheduled_cards(chat, database, settings, texts)
     return chat.cards
+
+
+async def _learning_cards(
+    chat: Conversation,
+    database: Database,
+    settings: Settings,
+    texts: Texts,
+    label: Callable[..., str],
+) -> None:
+    """The idea bank's page, and the month's "Det har vi lært": the draft the job posts to the
+    ambassadors' conversation, its edit card, and the post as everyone receives it."""
+    chat.keep("idea bank", await chat.say("idéer"), with_verb("idea_try"))
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    deps = compose(settings, database, knowledge, texts, clock=lambda: JOB_MORNING)
+    assert await deps.learning.posts.draft(MONTH) is not None  # what the monthly job runs
+    month = month_name(texts, MONTH)
+    draft = chat.keep(
+        "learning draft",
+        await chat.expect(1),
+        titled(label("learning_post", "draft_title", month=month)),
+    )
+    chat.keep(
+        "learning edit",
+        await chat.press(draft, label("learning_post", "edit")),
+        with_verb("learning_save"),
+    )
+    [send] = [a for a in draft["actions"] if a["data"].get("verb") == "learning_send"]
+    sent = await chat.post(fx.card_submit(chat.connector.url, copy.deepcopy(send["data"])), 3)
+    chat.keep("learning post", sent, titled(label("learning_post", "title", month=month)))
 
 
 async def _join_the_organisation(database: Database) -> None:

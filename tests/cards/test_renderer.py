@@ -44,6 +44,10 @@ EVERY_KIND = {
     "pilot status",
     "digest",
     "ambassador finder",
+    "idea bank",
+    "learning draft",
+    "learning edit",
+    "learning post",
 }
 _REPORT = re.compile(r'<pre id="report">(.*?)</pre>', re.DOTALL)
 

@@ -16,6 +16,7 @@ from tests.knowledge.conftest import SHIPPED_CONTENT
 from tests.paths import PROJECT_ROOT
 
 FIND_AMBASSADOR = "find_ambassador"
+IDEA_BANK = "idea_bank"
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +102,7 @@ def test_no_listed_question_nor_development_question_is_taken_for_a_request(
 
 
 def test_the_shipped_intents_are_what_the_router_knows() -> None:
-    assert [rule.name for rule in load_intents(SHIPPED_CONTENT)] == [FIND_AMBASSADOR]
+    assert [rule.name for rule in load_intents(SHIPPED_CONTENT)] == [FIND_AMBASSADOR, IDEA_BANK]
     assert intent_problems(SHIPPED_CONTENT) == []
 
 

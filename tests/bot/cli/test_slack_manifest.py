@@ -66,7 +66,9 @@ def test_a_socket_mode_manifest_needs_no_public_host_and_names_no_urls(tmp_path:
     manifest = yaml.safe_load(out.read_text(encoding="utf-8"))
     settings = manifest["settings"]
     assert settings["socket_mode_enabled"] is True
-    assert settings["event_subscriptions"] == {"bot_events": ["app_home_opened", "app_mention", "message.im"]}
+    assert settings["event_subscriptions"] == {
+        "bot_events": ["app_home_opened", "app_mention", "message.im"]
+    }
     assert settings["interactivity"] == {"is_enabled": True}
     assert "url" not in manifest["features"]["slash_commands"][0]
     assert "https://" not in out.read_text(encoding="utf-8")

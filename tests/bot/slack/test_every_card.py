@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from bot.composition import compose
 from bot.slack.blocks import limit_problems
 from delivery.outbox import Outbox
 from digests.digest_store import scrub_withdrawn_quotes
 from digests.service import DigestService
 from experiences.campaign import CampaignService
+from experiences.prompt_card import month_name
 from fakes.slack_api import FakeSlackApi, SlackCall
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from ground.texts import Texts
+from knowledge.index import KnowledgeBase
 from pilots.checkins import build_pilot_checkins
 from pilots.schedule import planned_end
 from storage.conversation_store import Store
@@ -54,6 +57,10 @@ EVERY_CARD = [
     "pilot status",
     "pilot note (refleksion)",
     "digest",
+    "idea bank",
+    "learning draft",
+    "learning edit",
+    "learning post",
     "monthly prompt",
     "pilot check-in",
     "pilot reflection",
@@ -190,6 +197,7 @@ async def test_every_card_kompas_sends_in_slack_is_within_slacks_limits(
     chat.keep("pilot note (refleksion)", await chat.say("refleksion"), with_verb("pilot_note"))
     digest = chat.keep("digest", await chat.say("digest"), lambda c: "/digests/" in c.all_text())
     assert digest.blocks[0]["type"] == "header"
+    await learning_cards(chat, database, settings, texts)
 
     await scheduled_cards(chat, database, settings, texts)
 
@@ -202,6 +210,24 @@ async def test_every_card_kompas_sends_in_slack_is_within_slacks_limits(
     assert problems == {}
     every_call = [call for call in slack_api.calls if call.method != "auth.test"]
     assert all(call.ok for call in every_call), [c.error for c in every_call if not c.ok]
+
+
+async def learning_cards(chat: SlackChat, database: Database, settings: Any, texts: Texts) -> None:
+    """The idea bank's page; the month's "Det har vi lært" draft in the ambassadors' channel
+    (posted by what the monthly job runs), its edit card, and the post in Mette's DM."""
+    label = texts.label
+    chat.keep("idea bank", await chat.say("idéer"), with_verb("idea_try"))
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    deps = compose(settings, database, knowledge, texts, clock=lambda: JOB_MORNING)
+    assert await deps.learning.posts.draft(MONTH) is not None
+    month = month_name(texts, MONTH)
+    draft_title = titled(label("learning_post", "draft_title", month=month))
+    draft = chat.keep("learning draft", await chat.expect(1), draft_title)
+    assert draft.channel == AMBASSADORS_CHANNEL
+    edit = await chat.press(draft, label("learning_post", "edit"))
+    chat.keep("learning edit", edit, with_verb("learning_save"))
+    sent = await chat.press(draft, label("learning_post", "send"), replies=3)
+    chat.keep("learning post", sent, titled(label("learning_post", "title", month=month)))
 
 
 async def scheduled_cards(chat: SlackChat, database: Database, settings: Any, texts: Texts) -> None:

@@ -1,0 +1,1 @@
+"""Shared learning given back to everyone: the idea bank and the monthly "Det har vi lært" post."""

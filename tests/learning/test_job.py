@@ -1,0 +1,69 @@
+"""The draft job: on the digest day, an hour after the digests, the month just closed."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert
+
+from bot.composition import compose
+from delivery.outbox import Outbox
+from digests.job import digest_day
+from digests.service import DigestService
+from ground.settings import Settings
+from ground.texts import Texts
+from knowledge.index import KnowledgeBase
+from learning.job import LEARNING_DRAFTER, learning_job_spec, run_learning_draft_job
+from learning.posts import draft_key
+from scheduling.context import JobContext
+from storage.database import Database
+from storage.models_cases import CaseRow
+from tests.digests.support import MONTH, seed_world
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def test_the_draft_fires_an_hour_after_the_digests_and_pickles() -> None:
+    spec = learning_job_spec(Settings())
+    first = spec.trigger.get_next_fire_time(None, datetime(2026, 11, 1, tzinfo=CPH))
+
+    assert first == datetime.combine(digest_day(2026, 11, 10), datetime.min.time(), CPH).replace(
+        hour=10
+    )
+    assert spec.func_ref == "learning.job:run_learning_draft_job"
+    assert pickle.loads(pickle.dumps(spec.trigger)) == spec.trigger
+
+
+async def test_the_job_drafts_the_month_just_closed_once(database: Database) -> None:
+    settings = Settings(ambassadors_conversation="19:ambassadoerer@thread.tacv2")
+    texts = Texts(settings.content_dir / "templates")
+    await seed_world(database)
+    await DigestService(database, texts, settings).compute_month(MONTH)
+    october = datetime(2026, 10, 20, 10, tzinfo=CPH)
+    async with database.transaction() as connection:  # an ambassador referred a question
+        await connection.execute(
+            insert(CaseRow).values(
+                state="henvist", channel="teams", topic_ids=[], referred_topic_id="persondata",
+                resolved_at=october, created_at=october, updated_at=october,
+            )
+        )  # fmt: skip
+    day = digest_day(2026, 10, settings.schedule.campaign_window_working_days)
+    morning = datetime.combine(day, datetime.min.time(), CPH).replace(hour=10)
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    deps = compose(settings, database, knowledge, texts, clock=lambda: morning)
+    context = JobContext(tz=CPH, clock=lambda: morning)
+    context.provide(LEARNING_DRAFTER, deps.learning.posts)
+
+    await run_learning_draft_job(context)
+    await run_learning_draft_job(context)  # a second run changes nothing
+
+    post = await deps.learning.posts.store.waiting_draft()
+    assert post is not None and post.month == MONTH and post.draft_version == 0
+    answered = [item for item in post.payload["items"] if item["kind"] == "answered"]
+    assert answered == [
+        {"key": "answered", "kind": "answered", "topics": ["Persondata og CPR-numre"]}
+    ]
+    queued = await Outbox(database).find(draft_key(MONTH, "ambassadors"))
+    assert queued is not None and queued.conversation_id == "19:ambassadoerer@thread.tacv2"
