@@ -24,6 +24,7 @@ from ground.channel_descriptions import CLI, TEAMS, slack_channel
 from ground.channels import Addressing, Channel, Channels
 from ground.messages import Incoming, Reply
 from ground.settings import DeliverySettings, Settings
+from scheduling.tasks import RosterRefresher
 from storage.conversation_store import Store
 from storage.database import Database
 
@@ -70,8 +71,15 @@ class RosterEdge(Protocol):
     async def close(self) -> None: ...
 
 
+class ClosingRefresher(RosterRefresher, Protocol):
+    """A roster job's reader with a connection to close (a channel's directory)."""
+
+    async def close(self) -> None: ...
+
+
 TransportFactory = Callable[[Settings], ClosingTransport]
 RosterEdgeFactory = Callable[[Settings], RosterEdge]
+DirectoryFactory = Callable[[Settings, Store], ClosingRefresher]
 # An edge gets the process's services (its router above all) and the channel's pacing,
 # shared with the outbox sender of the process.
 WebEdgeFactory = Callable[[Settings, Services, DeliveryLimits], WebEdge]
@@ -86,7 +94,8 @@ class ChannelEntry:
     terminal does); `web_path` and `web_edge` serve its inbound requests in the aiohttp app;
     `terminal` runs it in the foreground (`kompas chat`); `addressing` lets the router
     address a conversation of the channel nobody has written from yet; `rosters` lists the
-    members of teams it is installed in, to reach people who never wrote first.
+    members of teams it is installed in, and `directory` everyone in the workspace, to reach
+    people who never wrote first.
     """
 
     channel: Channel
@@ -96,6 +105,8 @@ class ChannelEntry:
     terminal: TerminalEdge | None = None
     addressing: Addressing | None = None
     rosters: RosterEdgeFactory | None = None
+    # Everyone the channel's directory lists (Slack's users.list), read by the roster job.
+    directory: DirectoryFactory | None = None
 
     @property
     def name(self) -> str:
@@ -176,14 +187,19 @@ class ChannelRegistry(Mapping[str, ChannelEntry]):
     @asynccontextmanager
     async def roster_syncs(
         self, settings: Settings, services: Services, limits: Mapping[str, DeliveryLimits]
-    ) -> AsyncIterator[list[RosterSync]]:
+    ) -> AsyncIterator[list[RosterRefresher]]:
         """A RosterSync per channel with team rosters, each opening chats at its channel's
-        pace (the same limits as its sender); their connections close on exit."""
+        pace (the same limits as its sender), and a reader per channel directory; their
+        connections close on exit."""
         deps = services.deps
-        edges: list[RosterEdge] = []
-        syncs = []
+        edges: list[RosterEdge | ClosingRefresher] = []
+        syncs: list[RosterRefresher] = []
         try:
             for entry in self._entries.values():
+                if entry.directory is not None:
+                    directory = entry.directory(settings, deps.store)
+                    edges.append(directory)
+                    syncs.append(directory)
                 if entry.rosters is None:
                     continue
                 edge = entry.rosters(settings)
@@ -202,8 +218,8 @@ class ChannelRegistry(Mapping[str, ChannelEntry]):
                 )
             yield syncs
         finally:
-            for edge in edges:
-                await edge.close()
+            for closing in edges:
+                await closing.close()
 
 
 def _teams_transport(settings: Settings) -> TeamsTransport:
@@ -216,6 +232,12 @@ def _slack_transport(settings: Settings) -> ClosingTransport:
     from bot.slack.transport import SlackTransport
 
     return SlackTransport(settings)
+
+
+def _slack_directory(settings: Settings, store: Store) -> ClosingRefresher:
+    from bot.slack.directory import SlackDirectory
+
+    return SlackDirectory(settings, store)
 
 
 def _teams_rosters(settings: Settings) -> RosterEdge:
@@ -278,6 +300,7 @@ def built_in_registry(settings: Settings | None = None, *, dev: bool = False) ->
                 web_path="/slack/events",
                 web_edge=_slack_edge,
                 addressing=SlackAddressing(),
+                directory=_slack_directory,
             )
         )
     # The terminal shows its queued messages itself while the person is there.

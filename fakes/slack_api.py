@@ -132,6 +132,11 @@ class FakeSlackApi:
         self.profiles: dict[str, dict[str, str]] = {}
         self.lookups: list[str] = []
         self.lookup_error = ""  # set: users.info fails with this error (e.g. missing_scope)
+        # users.list: the workspace's members (Slack's user objects), a page per call;
+        # conversations.members: channel id → member ids. Reads like users.info.
+        self.directory: list[dict[str, Any]] = []
+        self.channel_members: dict[str, list[str]] = {}
+        self.directory_calls: list[str] = []
 
     @property
     def url(self) -> str:
@@ -279,6 +284,8 @@ class FakeSlackApi:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         body = await _body(request)
+        if method in {"users.list", "conversations.members"}:
+            return web.json_response(self._directory_page(method, body))
         if method == "users.info":
             user = str(body.get("user") or "")
             self.lookups.append(user)
@@ -306,6 +313,24 @@ class FakeSlackApi:
         success = self._success(method, body)
         await self._record(method, body, request, "", 200, answer=success)
         return web.json_response(success)
+
+    def _directory_page(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        """One page of users.list or conversations.members (cursor: the next index)."""
+        self.directory_calls.append(method)
+        items: list[Any] = (
+            self.directory
+            if method == "users.list"
+            else self.channel_members.get(str(body.get("channel") or ""), [])
+        )
+        start = int(body.get("cursor") or 0)
+        size = int(body.get("limit") or 100)
+        end = start + size
+        page = {"members": items[start:end]}
+        return {
+            "ok": True,
+            **page,
+            "response_metadata": {"next_cursor": str(end) if end < len(items) else ""},
+        }
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await _body(request)

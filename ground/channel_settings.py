@@ -107,6 +107,9 @@ class SlackSettings:
     # `kompas serve --slack-socket-mode`: Slack's requests come over a WebSocket Kompas opens
     # with SLACK_APP_TOKEN, so no public HTTPS endpoint (and no signing secret) is needed.
     socket_mode: bool = False
+    # KOMPAS_SLACK_CAMPAIGN_CHANNELS: channel ids whose members the campaign asks; empty:
+    # every full member of the workspace (guests, bots and deactivated users never).
+    campaign_channels: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, get: Callable[[str, str], str]) -> SlackSettings:
@@ -119,6 +122,11 @@ class SlackSettings:
             allowed_teams=_team_ids(get("KOMPAS_SLACK_ALLOWED_TEAMS", "")),
             ambassadors_channel=_channel_id(get("KOMPAS_SLACK_AMBASSADORS_CHANNEL", "")),
             rate_per_second=_rate(get("KOMPAS_SLACK_RATE", "")),
+            campaign_channels=frozenset(
+                _channel_id(part.strip(), "KOMPAS_SLACK_CAMPAIGN_CHANNELS")
+                for part in get("KOMPAS_SLACK_CAMPAIGN_CHANNELS", "").split(",")
+                if part.strip()
+            ),
         )
         if slack.bot_token and not slack.bot_token.startswith("xoxb-"):
             raise SettingsError(
@@ -201,10 +209,10 @@ def _team_ids(value: str) -> frozenset[str]:
     return teams
 
 
-def _channel_id(value: str) -> str:
+def _channel_id(value: str, name: str = "KOMPAS_SLACK_AMBASSADORS_CHANNEL") -> str:
     if value and not _SLACK_CHANNEL_ID.match(value):
         raise SettingsError(
-            f"KOMPAS_SLACK_AMBASSADORS_CHANNEL={value!r}: use the channel's id (C…, under the "
+            f"{name}={value!r}: use the channel's id (C…, under the "
             "channel's name → About), not its name; invite Kompas to the channel too"
         )
     return value

@@ -27,6 +27,16 @@ BOT_EVENTS = ("app_home_opened", "app_mention", "message.im")
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
 
+# KOMPAS_SLACK_CAMPAIGN_CHANNELS: reading a public and a private channel's members.
+CHANNEL_MEMBER_SCOPES = ("channels:read", "groups:read")
+
+
+def bot_scopes(settings: Settings) -> list[str]:
+    """The bot scopes Kompas needs with these settings, and no more."""
+    extra = CHANNEL_MEMBER_SCOPES if settings.slack.campaign_channels else ()
+    return [*BOT_SCOPES, *extra]
+
+
 class SlackManifestError(ValueError):
     """The manifest cannot be written with the given settings."""
 
@@ -72,7 +82,7 @@ def build_slack_manifest(
                 }
             ],
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": {"scopes": {"bot": bot_scopes(settings)}},
         "settings": {
             "event_subscriptions": {**request_url, "bot_events": list(BOT_EVENTS)},
             "interactivity": {"is_enabled": True, **request_url},

@@ -83,6 +83,7 @@ def test_the_slack_settings_read_their_workspaces_channel_and_rate() -> None:
             **SLACK_ENV,
             "KOMPAS_SLACK_ALLOWED_TEAMS": "T0123ABC, E0456DEF",
             "KOMPAS_SLACK_AMBASSADORS_CHANNEL": "C0789GHI",
+            "KOMPAS_SLACK_CAMPAIGN_CHANNELS": "C0HJEMME, C0JOBCENTER",
             "KOMPAS_SLACK_RATE": "2.5",
             "KOMPAS_SLACK_API_URL": "http://127.0.0.1:9/api",
             "KOMPAS_AMBASSADORS_CONVERSATION": "19:ambassadors@thread.tacv2",
@@ -91,6 +92,7 @@ def test_the_slack_settings_read_their_workspaces_channel_and_rate() -> None:
     )
     slack = settings.slack
     assert slack.allowed_teams == {"T0123ABC", "E0456DEF"}
+    assert slack.campaign_channels == {"C0HJEMME", "C0JOBCENTER"}
     assert slack.rate_per_second == 2.5
     assert slack.api_url == "http://127.0.0.1:9/api/"  # slack_sdk joins method names onto it
     assert settings.ambassadors_conversation_on("slack") == "C0789GHI"
@@ -105,6 +107,7 @@ def test_the_slack_settings_read_their_workspaces_channel_and_rate() -> None:
     [
         ("KOMPAS_SLACK_ALLOWED_TEAMS", "T0123ABC,acme", "'acme' is not a workspace id"),
         ("KOMPAS_SLACK_AMBASSADORS_CHANNEL", "#ai-ambassadoerer", "the channel's id"),
+        ("KOMPAS_SLACK_CAMPAIGN_CHANNELS", "C0123ABC,#alle", "CHANNELS='#alle': use the"),
         ("KOMPAS_SLACK_RATE", "fast", "expected messages per second"),
         ("KOMPAS_SLACK_RATE", "0", "must be above 0"),
         ("KOMPAS_SLACK_RATE", "nan", "must be above 0"),

@@ -72,3 +72,15 @@ def test_a_socket_mode_manifest_needs_no_public_host_and_names_no_urls(tmp_path:
     assert settings["interactivity"] == {"is_enabled": True}
     assert "url" not in manifest["features"]["slash_commands"][0]
     assert "https://" not in out.read_text(encoding="utf-8")
+
+
+def test_campaign_channels_add_the_scopes_to_read_their_members(tmp_path: Path) -> None:
+    out = tmp_path / "kompas-slack.yml"
+    result = kompas(
+        "manifest", "--slack", "--socket-mode", "--out", str(out),
+        env={"KOMPAS_SLACK_CAMPAIGN_CHANNELS": "C0HJEMMEPLEJE,C0JOBCENTER"},
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    scopes = yaml.safe_load(out.read_text(encoding="utf-8"))["oauth_config"]["scopes"]["bot"]
+    assert scopes[-2:] == ["channels:read", "groups:read"]
