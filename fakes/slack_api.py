@@ -7,6 +7,7 @@ import itertools
 import json
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -170,6 +171,13 @@ class FakeSlackApi:
     def messages(self) -> list[SlackCall]:
         """Every message that arrived or changed: posts, updates, response URLs."""
         return [c for c in self.calls if c.ok and c.method in MESSAGE_METHODS]
+
+    async def wait_until(
+        self, arrived: Callable[[list[SlackCall]], bool], timeout: float = 5.0
+    ) -> None:
+        """Wait until `arrived(calls)` holds (calls: everything recorded so far)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: arrived(self.calls)), timeout)
 
     async def wait_for(self, count: int, method: str = "", timeout: float = 5.0) -> list[SlackCall]:
         """Wait until `count` calls of `method` succeeded (default: messages posted, "*":
