@@ -278,6 +278,7 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "pilot_change_problem": {"problem": "ended"},
     "pilot_note_intro": {},
     "pilot_note_saved": {"title": "AI til mødereferater"},
+    "slack_home_reminders": {"paused": False},
     "privacy_record": record_context(Settings()),
     "idea_page": {
         "ideas": [

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import replace
 from typing import Any
 
@@ -21,6 +21,7 @@ from slack_bolt.response import BoltResponse
 
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, message, share_block, split_message
 from bot.slack.client import web_client
+from bot.slack.home import SlackHome
 from bot.slack.payloads import (
     SLASH_COMMAND,
     Answer,
@@ -28,6 +29,7 @@ from bot.slack.payloads import (
     action_turn,
     command_turn,
     event_turn,
+    home_opened,
     payload_problem,
     workspaces,
 )
@@ -37,7 +39,7 @@ from delivery.limits import DeliveryLimits
 from dialogs.forwarding import own_conversation
 from dialogs.services import Services
 from ground.channel_settings import SlackSettings
-from ground.messages import IncomingKind, Reply
+from ground.messages import Incoming, IncomingKind, Reply
 from ground.settings import Settings, is_loopback
 from storage.handled_keys import EVENT_KEY_PREFIX
 
@@ -89,6 +91,7 @@ class SlackChannel:
         self._client = web_client(settings, self._session)
         self._replies = SlackReplies(self._client, self._session, limits)
         self._people = SlackPeople(self._client)
+        self._home = SlackHome(self._client, services)
         self._turns: set[asyncio.Task[None]] = set()
         self._app = self._bolt_app()
         self._socket: AsyncSocketModeHandler | None = None
@@ -280,10 +283,22 @@ class SlackChannel:
         )
 
     def _on_event(self, body: dict[str, Any]) -> None:
-        """Bolt acknowledged the event already; DMs and @mentions become turns."""
+        """Bolt acknowledged the event already; DMs and @mentions become turns, and an opened
+        Home tab is published."""
+        home = home_opened(body)
+        if home is not None:
+            self._track(self._publish_home(home))
+            return
         turn = event_turn(body)
         if turn is not None:
             self._start(turn)
+
+    async def _publish_home(self, incoming: Incoming) -> None:
+        try:
+            person = await self._people.resolve(incoming.person)
+            await self._home.publish(replace(incoming, person=person))
+        except Exception:
+            logger.exception("Publishing a Slack Home tab failed")
 
     def _on_command(self, body: dict[str, Any]) -> None:
         turn = command_turn(body)
@@ -300,7 +315,10 @@ class SlackChannel:
     # --- turns ---------------------------------------------------------------------------
 
     def _start(self, turn: SlackTurn) -> None:
-        task = asyncio.create_task(self._run(turn))
+        self._track(self._run(turn))
+
+    def _track(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self._turns.add(task)
         task.add_done_callback(self._turns.discard)
 

@@ -204,6 +204,25 @@ def event_turn(body: Json) -> SlackTurn | None:
     return None
 
 
+def home_opened(body: Json) -> Incoming | None:
+    """Someone opened Kompas's Home tab: who, in which DM (None for every other event)."""
+    event = _object(body.get("event"))
+    if _text(event.get("type")) != "app_home_opened" or _text(event.get("tab")) != "home":
+        return None
+    user_id, channel = _text(event.get("user")), _text(event.get("channel"))
+    if not user_id:
+        return None
+    team_id = _text(event.get("team")) or _text(body.get("team_id"))
+    ids = (_text(body.get("team_id")), _text(body.get("enterprise_id")), channel, user_id)
+    return Incoming(
+        IncomingKind.MESSAGE,
+        Person(CHANNEL, user_id, tenant_id=team_id),
+        channel or user_id,
+        ConversationType.PERSONAL,
+        reference=reference(*ids),
+    )
+
+
 def command_turn(body: Json) -> SlackTurn:
     """`/kompas <spørgsmål>`: the question, answered only to the asker (ephemerally)."""
     channel = _text(body.get("channel_id"))
