@@ -8,9 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ground.settings import Settings
-from storage.backup import BackupError, backup, restore
 from storage.database import StorageError
-from storage.migrate import head
 
 
 def register(commands: Any) -> None:
@@ -31,6 +29,8 @@ def register(commands: Any) -> None:
 
 def run_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Write the backup; 2 when it cannot be made."""
+    from storage.backup import backup  # alembic: imported when a backup is made
+
     try:
         revision = backup(settings.database_url, args.out)
     except StorageError as error:
@@ -42,6 +42,9 @@ def run_backup(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_restore(args: argparse.Namespace, settings: Settings) -> int:
     """Restore the backup; 2 when it is refused or fails."""
+    from storage.backup import BackupError, restore
+    from storage.migrate import head
+
     try:
         revision = restore(settings.database_url, args.file)
     except (BackupError, StorageError) as error:

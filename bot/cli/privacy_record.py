@@ -8,7 +8,6 @@ from typing import Any
 
 from ground.settings import Settings
 from ground.texts import Texts, TextsError
-from privacy.record import record_context
 
 TEMPLATE = "privacy_record"
 
@@ -27,6 +26,8 @@ def register(commands: Any) -> None:
 
 def run_record(args: argparse.Namespace, settings: Settings) -> int:
     """Print the record; 2 when the content has no usable template."""
+    from privacy.record import record_context  # reads the domains' settings: when it runs
+
     try:
         text = Texts(settings.content_dir / "templates").render(
             TEMPLATE, **record_context(settings)

@@ -12,7 +12,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from digests.digest_store import scrub_withdrawn_quotes
 from ground.settings import Settings
 from storage.database import Database, StorageError
 
@@ -28,6 +27,7 @@ TriggerJob = Callable[[Database, Settings, date], Awaitable[str]]
 
 def _campaign_service(database: Database, settings: Settings) -> CampaignService:
     from delivery.outbox import Outbox
+    from digests.digest_store import scrub_withdrawn_quotes
     from experiences.campaign import CampaignService
     from ground.texts import Texts
     from storage.experience_store import ExperienceStore
@@ -65,13 +65,13 @@ async def run_learning_draft(database: Database, settings: Settings, today: date
     """Draft the "Det har vi lært" post of the newest month with digests (once a month)."""
     from digests.digest_store import DigestStore
     from ground.texts import Texts
-    from knowledge.index import KnowledgeBase
+    from knowledge.index_cache import load_knowledge
     from learning.service import standalone_learning
 
     month = await DigestStore(database).latest_month()
     if month is None:
         return "learning draft: no month has digests yet (run the digest first)"
-    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    knowledge = load_knowledge(settings.content_dir, settings.contacts, settings.cache_dir)
     texts = Texts(settings.content_dir / "templates")
     learning = standalone_learning(database, settings, texts, lambda: knowledge.topics)
     post = await learning.posts.draft(month)
