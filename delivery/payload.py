@@ -116,6 +116,7 @@ def _input_to_json(card_input: CardInput) -> dict[str, Any]:
         "required": card_input.required,
         "max_length": card_input.max_length,
         "error_message": card_input.error_message,
+        "value": card_input.value,
     }
 
 
@@ -175,6 +176,7 @@ def _input_from_json(data: Mapping[str, Any]) -> CardInput:
             required=_bool(data.get("required", False)),
             max_length=max_length,
             error_message=_string(data.get("error_message", "")),
+            value=_string(data.get("value", "")),
         )
     raise PayloadError(f"unknown input type {kind!r}")
 
