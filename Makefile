@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 3978
+# Test processes (pytest-xdist, a test file per process at a time): most tests wait on
+# sockets, subprocesses and clocks rather than compute, so more processes than cores help.
+TEST_WORKERS ?= 3
+PG_TEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help setup migrate run chat test lint typecheck browser pytest bench clean
@@ -53,14 +57,14 @@ browser: ## install Debian's Chromium for the digest page's browser test (needs 
 pytest: setup browser ## the test suite on SQLite, and its database tests also on PostgreSQL when KOMPAS_TEST_DATABASE_URL is set
 	@if [ -n "$$KOMPAS_TEST_DATABASE_URL" ]; then \
 		echo "== the suite on SQLite and its database tests on PostgreSQL ($$KOMPAS_TEST_DATABASE_URL), side by side"; \
-		env -u KOMPAS_TEST_DATABASE_URL $(BIN)/python -m pytest -q > .pytest-sqlite.log 2>&1 & lite=$$!; \
-		$(BIN)/python -m pytest -q --database-tests-only > .pytest-postgresql.log 2>&1; pg=$$?; \
+		env -u KOMPAS_TEST_DATABASE_URL $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile > .pytest-sqlite.log 2>&1 & lite=$$!; \
+		$(BIN)/python -m pytest -q -n $(PG_TEST_WORKERS) --dist loadfile --database-tests-only > .pytest-postgresql.log 2>&1; pg=$$?; \
 		wait $$lite; lite=$$?; \
 		echo "== SQLite"; cat .pytest-sqlite.log; \
 		echo "== PostgreSQL"; cat .pytest-postgresql.log; \
 		test $$lite -eq 0 && test $$pg -eq 0; \
 	else \
-		$(BIN)/python -m pytest -q; \
+		$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile; \
 	fi
 
 test: lint typecheck pytest ## set up, then ruff, mypy and the whole test suite
