@@ -78,9 +78,13 @@ async def test_metrics_after_real_traffic(
     bot_connector.respond_with(FakeResponse(status=429, headers={"Retry-After": "0"}))
     assert (await kompas.post_activity(fx.bot_added(url))).status == 200
 
-    async def welcome_sent() -> bool:
+    async def welcome_sent() -> bool:  # sent, and the outbox has recorded it as sent
         _, text = await scrape(kompas)
-        return value(parse(text), "kompas_sends_total", channel="teams", result="ok") >= 1
+        samples = parse(text)
+        return (
+            value(samples, "kompas_sends_total", channel="teams", result="ok") >= 1
+            and value(samples, "kompas_outbox_messages", state="sent") >= 1
+        )
 
     await eventually(welcome_sent)
     status, text = await scrape(kompas)
