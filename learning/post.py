@@ -28,6 +28,7 @@ SAVE_VERB = "learning_save"
 SKIP_VERB = "learning_skip"
 LABELS = "learning_post"
 BARRIER_TOPICS = "learning_barrier_topics"  # strings.yml: barrier → topic ids that help
+RULES_BARRIER = "regler"  # "usikkerhed om reglerne": also the month's most asked topics
 
 
 def _top(series: Sequence[Series], leave_out: Iterable[str] = ()) -> list[tuple[str, int]]:
@@ -56,9 +57,12 @@ def draft_payload(
     month_name: str,
     topics: Mapping[str, Topic],
     answered: Sequence[str] = (),
+    most_asked: Sequence[str] = (),
 ) -> dict[str, Any]:
     """A post's intro and items, from one organisation-wide digest; `answered`: the topics
-    handed-on questions were answered with that month (names of approved topics, no figure)."""
+    handed-on questions were answered with that month (names of approved topics, no figure);
+    `most_asked`: the topics most people asked Kompas about that month, which are where
+    uncertainty about the rules points (RULES_BARRIER)."""
     items: list[dict[str, Any]] = []
     now = digest.current
     if isinstance(now.answered, int) and isinstance(now.asked, int) and now.answered > 0:
@@ -73,6 +77,9 @@ def draft_payload(
     barrier_keys = {s.label: s.key for s in digest.barriers}
     for number, (label, count) in enumerate(_top(digest.barriers)):
         helps = _barrier_topics(texts, barrier_keys[label], topics)
+        if barrier_keys[label] == RULES_BARRIER:
+            asked = [topics[t].title for t in most_asked if t in topics]
+            helps = list(dict.fromkeys([*asked, *helps]))[:TOP_OPTIONS]
         items.append(
             {"key": f"barrier:{number}", "kind": "barrier", "label": label, "count": count,
              "topics": helps}

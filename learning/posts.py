@@ -139,8 +139,9 @@ class LearningPosts:
         topics: Mapping[str, Topic] = {topic.id: topic for topic in self._topics()}
         since, until = month_bounds((month,), self._tz)
         answered = await self.store.referred_topics(since, until)
+        asked = await self.store.most_asked_topics(since, until, self._settings.min_group)
         name = month_name(self._texts, month)
-        payload = draft_payload(self._texts, digest, name, topics, answered)
+        payload = draft_payload(self._texts, digest, name, topics, answered, asked)
         post, created = await self.store.create(month, payload, self._clock())
         if created:
             await self._show_draft(post, "")

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
-from storage.models import ConversationReferenceRow
+from storage.models import ConversationReferenceRow, QuestionRow
 from storage.models_cases import CaseRow
 from storage.models_experiences import ReminderOptOutRow
 from storage.models_learning import LearningPostRow
@@ -185,6 +185,27 @@ class LearningPostStore:
             )
             .group_by(CaseRow.referred_topic_id)
             .order_by(func.count().desc(), CaseRow.referred_topic_id)
+        )
+        async with self._database.transaction() as connection:
+            return [str(row[0]) for row in (await connection.execute(query)).all()]
+
+    async def most_asked_topics(
+        self, since: datetime, until: datetime, min_people: int, limit: int = 2
+    ) -> list[str]:
+        """The topics Kompas answered most people about in [since, until), each asked by at
+        least `min_people` different people (no count leaves here: only the order)."""
+        people = func.count(QuestionRow.user_id.distinct())
+        query = (
+            select(QuestionRow.topic_id)
+            .where(
+                QuestionRow.topic_id.is_not(None),
+                QuestionRow.created_at >= since,
+                QuestionRow.created_at < until,
+            )
+            .group_by(QuestionRow.topic_id)
+            .having(people >= min_people)
+            .order_by(people.desc(), QuestionRow.topic_id)
+            .limit(limit)
         )
         async with self._database.transaction() as connection:
             return [str(row[0]) for row in (await connection.execute(query)).all()]

@@ -19,6 +19,7 @@ from learning.job import LEARNING_DRAFTER, learning_job_spec, run_learning_draft
 from learning.posts import draft_key
 from scheduling.context import JobContext
 from storage.database import Database
+from storage.models import QuestionRow
 from storage.models_cases import CaseRow
 from tests.digests.support import MONTH, seed_world
 
@@ -67,3 +68,33 @@ async def test_the_job_drafts_the_month_just_closed_once(database: Database) -> 
     ]
     queued = await Outbox(database).find(draft_key(MONTH, "ambassadors"))
     assert queued is not None and queued.conversation_id == "19:ambassadoerer@thread.tacv2"
+
+
+async def test_uncertainty_about_the_rules_points_to_the_months_most_asked_topics(
+    database: Database,
+) -> None:
+    settings = Settings(ambassadors_conversation="19:ambassadoerer@thread.tacv2")
+    texts = Texts(settings.content_dir / "templates")
+    world = await seed_world(database)  # Team A1's sharers met "usikkerhed om reglerne"
+    await DigestService(database, texts, settings).compute_month(MONTH)
+    october = datetime(2026, 10, 21, 10, tzinfo=CPH)
+    asked = [("bias", f"a2-{n}") for n in range(6)] + [("prompting", "a1-0"), ("prompting", "a1-1")]
+    async with database.transaction() as connection:
+        for topic, person in asked:
+            await connection.execute(
+                insert(QuestionRow).values(
+                    user_id=world.users[person], text="spørgsmål", topic_id=topic, score=0.9,
+                    in_scope=True, created_at=october,
+                )
+            )  # fmt: skip
+    day = digest_day(2026, 10, settings.schedule.campaign_window_working_days)
+    morning = datetime.combine(day, datetime.min.time(), CPH).replace(hour=10)
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    deps = compose(settings, database, knowledge, texts, clock=lambda: morning)
+
+    post = await deps.learning.posts.draft(MONTH)
+
+    assert post is not None
+    [rules] = [i for i in post.payload["items"] if i.get("label") == "Usikkerhed om reglerne"]
+    assert rules["topics"][0] == "Bias og forskelsbehandling"  # six people asked about it
+    assert "Sådan skriver du en god prompt" not in rules["topics"]  # two: too few to rank
