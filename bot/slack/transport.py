@@ -1,4 +1,4 @@
-"""Proactive sends to Slack for the outbox: chat.postMessage, outcomes from Slack's error codes."""
+"""The outbox's sends to Slack: chat.postMessage or chat.update, outcomes from Slack's errors."""
 
 from __future__ import annotations
 
@@ -68,19 +68,28 @@ class SlackTransport:
         self._client: AsyncWebClient | None = None
 
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
-        """Post the reply once."""
+        """Post the reply once, or put it in place of the earlier message it replaces
+        (chat.update); the delivered message's id is "channel:ts", what chat.update needs."""
         rendered = message(reply)
         try:
-            await self._web().chat_postMessage(
-                channel=recipient(destination), text=rendered["text"], blocks=rendered["blocks"]
-            )
+            if destination.message_id:
+                channel, _, ts = destination.message_id.partition(":")
+                answer = await self._web().chat_update(
+                    channel=channel, ts=ts, text=rendered["text"], blocks=rendered["blocks"]
+                )
+            else:
+                answer = await self._web().chat_postMessage(
+                    channel=recipient(destination),
+                    text=rendered["text"],
+                    blocks=rendered["blocks"],
+                )
         except SlackApiError as error:
             return _outcome(error)
         except TimeoutError:
             return SendOutcome.retry("no answer from Slack in time")
         except aiohttp.ClientError as error:
             return SendOutcome.retry(f"connection error: {type(error).__name__}: {error}")
-        return SendOutcome.delivered()
+        return SendOutcome.delivered(message_id(answer.get("channel"), answer.get("ts")))
 
     def _web(self) -> AsyncWebClient:
         if self._session is None or self._session.closed:
@@ -94,6 +103,13 @@ class SlackTransport:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+
+def message_id(channel: object, ts: object) -> str | None:
+    """A posted message's id for the outbox: "channel:ts" (None when Slack did not say)."""
+    if isinstance(channel, str) and channel and isinstance(ts, str) and ts:
+        return f"{channel}:{ts}"
+    return None
 
 
 def _outcome(error: SlackApiError) -> SendOutcome:

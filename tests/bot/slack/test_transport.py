@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -229,3 +230,18 @@ async def test_a_question_for_the_ambassadors_goes_to_their_slack_channel_throug
     assert "Hvornår har kantinen åbent?" in to_ambassadors.all_text()
     [confirmation] = [call for call in posts[1:] if call.channel == slack.DM_CHANNEL]
     assert "AI-ambassadør" in confirmation.all_text()
+
+
+async def test_a_message_that_replaces_one_goes_in_its_place_with_chat_update(
+    transport: SlackTransport, slack_api: FakeSlackApi
+) -> None:
+    first = await transport.send(CHANNEL, REPLY)
+    assert first.kind is OutcomeKind.DELIVERED and first.message_id
+
+    newer = replace(CHANNEL, message_id=first.message_id)
+    second = await transport.send(newer, REPLY)
+
+    [posted] = slack_api.made("chat.postMessage")
+    [updated] = slack_api.made("chat.update")
+    assert (updated.channel, updated.body["ts"]) == (slack.CHANNEL, posted.answer["ts"])
+    assert second.kind is OutcomeKind.DELIVERED and second.message_id == first.message_id
