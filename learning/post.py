@@ -58,11 +58,13 @@ def draft_payload(
     topics: Mapping[str, Topic],
     answered: Sequence[str] = (),
     most_asked: Sequence[str] = (),
+    answered_questions: Sequence[str] = (),
 ) -> dict[str, Any]:
     """A post's intro and items, from one organisation-wide digest; `answered`: the topics
     handed-on questions were answered with that month (names of approved topics, no figure);
     `most_asked`: the topics most people asked Kompas about that month, which are where
-    uncertainty about the rules points (RULES_BARRIER)."""
+    uncertainty about the rules points (RULES_BARRIER); `answered_questions`: questions the
+    ambassadors answered in their own words, each asked by at least min_text_group people."""
     items: list[dict[str, Any]] = []
     now = digest.current
     if isinstance(now.answered, int) and isinstance(now.asked, int) and now.answered > 0:
@@ -102,8 +104,12 @@ def draft_payload(
              "respondents": respondents if shown else None}
         )  # fmt: skip
     titles = [topics[topic_id].title for topic_id in answered if topic_id in topics]
-    if titles:
-        items.append({"key": "answered", "kind": "answered", "topics": titles[:MAX_PILOTS]})
+    if titles or answered_questions:
+        now_answered: dict[str, Any] = {"key": "answered", "kind": "answered"}
+        now_answered["topics"] = titles[:MAX_PILOTS]
+        if answered_questions:
+            now_answered["questions"] = list(answered_questions)[:MAX_PILOTS]
+        items.append(now_answered)
     intro = texts.render("learning_post_intro", month=month_name)
     return {"month_name": month_name, "intro": intro, "items": items}
 

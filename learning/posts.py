@@ -140,8 +140,9 @@ class LearningPosts:
         since, until = month_bounds((month,), self._tz)
         answered = await self.store.referred_topics(since, until)
         asked = await self.store.most_asked_topics(since, until, self._settings.min_group)
+        questions = await self.store.answered_questions(since, until, self._settings.min_text_group)
         name = month_name(self._texts, month)
-        payload = draft_payload(self._texts, digest, name, topics, answered, asked)
+        payload = draft_payload(self._texts, digest, name, topics, answered, asked, questions)
         post, created = await self.store.create(month, payload, self._clock())
         if created:
             await self._show_draft(post, "")

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.database import Database
 from storage.models import ConversationReferenceRow, QuestionRow
-from storage.models_cases import CaseRow
+from storage.models_cases import CaseAskerRow, CaseRow
 from storage.models_experiences import ReminderOptOutRow
 from storage.models_learning import LearningPostRow
 from storage.rows import USER_IDENTITY_COLUMNS
@@ -188,6 +188,40 @@ class LearningPostStore:
         )
         async with self._database.transaction() as connection:
             return [str(row[0]) for row in (await connection.execute(query)).all()]
+
+    async def answered_questions(
+        self, since: datetime, until: datetime, min_people: int, limit: int = 3
+    ) -> list[str]:
+        """Questions the AI-ambassadors answered in their own words in [since, until), one per
+        case, for cases that at least `min_people` different people asked (the free-text
+        rule): the first asker's (redacted) words stand for the case."""
+        askers = func.count(CaseAskerRow.user_id.distinct())
+        cases = (
+            select(CaseRow.id)
+            .join(CaseAskerRow, CaseAskerRow.case_id == CaseRow.id)
+            .where(
+                CaseRow.state == "besvaret",
+                CaseRow.resolved_at >= since,
+                CaseRow.resolved_at < until,
+            )
+            .group_by(CaseRow.id)
+            .having(askers >= min_people)
+            .order_by(askers.desc(), CaseRow.id)
+            .limit(limit)
+        )
+        async with self._database.transaction() as connection:
+            found = []
+            for case_id in (await connection.execute(cases)).scalars():
+                first = (
+                    select(CaseAskerRow.text)
+                    .where(CaseAskerRow.case_id == case_id)
+                    .order_by(CaseAskerRow.asked_at, CaseAskerRow.id)
+                    .limit(1)
+                )
+                text = (await connection.execute(first)).scalar_one_or_none()
+                if text:
+                    found.append(str(text))
+        return found
 
     async def most_asked_topics(
         self, since: datetime, until: datetime, min_people: int, limit: int = 2

@@ -16,11 +16,12 @@ from ground.settings import Settings
 from ground.texts import Texts
 from knowledge.index import KnowledgeBase
 from learning.job import LEARNING_DRAFTER, learning_job_spec, run_learning_draft_job
+from learning.post import post_text
 from learning.posts import draft_key
 from scheduling.context import JobContext
 from storage.database import Database
 from storage.models import QuestionRow
-from storage.models_cases import CaseRow
+from storage.models_cases import CaseAskerRow, CaseRow
 from tests.digests.support import MONTH, seed_world
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -98,3 +99,49 @@ async def test_uncertainty_about_the_rules_points_to_the_months_most_asked_topic
     [rules] = [i for i in post.payload["items"] if i.get("label") == "Usikkerhed om reglerne"]
     assert rules["topics"][0] == "Bias og forskelsbehandling"  # six people asked about it
     assert "Sådan skriver du en god prompt" not in rules["topics"]  # two: too few to rank
+
+
+async def test_a_question_many_asked_and_an_ambassador_answered_is_in_the_post(
+    database: Database,
+) -> None:
+    settings = Settings(ambassadors_conversation="19:ambassadoerer@thread.tacv2")
+    texts = Texts(settings.content_dir / "templates")
+    world = await seed_world(database)
+    await DigestService(database, texts, settings).compute_month(MONTH)
+    october = datetime(2026, 10, 22, 10, tzinfo=CPH)
+    many = [f"a1-{n}" for n in range(10)]  # KOMPAS_MIN_TEXT_GROUP people asked this one
+    few = [f"a2-{n}" for n in range(3)]
+    async with database.transaction() as connection:
+        for text, askers in (("Må vi bruge AI til vagtplanen?", many), ("Hvem ejer chatten?", few)):
+            case = await connection.execute(
+                insert(CaseRow).values(
+                    state="besvaret", channel="teams", topic_ids=[], answer="Ja, med omtanke.",
+                    resolved_at=october, created_at=october, updated_at=october,
+                ).returning(CaseRow.id)
+            )  # fmt: skip
+            case_id = case.scalar_one()
+            for person in askers:
+                question = await connection.execute(
+                    insert(QuestionRow).values(
+                        user_id=world.users[person], text=text, topic_id=None, score=0.1,
+                        in_scope=False, created_at=october,
+                    ).returning(QuestionRow.id)
+                )  # fmt: skip
+                await connection.execute(
+                    insert(CaseAskerRow).values(
+                        case_id=case_id, question_id=question.scalar_one(),
+                        user_id=world.users[person], text=text, asked_at=october,
+                        channel="teams",
+                    )
+                )  # fmt: skip
+    day = digest_day(2026, 10, settings.schedule.campaign_window_working_days)
+    morning = datetime.combine(day, datetime.min.time(), CPH).replace(hour=10)
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    deps = compose(settings, database, knowledge, texts, clock=lambda: morning)
+
+    post = await deps.learning.posts.draft(MONTH)
+
+    assert post is not None
+    [answered] = [item for item in post.payload["items"] if item["kind"] == "answered"]
+    assert answered["questions"] == ["Må vi bruge AI til vagtplanen?"]  # not the one of three
+    assert "»Må vi bruge AI til vagtplanen?«" in post_text(texts, post.payload)
