@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import quote
 
 from digests.digest_store import DigestStore
 from digests.links import TOKEN_PARAMETER, LinkSigner, link_signer
+from ground.operations_settings import EXPORT_LINK_LIFETIME
 from ground.settings import Settings
 
-EXPORT_LINK_LIFETIME = timedelta(hours=1)
+__all__ = ["EXPORT_LINK_LIFETIME", "export_signer", "export_subject", "export_url"]
 EXPORT_PATH = "/exports/{user_id}"
 
 

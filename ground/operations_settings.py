@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from ground.env_values import SettingsError, parse_int
+
+# How long the download link of `eksportér mine data` works (the export is made anew each time).
+EXPORT_LINK_LIFETIME = timedelta(hours=1)
 
 LOG_FORMATS = ("text", "json")
 DEFAULT_RETENTION_MONTHS = 24

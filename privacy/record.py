@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from experiences.export_links import EXPORT_LINK_LIFETIME
+from ground.operations_settings import EXPORT_LINK_LIFETIME
 from ground.settings import Settings
 
 
