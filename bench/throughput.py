@@ -2,6 +2,7 @@
 
 Usage: python bench/throughput.py [--in-flight 32] [--turns 2000] [--rate 20] [--seconds 15]
                                   [--database-url postgresql://postgres@127.0.0.1:5432/test]
+                                  [--sdk botbuilder|agents]
 
 One `kompas serve`-like app (botbuilder edge, dev mode, the outbox not delivering), the
 sample content, a loopback fake Bot Connector catching the replies, and a fresh database
@@ -10,7 +11,7 @@ First `--in-flight` clients send guideline questions as fast as they are answere
 questions arrive at `--rate` a second (open loop: one every 1/rate seconds, whatever the
 answers do). Prints
 
-    throughput: db=D in_flight=N turns=T per_second=S p95_ms=P
+    throughput: db=D sdk=K in_flight=N turns=T per_second=S p95_ms=P
     steady: db=D rate=R turns=T p95_ms=P max_ms=M
 """
 
@@ -24,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,7 @@ async def steady(url: str, service_url: str, rate: float, seconds: float) -> lis
 async def run(args: argparse.Namespace, database_url: str, label: str) -> None:
     upgrade(database_url)
     settings = Settings(database_url=database_url)
+    settings = replace(settings, teams=replace(settings.teams, sdk=args.sdk))
     services = await open_services(settings)
     app = create_app(settings, services, deliver_outbox=False, run_scheduler=False)
     runner = web.AppRunner(app, access_log=None)
@@ -100,7 +103,8 @@ async def run(args: argparse.Namespace, database_url: str, label: str) -> None:
             await saturate(url, fake.url, 4, 40)  # warm up
             per_second, p95 = await saturate(url, fake.url, args.in_flight, args.turns)
             print(
-                f"throughput: db={label} in_flight={args.in_flight} turns={args.turns} "
+                f"throughput: db={label} sdk={args.sdk} in_flight={args.in_flight} "
+                f"turns={args.turns} "
                 f"per_second={per_second:.1f} p95_ms={p95 * 1000:.1f}",
                 flush=True,
             )
@@ -123,6 +127,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=20.0, help="questions a second, steady")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of the steady run")
     parser.add_argument("--database-url", default="", help="PostgreSQL server (default SQLite)")
+    parser.add_argument("--sdk", default="botbuilder", choices=("botbuilder", "agents"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     if not args.database_url:
