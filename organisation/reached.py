@@ -10,7 +10,8 @@ from storage.conversation_store import Store
 from storage.database import Database
 from storage.team_rosters import TeamRosterStore
 
-CHANNEL = "teams"
+CHANNEL = "teams"  # team rosters and Entra ID object ids
+SLACK = "slack"  # people found by their profile's e-mail (bot/slack/people.py)
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,11 @@ class Reached:
 
 
 async def reached(database: Database, tree: OrgTree) -> Reached:
-    """Everyone Kompas can reach on Teams, matched to the tree by directory id or user id."""
-    personal_people = await Store(database).personal_people(CHANNEL)
+    """Everyone Kompas can reach: on Teams matched to the tree by directory id or user id, on
+    Slack by e-mail address."""
+    store = Store(database)
+    personal_people = await store.personal_people(CHANNEL)
+    slack_people = await store.personal_people(SLACK)
     rosters = TeamRosterStore(database)
     team_members = [
         member
@@ -45,11 +49,15 @@ async def reached(database: Database, tree: OrgTree) -> Reached:
             return by_directory[directory_id.lower()]
         return by_user.get(user_id)
 
+    by_email = {p.email.lower(): p.id for p in tree.people.values() if p.email}
     known = {*personal_people, *((m.user_id, m.directory_id) for m in team_members)}
     personal = {person_of(u, d) for u, d in personal_people}
+    personal |= {by_email.get((email or "").lower()) for _, email in slack_people}
     team = {person_of(m.user_id, m.directory_id) for m in team_members}
+    outside = len({u for u, d in known if person_of(u, d) is None})
+    outside += len({u for u, email in slack_people if (email or "").lower() not in by_email})
     return Reached(
         personal=frozenset(p for p in personal if p),
         team=frozenset(p for p in team if p),
-        outside=len({u for u, d in known if person_of(u, d) is None}),
+        outside=outside,
     )

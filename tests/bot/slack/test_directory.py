@@ -3,6 +3,7 @@ deactivated users, or only the members of KOMPAS_SLACK_CAMPAIGN_CHANNELS."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,12 +19,15 @@ from experiences.campaign import CampaignService
 from fakes.slack_api import FakeSlackApi
 from ground.settings import Settings
 from ground.texts import Texts
+from organisation.model import OrgPerson, OrgTree, Unit, UnitKind
+from organisation.tree_store import OrganisationStore
 from scheduling.context import JobContext
 from scheduling.tasks import refresh_rosters
 from storage.database import Database
 from storage.experience_store import ExperienceStore
 from storage.models_outbox import OutboxRow
 from tests.bot.slack.conftest import slack_settings
+from tests.bot.test_cli import kompas
 
 CAMPAIGN_MORNING = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)  # a Tuesday, working hours
 FULL = 203  # more than one page of users.list (200)
@@ -110,3 +114,24 @@ async def test_named_channels_limit_the_campaign_to_their_members(
         "U00000002",
         "U00000003",
     }
+
+
+async def test_kompas_reach_counts_slack_people_found_by_e_mail(
+    database: Database, database_url: str, slack_api: FakeSlackApi
+) -> None:
+    slack_api.directory = [_member(n) for n in range(10)] + LEFT_OUT
+    people = [
+        OrgPerson("p0", "Person 0", "u", email="Person0@kommune.dk"),
+        OrgPerson("p1", "Person 1", "u", email="person1@kommune.dk"),
+        OrgPerson("ole", "Ole Uden Slack", "u", email="ole@kommune.dk"),
+    ]
+    tree = OrgTree.build([Unit("u", "Borgerservice", UnitKind.CENTRE)], people)
+    await OrganisationStore(database).replace_tree(tree, "test")
+
+    await _read_directory(slack_settings(database_url, slack_api))
+    coverage = await asyncio.to_thread(kompas, "reach", env={"DATABASE_URL": database_url})
+
+    assert coverage.returncode == 0, coverage.stderr
+    lines = coverage.stdout.splitlines()
+    assert lines[1].split()[-5:] == ["3", "2", "0", "1", "67%"]  # people, personal, team …
+    assert lines[-1] == "8 reachable people are not in the organisation tree."
