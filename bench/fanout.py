@@ -1,7 +1,11 @@
 """Fan-out benchmark: N recipients through the outbox to a rate-limited fake Bot Connector.
 
 Usage: python bench/fanout.py [--recipients 10000] [--rate 30] [--kill-at F]
-                              [--concurrency 8] [--database-url URL]
+                              [--concurrency 8] [--database-url URL] [--channel teams|slack]
+
+With `--channel slack` the recipients are Slack people and the fake is Slack's Web API,
+posting at most `--rate` messages a second (above it: 429 with Retry-After), with the
+sender's KOMPAS_SLACK_RATE set to the same rate.
 
 Stores N personal Teams conversations and one queued message each, then runs
 `kompas outbox drain --until-empty` as a subprocess against a loopback fake Bot Connector
@@ -40,6 +44,7 @@ from sqlalchemy.pool import NullPool  # noqa: E402
 from delivery.api import OutgoingMessage  # noqa: E402
 from delivery.outbox import Outbox, OutboxState  # noqa: E402
 from fakes.bot_connector import ConnectorLimits, FakeBotConnector  # noqa: E402
+from fakes.slack_api import FakeSlackApi  # noqa: E402
 from ground.messages import Action, Card, Choice, ChoiceInput, Reply, Section, TextInput  # noqa: E402
 from storage.database import Database, to_sync_url  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -129,6 +134,49 @@ async def seed(database: Database, service_url: str, count: int) -> float:
     return time.perf_counter() - started
 
 
+SLACK_TEAM = "T0BENCH01"
+SLACK_TOKEN = "xoxb-bench-0000000000-0000000000-fanout"
+
+
+def slack_user(number: int) -> str:
+    return f"U{number:09d}"
+
+
+async def seed_slack(database: Database, count: int) -> float:
+    """Store `count` Slack people with their DM and enqueue one message each."""
+    now = datetime.now(UTC)
+    users = [
+        {"channel": "slack", "channel_user_id": slack_user(n), "display_name": f"Bruger {n}",
+         "tenant_id": SLACK_TEAM, "created_at": now, "last_seen_at": now}
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+    references = [
+        {"user_id": n, "user_key": slack_user(n), "channel": "slack",
+         "conversation_id": f"D{n:09d}", "conversation_type": "personal", "service_url": None,
+         "tenant_id": SLACK_TEAM,
+         "reference": {"team": SLACK_TEAM, "user": slack_user(n), "channel": f"D{n:09d}"},
+         "active": True, "created_at": now, "updated_at": now}
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+    async with database.transaction() as connection:
+        await connection.execute(insert(UserRow), users)
+        await connection.execute(insert(ConversationReferenceRow), references)
+    messages = [
+        OutgoingMessage(
+            key=f"campaign:2026-12:user:{n}",
+            channel="slack",
+            conversation_id=f"D{n:09d}",
+            reply=prompt(n),
+            user_id=n,
+        )
+        for n in range(1, count + 1)
+    ]
+    started = time.perf_counter()
+    stored = await Outbox(database).enqueue(messages)
+    assert stored == count, f"enqueued {stored} of {count}"
+    return time.perf_counter() - started
+
+
 @asynccontextmanager
 async def benchmark_database(url: str | None, folder: Path) -> AsyncIterator[str]:
     """A fresh migrated database: a SQLite file in `folder`, or a new PostgreSQL schema."""
@@ -154,9 +202,18 @@ async def benchmark_database(url: str | None, folder: Path) -> AsyncIterator[str
 
 
 async def start_sender(
-    args: argparse.Namespace, url: str, folder: Path, run: int
+    args: argparse.Namespace, url: str, folder: Path, run: int, slack_api: str = ""
 ) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("KOMPAS_", "MICROSOFT_"))}
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("KOMPAS_", "MICROSOFT_", "SLACK_"))
+    }
+    if slack_api:
+        env.update(
+            SLACK_BOT_TOKEN=SLACK_TOKEN,
+            SLACK_SIGNING_SECRET="bench-signing-secret",
+            KOMPAS_SLACK_API_URL=slack_api,
+            KOMPAS_SLACK_RATE=str(args.rate),
+        )
     env.update(
         DATABASE_URL=url,
         KOMPAS_OUTBOX_RATE=str(args.rate),
@@ -208,6 +265,52 @@ class PeakMemory:
             except (OSError, ValueError):
                 pass
             await asyncio.sleep(0.2)
+
+
+async def run_slack(args: argparse.Namespace, folder: Path) -> int:
+    """The same fan-out to Slack people through the fake Web API."""
+    async with (
+        benchmark_database(args.database_url, folder) as url,
+        FakeSlackApi(token=SLACK_TOKEN, posts_per_second=args.rate) as fake,
+    ):
+        database = await Database.connect(url)
+        try:
+            enqueue_seconds = await seed_slack(database, args.recipients)
+            print(f"enqueued {args.recipients} messages in {enqueue_seconds:.2f} s")
+            sender = await start_sender(args, url, folder, 1, fake.url)
+            in_flight_at_kill = None
+            if args.kill_at is not None:
+                target = max(1, int(args.recipients * args.kill_at))
+                await fake.wait_for(target, timeout=args.recipients / args.rate * 3 + 60)
+                sender.kill()
+                await sender.wait()
+                in_flight_at_kill = (await Outbox(database).status()).counts[OutboxState.SENDING]
+                print(f"killed the sender; {in_flight_at_kill} messages were unsettled")
+                sender = await start_sender(args, url, folder, 2, fake.url)
+            code = await sender.wait()
+        finally:
+            await database.dispose()
+    posts = [c for c in fake.calls if c.method == "chat.postMessage"]
+    delivered: dict[str, int] = {}
+    for call in posts:
+        if call.ok:
+            delivered[call.channel] = delivered.get(call.channel, 0) + 1
+    lost = sum(1 for n in range(1, args.recipients + 1) if slack_user(n) not in delivered)
+    duplicates = sum(count - 1 for count in delivered.values() if count > 1)
+    ok = [c.answered_at for c in posts if c.ok]
+    seconds = max(ok) - min(c.answered_at for c in posts) if ok else 0.0
+    floor = args.recipients / args.rate
+    print(
+        f"delivered {sum(delivered.values())} in {seconds:.1f} s (floor {floor:.1f} s); "
+        f"answered 429 {sum(1 for c in posts if c.status == 429)}"
+    )
+    if in_flight_at_kill is not None:
+        print(f"duplicates {duplicates} <= claimed at the kill {in_flight_at_kill}")
+    print(
+        f"fanout: recipients={args.recipients} seconds={seconds:.1f} floor={floor:.1f} "
+        f"lost={lost} duplicates={duplicates}"
+    )
+    return 0 if code == 0 and lost == 0 else 1
 
 
 async def run(args: argparse.Namespace, folder: Path) -> int:
@@ -295,15 +398,17 @@ def main() -> int:
         "--database-url", help="default: a new SQLite file; PostgreSQL: a new schema"
     )
     parser.add_argument("--profile", help="write the sender's cProfile statistics to this file")
+    parser.add_argument("--channel", choices=("teams", "slack"), default="teams")
     args = parser.parse_args()
     backend = make_url(args.database_url).get_backend_name() if args.database_url else "sqlite"
     print(
         f"fan-out: {args.recipients} recipients at {args.rate:g}/s, concurrency "
         f"{args.concurrency}, Python {platform.python_version()} on {os.cpu_count()} cores, "
-        f"database {backend}"
+        f"database {backend}, channel {args.channel}"
     )
+    chosen = run_slack if args.channel == "slack" else run
     with tempfile.TemporaryDirectory(prefix="fanout-") as folder:
-        return asyncio.run(run(args, Path(folder)))
+        return asyncio.run(chosen(args, Path(folder)))
 
 
 if __name__ == "__main__":

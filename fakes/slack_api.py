@@ -114,8 +114,18 @@ class FakeSlackApi:
     bot token (when one is set) are answered not_authed/invalid_auth, as Slack does.
     """
 
-    def __init__(self, token: str = "", host: str = "127.0.0.1", app_token: str = "") -> None:
+    def __init__(
+        self,
+        token: str = "",
+        host: str = "127.0.0.1",
+        app_token: str = "",
+        posts_per_second: float | None = None,
+    ) -> None:
         self._token = token
+        # Slack's own rate limit on posting, when set: above it chat.postMessage answers 429
+        # with Retry-After (the fan-out benchmark); None: no limit (the tests).
+        self._rate = posts_per_second
+        self._sent_at: deque[float] = deque()
         self._app_token = app_token
         self._host = host
         self._sockets: list[web.WebSocketResponse] = []
@@ -311,6 +321,8 @@ class FakeSlackApi:
         expected = self._app_token if method == "apps.connections.open" else self._token
         if expected and auth != f"Bearer {expected}":
             programmed = SlackAnswer("not_authed" if not auth else "invalid_auth")
+        if programmed is None and method == "chat.postMessage" and self._over_rate():
+            programmed = SlackAnswer("ratelimited", status=429, headers={"Retry-After": "1"})
         if programmed is not None and (programmed.error or programmed.status != 200):
             await self._record(method, body, request, programmed.error, programmed.status)
             return web.json_response(
@@ -321,6 +333,18 @@ class FakeSlackApi:
         success = self._success(method, body)
         await self._record(method, body, request, "", 200, answer=success)
         return web.json_response(success)
+
+    def _over_rate(self) -> bool:
+        """True when one more post would exceed `posts_per_second` over the last second."""
+        if self._rate is None:
+            return False
+        now = time.monotonic()
+        while self._sent_at and now - self._sent_at[0] >= 1.0:
+            self._sent_at.popleft()
+        if len(self._sent_at) >= self._rate:
+            return True
+        self._sent_at.append(now)
+        return False
 
     def _directory_page(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         """One page of users.list or conversations.members (cursor: the next index)."""
