@@ -19,6 +19,7 @@ from tests.delivery.conftest import prompt_reply, teams_reference
 
 CONVERSATION = "19:abc@thread.v2;messageid=1"
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+TIMEOUT = 2.0  # seconds the transport waits for an answer in these tests
 
 
 def destination(service_url: str, conversation_id: str = CONVERSATION) -> Destination:
@@ -33,7 +34,8 @@ def destination(service_url: str, conversation_id: str = CONVERSATION) -> Destin
 
 @pytest.fixture
 async def transport() -> AsyncIterator[TeamsTransport]:
-    teams = TeamsTransport(Settings(), timeout_seconds=0.3, clock=lambda: NOW)
+    # Long enough for a loaded test machine to answer; the slow answer below waits longer.
+    teams = TeamsTransport(Settings(), timeout_seconds=TIMEOUT, clock=lambda: NOW)
     try:
         yield teams
     finally:
@@ -85,7 +87,7 @@ async def test_the_activity_is_addressed_from_the_stored_reference(
         (FakeResponse(status=404), OutcomeKind.GONE, None),
         (FakeResponse(status=400), OutcomeKind.REJECTED, None),
         (FakeResponse(status=413), OutcomeKind.REJECTED, None),
-        (FakeResponse(delay=1.0), OutcomeKind.RETRY, None),  # no answer within the timeout
+        (FakeResponse(delay=TIMEOUT + 1), OutcomeKind.RETRY, None),  # no answer in time
     ],
 )
 async def test_answers_become_outcomes(
