@@ -56,15 +56,8 @@ class TreePersonalChats:
         self._digests = digests
 
     async def chats_of(self, tree: OrgTree, person_ids: Collection[str]) -> list[Chat]:
-        wanted = set(person_ids)
-        users = await self._digests.sources.known_users(tree)
-        reachable = await self._digests.store.reachable(
-            [user_id for user_id, person in users.items() if person.id in wanted]
-        )
-        newest: dict[str, Chat] = {}
-        for user_id, chat in reachable.items():
-            newest[users[user_id].id] = Chat(chat.channel, chat.conversation_id, user_id)
-        return list(newest.values())
+        chats = await self._digests.personal_chats(tree, person_ids)
+        return [Chat(c.channel, c.conversation_id, c.user_id) for c in chats.values()]
 
 
 def campaign_rule(settings: Settings) -> CampaignRule:

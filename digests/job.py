@@ -21,7 +21,6 @@ from apscheduler.triggers.base import BaseTrigger
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox
 from digests.card import digest_card
-from digests.digest_store import Reachable
 from digests.links import link_signer
 from digests.service import DigestService, LabelTexts, audience_of
 from ground.messages import Reply
@@ -229,13 +228,7 @@ class MonthlyDigest:
             logger.warning("digest %s: no organisation imported; nothing to do", month)
             return 0
         subscribers = await self.service.organisation.digest_subscribers(tree)
-        users = await self.service.sources.known_users(tree)
-        users_of: dict[str, list[int]] = {}
-        for user_id, person in users.items():
-            users_of.setdefault(person.id, []).append(user_id)
-        reachable = await self.service.store.reachable(
-            [uid for s in subscribers for uid in users_of.get(s.person.id, ())]
-        )
+        reachable = await self.service.personal_chats(tree, [s.person.id for s in subscribers])
         now = self._clock()
         signer = await link_signer(self._settings, self.service.store)
         expires = signer.expires(now)
@@ -243,11 +236,10 @@ class MonthlyDigest:
         messages: list[OutgoingMessage] = []
         unreachable = 0
         for subscriber in subscribers:
-            chats = [reachable[u] for u in users_of.get(subscriber.person.id, ()) if u in reachable]
-            if not chats:
+            chat = reachable.get(subscriber.person.id)
+            if chat is None:
                 unreachable += 1
                 continue
-            chat = _preferred(chats)
             for unit_id in subscriber.units:
                 digest_id = computed.ids.get(unit_id)
                 if digest_id is None:
@@ -279,9 +271,3 @@ class MonthlyDigest:
             queued,
         )
         return queued
-
-
-def _preferred(chats: list[Reachable]) -> Reachable:
-    """Teams before the terminal; the newest chat within a channel."""
-    teams = [chat for chat in chats if chat.channel == "teams"]
-    return (teams or chats)[-1]

@@ -110,34 +110,37 @@ def scrub_tables(payload: Mapping[str, Any], person: ErasedPerson) -> dict[str, 
     later month's changes stay protected, but the stored token no longer leads to them.
     """
     result = dict(payload)
+    if person.person_key is None:
+        return result
     reach = payload.get("reach")
-    if person.person_key is not None and isinstance(reach, Mapping):
-        result["reach"] = {**reach, "members": _scrubbed_members(reach["members"], person)}
+    if isinstance(reach, Mapping):
+        members = reach["members"]
+        mine, stranger = _pseudonyms(str(members["salt"]), person.person_key)
+        result["reach"] = {**reach, "members": _renamed(members, mine, stranger)}
     members = payload.get("members")
-    if person.person_key is None or not isinstance(members, Mapping):
+    if not isinstance(members, Mapping):
         return result
-    mine = token(str(members["salt"]), person.person_key)
-    cells = dict(members.get("cells") or {})
-    if mine not in cells and not any(
-        mine in t for t in (payload.get("pilot_members") or {}).values()
-    ):
+    mine, stranger = _pseudonyms(str(members["salt"]), person.person_key)
+    pilots = payload.get("pilot_members") or {}
+    if mine not in (members.get("cells") or {}) and not any(mine in t for t in pilots.values()):
         return result
-    stranger = secrets.token_hex(len(mine) // 2 or 8)
-    if mine in cells:
-        cells[stranger] = cells.pop(mine)
-    result["members"] = {**members, "cells": cells}
+    result["members"] = _renamed(members, mine, stranger)
     result["pilot_members"] = {
         node: sorted(stranger if t == mine else t for t in tokens)
-        for node, tokens in (payload.get("pilot_members") or {}).items()
+        for node, tokens in pilots.items()
     }
     return result
 
 
-def _scrubbed_members(members: Mapping[str, Any], person: ErasedPerson) -> dict[str, Any]:
-    """Members whose token for the person (if any) is replaced by a random one."""
-    assert person.person_key is not None
-    mine = token(str(members["salt"]), person.person_key)
+def _pseudonyms(salt: str, person_key: str) -> tuple[str, str]:
+    """The person's token under a month's `salt`, and a random one of the same length."""
+    mine = token(salt, person_key)
+    return mine, secrets.token_hex(len(mine) // 2 or 8)
+
+
+def _renamed(members: Mapping[str, Any], mine: str, stranger: str) -> dict[str, Any]:
+    """Stored members with the cell of token `mine` (if any) under `stranger` instead."""
     cells = dict(members.get("cells") or {})
     if mine in cells:
-        cells[secrets.token_hex(len(mine) // 2 or 8)] = cells.pop(mine)
+        cells[stranger] = cells.pop(mine)
     return {**members, "cells": cells}

@@ -10,12 +10,12 @@ they name is gone, an answer option is missing) are not reused: the month is rec
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from digests.digest_store import Audience, DigestStore, NewDigest, StoredDigest
+from digests.digest_store import Audience, DigestStore, NewDigest, Reachable, StoredDigest
 from digests.serial import SerialError, digest_to_json, tables_from_json, tables_to_json
 from digests.sources import CATEGORY_KEYS, DigestSources, within
 from ground.settings import Settings
@@ -118,6 +118,24 @@ class DigestService:
         self.organisation = self.roles.organisation
         self.sources = DigestSources(database, self._tz, self.roles)
         self.labels = option_labels(texts)
+
+    async def personal_chats(
+        self, tree: OrgTree, person_ids: Collection[str]
+    ) -> dict[str, Reachable]:
+        """The chat each of these people of the tree gets a proactive message in (their
+        monthly digest card, a case escalated to them): Teams first, then the newest."""
+        wanted = set(person_ids)
+        users_of: dict[str, list[int]] = {}
+        for user_id, person in (await self.sources.known_users(tree)).items():
+            if person.id in wanted:
+                users_of.setdefault(person.id, []).append(user_id)
+        reachable = await self.store.reachable([u for ids in users_of.values() for u in ids])
+        found = {}
+        for person_id, user_ids in users_of.items():
+            chats = [reachable[u] for u in user_ids if u in reachable]
+            if chats:
+                found[person_id] = _preferred(chats)
+        return found
 
     async def _stored_tables(self, tree: OrgTree, months: Sequence[str]) -> dict[str, MonthTables]:
         """Stored tables of `months`, always reused: published figures are never recomputed.
@@ -273,3 +291,9 @@ class DigestService:
         stored = await self.store.find(unit_id, month, audience)
         assert stored is not None  # just stored (or stored by someone else meanwhile)
         return stored
+
+
+def _preferred(chats: list[Reachable]) -> Reachable:
+    """Teams before the terminal; the newest chat within a channel."""
+    teams = [chat for chat in chats if chat.channel == "teams"]
+    return (teams or chats)[-1]

@@ -165,10 +165,7 @@ class DigestBuilder:
     def _marker(self, tables: MonthTables, unit_id: str) -> Suppressed:
         if unit_id not in tables.asked_anyone:
             return self.rules.no_data("Ingen blev spurgt i denne måned (fx en ny enhed)")
-        into = tables.layout.folded_into.get(unit_id)
-        if into is not None and into in self.tree.units:
-            return self.rules.folded(self.tree.units[into].name)
-        return self.rules.small()
+        return self._folded_marker(tables.layout, unit_id)
 
     def _cell(
         self, table: ProtectedTable, tables: MonthTables, unit_id: str, column: str, name: str
@@ -210,13 +207,14 @@ class DigestBuilder:
         return ReachSection(
             rows=(row(unit_id), *(row(c) for c in children if reach.layout.shown(c))),
             folded=tuple(
-                FoldedUnit(self._ref(c), self._reach_marker(reach.layout, c))
+                FoldedUnit(self._ref(c), self._folded_marker(reach.layout, c))
                 for c in children
                 if not reach.layout.shown(c)
             ),
         )
 
-    def _reach_marker(self, layout: Layout, unit_id: str) -> Suppressed:
+    def _folded_marker(self, layout: Layout, unit_id: str) -> Suppressed:
+        """Why a unit is not shown on its own: folded into its parent, or too small."""
         into = layout.folded_into.get(unit_id)
         if into is not None and into in self.tree.units:
             return self.rules.folded(self.tree.units[into].name)

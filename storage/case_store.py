@@ -400,30 +400,20 @@ class CaseStore:
 
     async def mark_nudged(self, case_id: int, at: datetime) -> bool:
         """Record the reminder of a case still new; False when it was nudged or taken meanwhile."""
-        return await self._mark(
-            case_id, CaseRow.nudged_at, at, states={CaseState.NEW}, nudged_at=at
-        )
+        return await self._mark(case_id, CaseRow.nudged_at, at, {CaseState.NEW})
 
     async def mark_escalated(self, case_id: int, at: datetime) -> bool:
         """Record a case's escalation; False when it was escalated or resolved meanwhile."""
-        return await self._mark(case_id, CaseRow.escalated_at, at, escalated_at=at)
+        return await self._mark(case_id, CaseRow.escalated_at, at, OPEN_STATES)
 
     async def _mark(
-        self,
-        case_id: int,
-        column: Any,
-        at: datetime,
-        states: Collection[CaseState] | None = None,
-        **values: datetime,
+        self, case_id: int, column: Any, at: datetime, states: Collection[CaseState]
     ) -> bool:
+        """Set `column` to `at` once, while the case is in one of `states`."""
         statement = (
             update(CaseRow)
-            .where(
-                CaseRow.id == case_id,
-                CaseRow.state.in_(_open(states or OPEN_STATES)),
-                column.is_(None),
-            )
-            .values(**values)
+            .where(CaseRow.id == case_id, CaseRow.state.in_(_open(states)), column.is_(None))
+            .values({column: at})
         )
         async with self._database.writing() as connection:
             return bool((await connection.execute(statement)).rowcount == 1)

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.client import web_client
 from bot.slack.payloads import CHANNEL, reference
+from bot.slack.people import name_and_email
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 from ground.settings import Settings
 from storage.conversation_store import Store
@@ -136,15 +137,9 @@ class SlackDirectory:
 
 def _reachable(user: dict[str, Any], team: str) -> Incoming:
     """The person as a personal chat Kompas may write to (their user id is the address)."""
-    profile = user.get("profile") or {}
     user_id = str(user["id"])
-    person = Person(
-        CHANNEL,
-        user_id,
-        str(profile.get("real_name") or user.get("real_name") or ""),
-        directory_id=str(profile.get("email") or "").lower() or None,
-        tenant_id=team or None,
-    )
+    name, email = name_and_email(user)
+    person = Person(CHANNEL, user_id, name, directory_id=email or None, tenant_id=team or None)
     return Incoming(
         IncomingKind.INSTALLED,
         person,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -17,6 +19,13 @@ logger = logging.getLogger(__name__)
 
 PROFILE_SECONDS = 3600.0  # a profile is looked up again after an hour (names, moves)
 MAX_PROFILES = 10_000  # people remembered per process
+
+
+def name_and_email(user: Mapping[str, Any]) -> tuple[str, str]:
+    """A Slack user object's real name and (lower-case) e-mail address, "" where missing."""
+    profile = user.get("profile") or {}
+    name = str(profile.get("real_name") or user.get("real_name") or "").strip()
+    return name, str(profile.get("email") or "").strip().lower()
 
 
 class SlackPeople:
@@ -62,10 +71,7 @@ class SlackPeople:
                     reason,
                 )
             return None
-        user = answer.get("user") or {}
-        profile = user.get("profile") or {}
-        name = str(profile.get("real_name") or user.get("real_name") or "").strip()
-        email = str(profile.get("email") or "").strip().lower()
+        name, email = name_and_email(answer.get("user") or {})
         return time.monotonic(), name, email
 
 
