@@ -74,12 +74,13 @@ def _card_to_json(card: Card) -> dict[str, Any]:
             {"text": s.text, "title": s.title, "collapsed": s.collapsed} for s in card.sections
         ],
         "facts": [{"label": f.label, "value": f.value} for f in card.facts],
-        "actions": [_action_to_json(action) for action in card.actions],
-        "inputs": [_input_to_json(card_input) for card_input in card.inputs],
+        "actions": [action_to_json(action) for action in card.actions],
+        "inputs": [input_to_json(card_input) for card_input in card.inputs],
     }
 
 
-def _action_to_json(action: Action) -> dict[str, Any]:
+def action_to_json(action: Action) -> dict[str, Any]:
+    """A button as JSON; PayloadError when its data does not survive JSON."""
     try:
         plain = json.loads(json.dumps(action.data))
     except (TypeError, ValueError) as error:
@@ -94,7 +95,8 @@ def _action_to_json(action: Action) -> dict[str, Any]:
     }
 
 
-def _input_to_json(card_input: CardInput) -> dict[str, Any]:
+def input_to_json(card_input: CardInput) -> dict[str, Any]:
+    """An input as JSON, every field kept."""
     if isinstance(card_input, ChoiceInput):
         return {
             "type": _CHOICE_INPUT,
@@ -135,20 +137,23 @@ def _card_from_json(data: Mapping[str, Any]) -> Card:
             Fact(label=_string(f["label"]), value=_string(f["value"]))
             for f in data.get("facts", ())
         ),
-        actions=tuple(
-            Action(
-                title=_string(a["title"]),
-                verb=_string(a["verb"]),
-                data=dict(a.get("data", {})),
-                with_inputs=_bool(a.get("with_inputs", True)),
-            )
-            for a in data.get("actions", ())
-        ),
-        inputs=tuple(_input_from_json(card_input) for card_input in data.get("inputs", ())),
+        actions=tuple(action_from_json(action) for action in data.get("actions", ())),
+        inputs=tuple(input_from_json(card_input) for card_input in data.get("inputs", ())),
     )
 
 
-def _input_from_json(data: Mapping[str, Any]) -> CardInput:
+def action_from_json(data: Mapping[str, Any]) -> Action:
+    """The button stored by action_to_json."""
+    return Action(
+        title=_string(data["title"]),
+        verb=_string(data["verb"]),
+        data=dict(data.get("data", {})),
+        with_inputs=_bool(data.get("with_inputs", True)),
+    )
+
+
+def input_from_json(data: Mapping[str, Any]) -> CardInput:
+    """The input stored by input_to_json (KeyError, PayloadError … when malformed)."""
     kind = data["type"]
     if kind == _CHOICE_INPUT:
         return ChoiceInput(

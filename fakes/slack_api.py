@@ -94,6 +94,14 @@ class SlackCall:
                 pending.extend(item)
         return "\n".join(found)
 
+    @property
+    def view(self) -> dict[str, Any]:
+        """The view of views.open or views.publish ({} for other calls)."""
+        view = self.body.get("view") or {}
+        if isinstance(view, str):
+            view = json.loads(view)
+        return dict(view)
+
     def buttons(self) -> list[dict[str, Any]]:
         """Every button element in the message's actions blocks."""
         return [
@@ -321,6 +329,8 @@ class FakeSlackApi:
         expected = self._app_token if method == "apps.connections.open" else self._token
         if expected and auth != f"Bearer {expected}":
             programmed = SlackAnswer("not_authed" if not auth else "invalid_auth")
+        if programmed is None and method == "views.open" and not body.get("trigger_id"):
+            programmed = SlackAnswer("invalid_trigger_id")
         if programmed is None and method == "chat.postMessage" and self._over_rate():
             programmed = SlackAnswer("ratelimited", status=429, headers={"Retry-After": "1"})
         if programmed is not None and (programmed.error or programmed.status != 200):
@@ -396,6 +406,10 @@ class FakeSlackApi:
             return {"ok": True, "channel": where, "ts": ts, "message": {"text": body.get("text")}}
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://{self._host}:{self._port}/socket"}
+        if method in {"views.open", "views.publish"}:
+            view = body.get("view") or {}
+            view = json.loads(view) if isinstance(view, str) else view
+            return {"ok": True, "view": {**view, "id": f"V0{next(self._ts):08d}"}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
         return {"ok": True}

@@ -8,7 +8,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from bot.slack.mrkdwn import escape, pieces, to_mrkdwn
-from ground.messages import Action, Card, CardInput, ChoiceInput, Fact, Reply, Section
+from bot.slack.packed_forms import FORM_PREFIX, pack_form
+from ground.messages import Action, Card, CardInput, ChoiceInput, Fact, Reply, Section, TextInput
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ def split_message(reply: Reply, *, details_in_thread: bool) -> list[dict[str, An
         blocks.extend(card_blocks(reply.card, details_in_thread=details_in_thread))
         if details_in_thread:
             details = [
-                {"text": _cut(section.title, MAX_FALLBACK_CHARS), "blocks": _section(section)[1:]}
+                {"text": cut(section.title, MAX_FALLBACK_CHARS), "blocks": _section(section)[1:]}
                 for section in reply.card.sections
                 if section.collapsed
             ]
@@ -69,12 +70,14 @@ def split_message(reply: Reply, *, details_in_thread: bool) -> list[dict[str, An
 def fallback_text(reply: Reply) -> str:
     """What a notification shows: the reply's text, else the card's title."""
     text = reply.text or (reply.card.title if reply.card is not None else "")
-    return _cut(to_mrkdwn(text), MAX_FALLBACK_CHARS)
+    return cut(to_mrkdwn(text), MAX_FALLBACK_CHARS)
 
 
 def card_blocks(card: Card, *, details_in_thread: bool = False) -> list[Block]:
-    """Title, sections, facts, inputs and buttons of a card as blocks; collapsed sections
-    only as a pointer to the thread when they go there."""
+    """Title, sections, facts and buttons of a card as blocks; collapsed sections only as a
+    pointer to the thread when they go there. A card that asks for free text is filled in
+    a modal: each button that sends its inputs opens it (see bot.slack.modals). Choices
+    alone, and a form too large to pack into its button, are shown in the message."""
     blocks: list[Block] = []
     if card.title:
         blocks.append(_title(card.title))
@@ -84,8 +87,10 @@ def card_blocks(card: Card, *, details_in_thread: bool = False) -> list[Block]:
         else:
             blocks.extend(_section(section))
     blocks.extend(_facts(card.facts))
-    blocks.extend(_input(card_input) for card_input in card.inputs)
-    blocks.extend(_buttons(card.actions))
+    openers = _form_openers(card)
+    if openers is None:
+        blocks.extend(input_block(card_input) for card_input in card.inputs)
+    blocks.extend(_buttons(card.actions, openers or {}))
     return blocks
 
 
@@ -157,12 +162,14 @@ def limit_problems(surface: Mapping[str, Any], max_blocks: int = MAX_MESSAGE_BLO
 # --- rendering -------------------------------------------------------------------------------
 
 
-def _cut(text: str, limit: int) -> str:
+def cut(text: str, limit: int) -> str:
+    """`text`, or its start and an ellipsis when longer than `limit` characters."""
     return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
 
 
-def _plain(text: str, limit: int) -> dict[str, Any]:
-    return {"type": "plain_text", "text": _cut(text, limit) or " ", "emoji": True}
+def plain(text: str, limit: int) -> dict[str, Any]:
+    """A plain_text object of at most `limit` characters (never empty: Slack refuses that)."""
+    return {"type": "plain_text", "text": cut(text, limit) or " ", "emoji": True}
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
@@ -175,8 +182,8 @@ def _sections(mrkdwn: str) -> list[Block]:
 
 def _title(title: str) -> Block:
     if len(title) <= MAX_HEADER_CHARS:
-        return {"type": "header", "text": _plain(title, MAX_HEADER_CHARS)}
-    return {"type": "section", "text": _mrkdwn(_cut(f"*{escape(title)}*", MAX_TEXT_CHARS))}
+        return {"type": "header", "text": plain(title, MAX_HEADER_CHARS)}
+    return {"type": "section", "text": _mrkdwn(cut(f"*{escape(title)}*", MAX_TEXT_CHARS))}
 
 
 def _section(section: Section) -> list[Block]:
@@ -191,13 +198,13 @@ def _section(section: Section) -> list[Block]:
 
 def _thread_pointer(title: str) -> Block:
     """Where a collapsed section went: its title beside a thread (🧵) under the message."""
-    return {"type": "context", "elements": [_mrkdwn(_cut(f"🧵 {escape(title)}", MAX_TEXT_CHARS))]}
+    return {"type": "context", "elements": [_mrkdwn(cut(f"🧵 {escape(title)}", MAX_TEXT_CHARS))]}
 
 
 def _facts(facts: Sequence[Fact]) -> list[Block]:
     """Label: value lines in context blocks (source, owner, review date)."""
     elements = [
-        _mrkdwn(_cut(f"*{escape(fact.label)}:* {escape(fact.value)}", MAX_TEXT_CHARS))
+        _mrkdwn(cut(f"*{escape(fact.label)}:* {escape(fact.value)}", MAX_TEXT_CHARS))
         for fact in facts
     ]
     return [
@@ -206,9 +213,32 @@ def _facts(facts: Sequence[Fact]) -> list[Block]:
     ]
 
 
-def _buttons(actions: Sequence[Action]) -> list[Block]:
+def _form_openers(card: Card) -> dict[int, str] | None:
+    """The packed form of each button that sends the card's inputs, by the button's index;
+    None when the inputs go in the message: the card asks for no free text, or its form
+    does not fit in a button value."""
+    if not card.inputs:
+        return {}
+    if not any(isinstance(card_input, TextInput) for card_input in card.inputs):
+        return None
+    openers: dict[int, str] = {}
+    for number, action in enumerate(card.actions, start=1):
+        if action.with_inputs:
+            packed = pack_form(card, action, MAX_BUTTON_VALUE_CHARS)
+            if packed is None:
+                logger.info("The form of %r is shown in the message: too large", action.verb)
+                return None
+            openers[number] = packed
+    return openers
+
+
+def _buttons(actions: Sequence[Action], openers: Mapping[int, str]) -> list[Block]:
     buttons = []
     for number, action in enumerate(actions, start=1):
+        if number in openers:  # "Send…": opens the form in a modal
+            title, action_id = f"{action.title}{ELLIPSIS}", f"{FORM_PREFIX}{number}"
+            buttons.append(_button(title, action_id, openers[number]))
+            continue
         value = json.dumps({"verb": action.verb, **action.data}, ensure_ascii=False)
         if len(value) > MAX_BUTTON_VALUE_CHARS:
             logger.error(
@@ -229,13 +259,13 @@ def _buttons(actions: Sequence[Action]) -> list[Block]:
 def _button(title: str, action_id: str, value: str) -> dict[str, Any]:
     return {
         "type": "button",
-        "text": _plain(title, MAX_BUTTON_TEXT_CHARS),
+        "text": plain(title, MAX_BUTTON_TEXT_CHARS),
         "action_id": action_id,
         "value": value,
     }
 
 
-def _input(card_input: CardInput) -> Block:
+def input_block(card_input: CardInput) -> Block:
     """An input block; its value comes back in state.values under the input's id."""
     if isinstance(card_input, ChoiceInput):
         element = _choice(card_input)
@@ -246,14 +276,14 @@ def _input(card_input: CardInput) -> Block:
             "max_length": max(1, min(card_input.max_length, MAX_INPUT_CHARS)),
         }
         if card_input.placeholder:
-            element["placeholder"] = _plain(card_input.placeholder, MAX_PLACEHOLDER_CHARS)
+            element["placeholder"] = plain(card_input.placeholder, MAX_PLACEHOLDER_CHARS)
         if card_input.value:
             element["initial_value"] = card_input.value[: element["max_length"]]
     element["action_id"] = card_input.id
     return {
         "type": "input",
         "block_id": card_input.id,
-        "label": _plain(card_input.label, MAX_LABEL_CHARS),
+        "label": plain(card_input.label, MAX_LABEL_CHARS),
         "optional": not card_input.required,
         "element": element,
     }
@@ -262,7 +292,7 @@ def _input(card_input: CardInput) -> Block:
 def _choice(choice: ChoiceInput) -> dict[str, Any]:
     options = [
         {
-            "text": _plain(option.title, MAX_OPTION_TEXT_CHARS),
+            "text": plain(option.title, MAX_OPTION_TEXT_CHARS),
             "value": option.value[:MAX_OPTION_VALUE_CHARS],
         }
         for option in choice.choices[:MAX_SELECT_OPTIONS]
@@ -280,7 +310,7 @@ def _choice(choice: ChoiceInput) -> dict[str, Any]:
         if initial:
             element["initial_option"] = initial[0]
     if not few:
-        element["placeholder"] = _plain(choice.label, MAX_PLACEHOLDER_CHARS)
+        element["placeholder"] = plain(choice.label, MAX_PLACEHOLDER_CHARS)
     element["options"] = options
     return element
 

@@ -18,17 +18,22 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import MAX_MESSAGE_BLOCKS, message, share_block, split_message
 from bot.slack.client import web_client
 from bot.slack.home import SlackHome
+from bot.slack.modals import FORM_CALLBACK, form_view
 from bot.slack.payloads import (
     SLASH_COMMAND,
     Answer,
+    FormOpening,
     SlackTurn,
     action_turn,
     command_turn,
     event_turn,
+    form_opening,
+    form_turn,
     home_opened,
     payload_problem,
     workspaces,
@@ -132,6 +137,10 @@ class SlackChannel:
             await ack()
             self._on_action(body, action)
 
+        async def on_form(ack: AsyncAck, body: dict[str, Any]) -> None:
+            await ack()  # the modal closes; the answer comes where the form was opened
+            self._on_form(body)
+
         # Bolt's per-request clients are never used to send: Kompas sends with its own.
         app = AsyncApp(
             name="kompas",
@@ -145,6 +154,7 @@ class SlackChannel:
         app.event(re.compile(".+"))(on_event)  # every event is acknowledged (else: retries)
         app.command(SLASH_COMMAND)(on_command)
         app.action(re.compile(".+"))(on_action)
+        app.view(FORM_CALLBACK)(on_form)
         return app
 
     async def handle(self, request: web.Request) -> web.Response:
@@ -167,6 +177,8 @@ class SlackChannel:
             logger.warning(
                 "Rejected %s from %s: %s", PATH, request.remote, signature_problem(request)
             )
+        elif response.status == 404:
+            logger.info("Ignored a Slack request no part of Kompas answers (%s)", PATH)
         return await to_aiohttp_response(response)
 
     async def start(self) -> None:
@@ -308,9 +320,30 @@ class SlackChannel:
         self._start(turn)
 
     def _on_action(self, body: dict[str, Any], action: dict[str, Any]) -> None:
+        opening = form_opening(body, action)
+        if opening is not None:
+            self._track(self._open_form(opening))
+            return
         turn = action_turn(body, action)
         if turn is not None:
             self._start(turn)
+
+    async def _open_form(self, opening: FormOpening) -> None:
+        """views.open at once: the press's trigger id is valid for three seconds."""
+        close = self._texts.label("slack", "cancel")
+        try:
+            await self._client.views_open(
+                trigger_id=opening.trigger_id, view=form_view(opening.form, opening.place, close)
+            )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as error:
+            logger.warning("A form was not opened in %s: %s", opening.place.channel, error)
+
+    def _on_form(self, body: dict[str, Any]) -> None:
+        turn = form_turn(body)
+        if turn is None:
+            logger.warning("A submitted Slack form could not be read; nothing was done")
+            return
+        self._start(turn)
 
     # --- turns ---------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ from enum import StrEnum
 from typing import Any
 
 from bot.slack.blocks import SHARE_ACTION, submission
+from bot.slack.modals import FormPlace, read_submission
+from bot.slack.packed_forms import FORM_PREFIX, PackedForm, unpack_form
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
 
 logger = logging.getLogger(__name__)
@@ -92,6 +94,10 @@ def payload_problem(body: object) -> str:
     if kind == "interaction":
         if not isinstance(body.get("user"), dict) or not isinstance(body.get("team"), dict | None):
             return "interaction without user or team"
+        if body.get("type") in {"view_submission", "view_closed"}:
+            view = body.get("view")
+            if not isinstance(view, dict) or not isinstance(view.get("state", {}), dict):
+                return "view without state"
         actions = body.get("actions", [])
         if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
             return "actions are not a list of objects"
@@ -254,58 +260,154 @@ def command_turn(body: Json) -> SlackTurn:
     )
 
 
+@dataclass(frozen=True)
+class FormOpening:
+    """A press of a form button: open the form as a modal with this trigger."""
+
+    trigger_id: str
+    form: PackedForm
+    place: FormPlace
+
+
+def form_opening(body: Json, action: Json) -> FormOpening | None:
+    """The modal a pressed form button ("Send…") opens; None for other buttons or a press
+    without a trigger or a readable form."""
+    action_id = action.get("action_id")
+    if not isinstance(action_id, str) or not action_id.startswith(FORM_PREFIX):
+        return None
+    trigger_id = _text(body.get("trigger_id"))
+    form = unpack_form(action.get("value"))
+    pressed = _Pressed.read(body)
+    if not trigger_id or form is None or pressed is None:
+        return None
+    place = FormPlace(
+        pressed.channel,
+        message_ts=pressed.message_ts,
+        thread_ts=pressed.thread_ts,
+        response_url=pressed.response_url,
+        ephemeral=pressed.ephemeral,
+    )
+    return FormOpening(trigger_id, form, place)
+
+
+def form_turn(body: Json) -> SlackTurn | None:
+    """A submitted form modal: the press of the button that opened it, its inputs filled in
+    (answered where the form was opened from); None when it is not Kompas's form."""
+    submitted = read_submission(body.get("view"))
+    user = _object(body.get("user"))
+    user_id = _text(user.get("id"))
+    if submitted is None or not user_id:
+        return None
+    place = submitted.place
+    team_id = _text(_object(body.get("team")).get("id")) or _text(user.get("team_id"))
+    pressed = _Pressed(
+        person=Person(CHANNEL, user_id, _text(user.get("name")), tenant_id=team_id),
+        channel=place.channel,
+        enterprise=_text(_object(body.get("enterprise")).get("id")),
+        thread_ts=place.thread_ts,
+        response_url=place.response_url,
+        message_ts=place.message_ts,
+        ephemeral=place.ephemeral,
+    )
+    return pressed.submit_turn(submitted.value)
+
+
+@dataclass(frozen=True)
+class _Pressed:
+    """Who pressed a button, in which message and conversation."""
+
+    person: Person
+    channel: str
+    enterprise: str
+    thread_ts: str | None
+    response_url: str | None
+    message_ts: str | None
+    ephemeral: bool
+
+    @classmethod
+    def read(cls, body: Json) -> _Pressed | None:
+        user = _object(body.get("user"))
+        container = _object(body.get("container"))
+        channel = _text(_object(body.get("channel")).get("id")) or _text(
+            container.get("channel_id")
+        )
+        user_id = _text(user.get("id"))
+        if not channel or not user_id:
+            return None
+        team_id = _text(_object(body.get("team")).get("id")) or _text(user.get("team_id"))
+        message = _object(body.get("message"))
+        return cls(
+            person=Person(CHANNEL, user_id, _text(user.get("name")), tenant_id=team_id),
+            channel=channel,
+            enterprise=_text(_object(body.get("enterprise")).get("id")),
+            thread_ts=_text(container.get("thread_ts")) or _text(message.get("thread_ts")) or None,
+            response_url=_text(body.get("response_url")) or None,
+            message_ts=_text(container.get("message_ts")) or _text(message.get("ts")) or None,
+            ephemeral=container.get("is_ephemeral") is True,
+        )
+
+    @property
+    def kind(self) -> ConversationType:
+        return conversation_type(self.channel)
+
+    @property
+    def where(self) -> Json:
+        team_id = self.person.tenant_id or ""
+        return reference(team_id, self.enterprise, self.channel, self.person.user_id)
+
+    def submit_turn(self, value: Json) -> SlackTurn:
+        """The press as a card submission (SUBMIT with `value`)."""
+        incoming = Incoming(
+            IncomingKind.SUBMIT,
+            self.person,
+            self.channel,
+            self.kind,
+            value=value,
+            reference=self.where,
+            submitted_message_id=self.message_ts,
+        )
+        # In a shared conversation only the person who pressed sees what it answers.
+        private = self.response_url is not None and (
+            self.ephemeral or self.kind is not ConversationType.PERSONAL
+        )
+        return SlackTurn(
+            incoming,
+            self.channel,
+            Answer.EPHEMERAL if private else Answer.POST,
+            thread_ts=self.thread_ts,
+            response_url=self.response_url,
+            message_ts=self.message_ts,
+            pressed_ephemeral=self.ephemeral,
+        )
+
+
 def action_turn(body: Json, action: Json) -> SlackTurn | None:
     """A pressed Kompas button: the card value Teams would submit (SUBMIT), or the share
     button's question asked in the channel; None for anything else."""
-    user = _object(body.get("user"))
-    container = _object(body.get("container"))
-    channel = _text(_object(body.get("channel")).get("id")) or _text(container.get("channel_id"))
-    user_id = _text(user.get("id"))
-    if not channel or not user_id:
+    pressed = _Pressed.read(body)
+    if pressed is None:
         return None
-    team_id = _text(_object(body.get("team")).get("id")) or _text(user.get("team_id"))
-    person = Person(CHANNEL, user_id, _text(user.get("name")), tenant_id=team_id)
-    enterprise = _text(_object(body.get("enterprise")).get("id"))
-    message = _object(body.get("message"))
-    thread = _text(container.get("thread_ts")) or _text(message.get("thread_ts")) or None
-    response_url = _text(body.get("response_url")) or None
-    kind = conversation_type(channel)
-    where = reference(team_id, enterprise, channel, user_id)
     if action.get("action_id") == SHARE_ACTION:
         question = _share_question(action)
-        if not question:
+        if not question or pressed.response_url is None:
             return None
-        incoming = Incoming(IncomingKind.MESSAGE, person, channel, kind, question, reference=where)
+        incoming = Incoming(
+            IncomingKind.MESSAGE,
+            pressed.person,
+            pressed.channel,
+            pressed.kind,
+            question,
+            reference=pressed.where,
+        )
         # Posted for everyone in the channel, through the press's response_url (Kompas need
         # not be a member of a channel /kompas was used in).
-        if response_url is None:
-            return None
-        return SlackTurn(incoming, channel, Answer.IN_CHANNEL, response_url=response_url)
+        return SlackTurn(
+            incoming, pressed.channel, Answer.IN_CHANNEL, response_url=pressed.response_url
+        )
     value = submission(action, _object(body.get("state")))
     if value is None:
         return None
-    message_ts = _text(container.get("message_ts")) or _text(message.get("ts")) or None
-    incoming = Incoming(
-        IncomingKind.SUBMIT,
-        person,
-        channel,
-        kind,
-        value=value,
-        reference=where,
-        submitted_message_id=message_ts,
-    )
-    ephemeral = container.get("is_ephemeral") is True
-    # In a shared conversation only the person who pressed sees what it answers.
-    private = response_url is not None and (ephemeral or kind is not ConversationType.PERSONAL)
-    return SlackTurn(
-        incoming,
-        channel,
-        Answer.EPHEMERAL if private else Answer.POST,
-        thread_ts=thread,
-        response_url=response_url,
-        message_ts=message_ts,
-        pressed_ephemeral=ephemeral,
-    )
+    return pressed.submit_turn(value)
 
 
 def _share_question(action: Json) -> str:

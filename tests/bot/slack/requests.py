@@ -230,3 +230,54 @@ def block_actions(
     if not ephemeral:
         payload["message"] = {"type": "message", "user": BOT_USER_ID, "ts": ts, "text": "…"}
     return _form({"payload": json.dumps(payload)})
+
+
+def typed_state(blocks: list[dict[str, Any]], typed: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """state.values as Slack reports them for the input blocks among `blocks` (a message's or
+    a modal's), `typed` by plain name (an input id is name_cardid)."""
+    values: dict[str, dict[str, Any]] = {}
+    for block in blocks:
+        if block["type"] != "input":
+            continue
+        block_id = block["block_id"]
+        name = next((n for n in typed if block_id == n or block_id.startswith(f"{n}_")), None)
+        if name is None:
+            continue
+        element = block["element"]
+        kind, text = element["type"], typed[name]
+        if kind == "plain_text_input":
+            state: dict[str, Any] = {"type": kind, "value": text}
+        elif kind in {"radio_buttons", "static_select"}:
+            state = {"type": kind, "selected_option": {"value": text}}
+        else:
+            state = {"type": kind, "selected_options": [{"value": v} for v in text.split(",")]}
+        values[block_id] = {element["action_id"]: state}
+    assert len(values) == len(typed), f"inputs {sorted(typed)} not all on the form"
+    return values
+
+
+def view_submission(
+    view: dict[str, Any], typed: dict[str, str], *, user: str = USER_ID
+) -> SlackRequest:
+    """The person pressed the submit button of `view` (a modal Kompas opened), having filled
+    in `typed` (plain input name → text or option value)."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "kommunen"},
+        "user": {"id": user, "username": USER_NAME, "name": USER_NAME, "team_id": TEAM_ID},
+        "api_app_id": "A0KOMPAS1",
+        "token": "legacy",
+        "trigger_id": f"{next(_numbers)}.17653672481.fed",
+        "view": {
+            **view,
+            "id": view.get("id") or f"V0{next(_numbers):08d}",
+            "team_id": TEAM_ID,
+            "state": {"values": typed_state(view.get("blocks", []), typed)},
+            "hash": f"{next(_numbers)}.abc",
+            "app_id": "A0KOMPAS1",
+        },
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return _form({"payload": json.dumps(payload)})

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import zlib
+from dataclasses import replace
 
 import pytest
 
@@ -16,7 +20,9 @@ from bot.slack.blocks import (
     split_message,
     submission,
 )
+from bot.slack.modals import FormPlace, form_view, read_submission, view_problems
 from bot.slack.mrkdwn import pieces, to_mrkdwn
+from bot.slack.packed_forms import FORM_PREFIX, unpack_form
 from ground.messages import (
     Action,
     Card,
@@ -148,57 +154,120 @@ def test_the_limit_check_finds_what_slack_would_refuse() -> None:
     assert "action_ids used twice: ['a']" in problems
 
 
-def test_a_press_submits_the_inputs_as_teams_does_unless_the_button_ignores_them() -> None:
-    card = Card(
-        title="AI-erfaringer",
-        inputs=(
-            TextInput("used_for_abc", "Hvad har du brugt AI til?", multiline=True),
-            ChoiceInput(
-                "gain_abc", "Gevinst", (Choice("Tid", "time"), Choice("Kvalitet", "quality"))
-            ),
-            ChoiceInput(
-                "barriers_abc",
-                "Barrierer",
-                (Choice("Regler", "rules"), Choice("Tid", "time")),
-                multiple=True,
-            ),
+EXPERIENCE_CARD = Card(
+    title="AI-erfaringer",
+    inputs=(
+        TextInput("used_for_abc", "Hvad har du brugt AI til?", multiline=True),
+        ChoiceInput("gain_abc", "Gevinst", (Choice("Tid", "time"), Choice("Kvalitet", "quality"))),
+        ChoiceInput(
+            "barriers_abc",
+            "Barrierer",
+            (Choice("Regler", "rules"), Choice("Tid", "time")),
+            multiple=True,
         ),
-        actions=(
-            Action("Send", "experience_submit", {"card": "abc"}),
-            Action("Intet at dele", "experience_nothing", {"card": "abc"}, with_inputs=False),
-        ),
-    )
-    blocks = card_blocks(card)
-    inputs = [block for block in blocks if block["type"] == "input"]
+    ),
+    actions=(
+        Action("Send", "experience_submit", {"card": "abc"}),
+        Action("Intet at dele", "experience_nothing", {"card": "abc"}, with_inputs=False),
+    ),
+)
+FILLED_IN = {
+    "values": {
+        "used_for_abc": {"used_for_abc": {"type": "plain_text_input", "value": "Referater"}},
+        "gain_abc": {"gain_abc": {"type": "radio_buttons", "selected_option": {"value": "time"}}},
+        "barriers_abc": {
+            "barriers_abc": {
+                "type": "checkboxes",
+                "selected_options": [{"value": "rules"}, {"value": "time"}],
+            }
+        },
+    }
+}
+SUBMITTED = {
+    "verb": "experience_submit",
+    "card": "abc",
+    "used_for_abc": "Referater",
+    "gain_abc": "time",
+    "barriers_abc": "rules,time",
+}
+
+
+def test_a_card_asking_for_text_opens_its_form_in_a_modal_that_submits_as_teams_does() -> None:
+    blocks = card_blocks(EXPERIENCE_CARD)
+    assert [block for block in blocks if block["type"] == "input"] == []
+    send, nothing = blocks[-1]["elements"]
+    assert send["action_id"].startswith(FORM_PREFIX) and send["text"]["text"] == "Send…"
+    form = unpack_form(send["value"])
+    assert form is not None
+    place = FormPlace("D0METTEDM", message_ts="1762162200.000100")
+    view = form_view(form, place, close="Annuller")
+    assert view_problems(view) == []
+    inputs = [block for block in view["blocks"] if block["type"] == "input"]
     assert [block["element"]["type"] for block in inputs] == [
         "plain_text_input",
         "radio_buttons",
         "checkboxes",
     ]
-    send, nothing = blocks[-1]["elements"]
-    state = {
-        "values": {
-            "used_for_abc": {"used_for_abc": {"type": "plain_text_input", "value": "Referater"}},
-            "gain_abc": {
-                "gain_abc": {"type": "radio_buttons", "selected_option": {"value": "time"}}
-            },
-            "barriers_abc": {
-                "barriers_abc": {
-                    "type": "checkboxes",
-                    "selected_options": [{"value": "rules"}, {"value": "time"}],
-                }
-            },
-        }
-    }
+    assert view["submit"]["text"] == "Send"
 
-    assert submission(send, state) == {
-        "verb": "experience_submit",
-        "card": "abc",
-        "used_for_abc": "Referater",
-        "gain_abc": "time",
-        "barriers_abc": "rules,time",
-    }
-    assert submission(nothing, state) == {"verb": "experience_nothing", "card": "abc"}
+    submitted = read_submission({**view, "state": FILLED_IN})
+
+    assert submitted is not None
+    assert submitted.value == SUBMITTED
+    assert submitted.place == place
+    # "Intet at dele" sends nothing that was typed, and opens no form.
+    assert submission(nothing, FILLED_IN) == {"verb": "experience_nothing", "card": "abc"}
+
+
+def test_a_form_too_large_for_its_button_is_filled_in_the_message() -> None:
+    written = " ".join(hashlib.sha256(str(n).encode()).hexdigest() for n in range(60))
+    long_text = TextInput("draft_abc", "Udkast", multiline=True, max_length=3000, value=written)
+    card = replace(EXPERIENCE_CARD, inputs=(*EXPERIENCE_CARD.inputs, long_text))
+    blocks = card_blocks(card)
+    inputs = [block["block_id"] for block in blocks if block["type"] == "input"]
+    assert inputs == ["used_for_abc", "gain_abc", "barriers_abc", "draft_abc"]
+    send, _ = blocks[-1]["elements"]
+    assert submission(send, FILLED_IN) == SUBMITTED
+    assert limit_problems({"blocks": blocks}) == []
+
+
+def test_a_card_of_choices_alone_is_answered_in_the_message() -> None:
+    card = replace(EXPERIENCE_CARD, inputs=EXPERIENCE_CARD.inputs[1:])
+    blocks = card_blocks(card)
+    assert [block["block_id"] for block in blocks if block["type"] == "input"] == [
+        "gain_abc",
+        "barriers_abc",
+    ]
+    send, _ = blocks[-1]["elements"]
+    chosen = {"values": {k: v for k, v in FILLED_IN["values"].items() if k != "used_for_abc"}}
+    assert submission(send, chosen) == {k: v for k, v in SUBMITTED.items() if k != "used_for_abc"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "not base64!",
+        base64.urlsafe_b64encode(zlib.compress(b'{"title": "x"}')).decode(),
+        base64.urlsafe_b64encode(zlib.compress(b"[" * 100_000)).decode(),  # unpacks too large
+        "A" * 3000,
+        5,
+    ],
+)
+def test_a_form_button_whose_value_is_not_a_form_opens_nothing(value: object) -> None:
+    assert unpack_form(value) is None
+
+
+def test_a_submitted_view_that_is_not_kompas_form_is_not_read() -> None:
+    view = form_view(
+        unpack_form(card_blocks(EXPERIENCE_CARD)[-1]["elements"][0]["value"]),  # type: ignore[arg-type]
+        FormPlace("D0METTEDM"),
+        close="Annuller",
+    )
+    assert read_submission({**view, "callback_id": "other"}) is None
+    assert read_submission({**view, "private_metadata": "{"}) is None
+    assert read_submission({**view, "private_metadata": '{"value": {"verb": 1}}'}) is None
+    assert read_submission("view") is None
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ from typing import Any
 
 from bot.composition import compose
 from bot.slack.blocks import limit_problems
+from bot.slack.modals import view_problems
+from bot.slack.packed_forms import FORM_PREFIX, unpack_form
 from delivery.outbox import Outbox
 from digests.digest_store import scrub_withdrawn_quotes
 from digests.service import DigestService
@@ -70,8 +72,16 @@ Pick = Callable[[SlackCall], bool]
 
 
 def verbs(call: SlackCall) -> set[str]:
-    """The card verbs of a message's buttons."""
-    return {json.loads(b["value"]).get("verb") for b in call.buttons() if b.get("value")}
+    """The card verbs of a message's buttons (a form button's: the verb its modal sends)."""
+    found = set()
+    for button in call.buttons():
+        if button["action_id"].startswith(FORM_PREFIX):
+            form = unpack_form(button["value"])
+            assert form is not None
+            found.add(form.action.verb)
+        elif button.get("value"):
+            found.add(json.loads(button["value"]).get("verb"))
+    return found
 
 
 def with_verb(verb: str) -> Pick:
@@ -86,29 +96,6 @@ def in_thread_of(first: SlackCall) -> Pick:
     return lambda call: bool(first.ts) and call.body.get("thread_ts") == first.ts
 
 
-def typed_state(call: SlackCall, typed: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """state.values as Slack reports them for a message's inputs, `typed` by plain name."""
-    values: dict[str, dict[str, Any]] = {}
-    for block in call.blocks:
-        if block["type"] != "input":
-            continue
-        block_id = block["block_id"]
-        name = next((n for n in typed if block_id == n or block_id.startswith(f"{n}_")), None)
-        if name is None:
-            continue
-        element = block["element"]
-        kind, text = element["type"], typed[name]
-        if kind == "plain_text_input":
-            state: dict[str, Any] = {"type": kind, "value": text}
-        elif kind in {"radio_buttons", "static_select"}:
-            state = {"type": kind, "selected_option": {"value": text}}
-        else:
-            state = {"type": kind, "selected_options": [{"value": v} for v in text.split(",")]}
-        values[block_id] = {element["action_id"]: state}
-    assert len(values) == len(typed), f"inputs {sorted(typed)} not all on the card"
-    return values
-
-
 @dataclass
 class SlackChat:
     """Mette's DM with the running app; every message Kompas sent is kept."""
@@ -117,6 +104,7 @@ class SlackChat:
     api: FakeSlackApi
     seen: int = 0
     messages: dict[str, SlackCall] = field(default_factory=dict)
+    modals: list[SlackCall] = field(default_factory=list)  # views.open calls
 
     async def expect(self, count: int) -> list[SlackCall]:
         """The messages posted or updated since the last call (at least `count`)."""
@@ -133,15 +121,20 @@ class SlackChat:
     async def press(
         self, call: SlackCall, button: str, /, replies: int = 1, **typed: str
     ) -> list[SlackCall]:
-        """Press the button titled `button` (prefix), with `typed` in the message's inputs."""
+        """Press the button titled `button` (prefix); a form button ("Send…") opens its modal,
+        which is submitted with `typed` in its inputs."""
         [pressed] = [b for b in call.buttons() if b["text"]["text"].startswith(button)]
         request = slack.block_actions(
             pressed,
             message_ts=call.ts or "1762162200.000100",
             response_url=self.api.response_url(f"press{self.seen}"),
-            inputs=typed_state(call, typed),
         )
         assert (await self.kompas.send(request))[0] == 200
+        if pressed["action_id"].startswith(FORM_PREFIX):
+            opened = await self.api.wait_for(len(self.modals) + 1, method="views.open")
+            self.modals.append(opened[-1])
+            submitted = slack.view_submission(opened[-1].view, typed)
+            assert (await self.kompas.send(submitted))[0] == 200
         return await self.expect(replies)
 
     def keep(self, name: str, calls: list[SlackCall], pick: Pick) -> SlackCall:
@@ -208,8 +201,41 @@ async def test_every_card_kompas_sends_in_slack_is_within_slacks_limits(
         if limit_problems(call.body)
     }
     assert problems == {}
+    await every_form_opens_as_a_modal_within_slacks_limits(chat)
     every_call = [call for call in slack_api.calls if call.method != "auth.test"]
     assert all(call.ok for call in every_call), [c.error for c in every_call if not c.ok]
+
+
+FORMS = {
+    "share experience",
+    "ambassadors' post",
+    "pilot create",
+    "pilot note (refleksion)",
+    "learning edit",
+    "monthly prompt",
+    "pilot check-in",
+    "pilot reflection",
+}
+
+
+async def every_form_opens_as_a_modal_within_slacks_limits(chat: SlackChat) -> None:
+    """Each card that asks for free text shows no text field in its message but buttons that
+    open its form in a modal; every such modal keeps Slack's limits for views."""
+    with_forms = []
+    for name, call in chat.messages.items():
+        fields = [b for b in call.blocks if b.get("element", {}).get("type") == "plain_text_input"]
+        assert not fields, f"{name} shows a text field"
+        for button in call.buttons():
+            if button["action_id"].startswith(FORM_PREFIX):
+                assert (await chat.kompas.send(slack.block_actions(button)))[0] == 200
+                with_forms.append(name)
+    assert set(with_forms) == FORMS
+    opened = await chat.api.wait_for(len(chat.modals) + len(with_forms), method="views.open")
+    assert {
+        name: view_problems(call.view)
+        for name, call in zip(with_forms, opened[len(chat.modals) :], strict=True)
+        if view_problems(call.view)
+    } == {}
 
 
 async def learning_cards(chat: SlackChat, database: Database, settings: Any, texts: Texts) -> None:

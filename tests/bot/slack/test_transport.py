@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.channels import built_in_registry
+from bot.slack.packed_forms import FORM_PREFIX
 from bot.slack.transport import SlackTransport
 from delivery.api import OutgoingMessage
 from delivery.outbox import Outbox, OutboxState
@@ -190,19 +191,17 @@ async def test_the_monthly_campaign_reaches_slack_people_and_their_answer_is_sto
 
     prompt = (await slack_api.wait_for(2, timeout=15))[1]
     assert prompt.channel == slack.USER_ID  # posted by the outbox to Mette's user id
-    inputs = {block["block_id"]: block for block in prompt.blocks if block["type"] == "input"}
-    [used_for] = [block_id for block_id in inputs if block_id.startswith("used_for_")]
-    [send] = [b for b in prompt.buttons() if json.loads(b["value"])["verb"] == "experience_submit"]
-    typed = {"type": "plain_text_input", "value": "Referat til borger 010190-1234 via Copilot"}
-
+    [send] = [b for b in prompt.buttons() if b["action_id"].startswith(FORM_PREFIX)]
     await kompas.send(
         slack.block_actions(
-            send,
-            message_ts="1762162200.000100",
-            response_url=slack_api.response_url("prompt"),
-            inputs={used_for: {used_for: typed}},
+            send, message_ts="1762162200.000100", response_url=slack_api.response_url("prompt")
         )
     )
+    [modal] = await slack_api.wait_for(1, method="views.open")
+    assert modal.body["trigger_id"]  # the press's own trigger
+    typed = {"used_for": "Referat til borger 010190-1234 via Copilot", "gain": "tid"}
+
+    await kompas.send(slack.view_submission(modal.view, typed))
 
     answers = await slack_api.wait_for(4, timeout=15)
     assert any("fjernet et CPR-nummer" in call.all_text() for call in answers[2:])
