@@ -11,10 +11,11 @@ from dialogs.my_data import (
     CONFIRM_DELETE_VERB,
     DELETE_VERB,
     EXPORT_VERB,
+    SHOW_VERB,
     MyDataAction,
     MyDataDialog,
 )
-from dialogs.reminders import RemindersDialog
+from dialogs.reminders import PAUSE_VERB, RESUME_VERB, RemindersDialog
 from dialogs.share_experience import ShareExperienceDialog
 from experiences.prompt_card import NOTHING_VERB, SHARE_VERB, SUBMIT_VERB
 from storage.experience_choices import AnswerKind
@@ -43,6 +44,9 @@ VERBS: Mapping[str, str] = {
     SHARE_VERB: "experience_card",
     SUBMIT_VERB: "share_experience",
     NOTHING_VERB: "nothing_to_share",
+    PAUSE_VERB: "reminders_pause",
+    RESUME_VERB: "reminders_resume",
+    SHOW_VERB: "my_data",
     EXPORT_VERB: "my_data_export",
     DELETE_VERB: "my_data_delete_ask",
     CONFIRM_DELETE_VERB: "my_data_delete",

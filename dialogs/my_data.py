@@ -20,6 +20,7 @@ from storage.experience_store import Experience
 
 logger = logging.getLogger(__name__)
 
+SHOW_VERB = "my_data_show"
 EXPORT_VERB = "my_data_export"
 DELETE_VERB = "my_data_delete"  # asks for confirmation
 CONFIRM_DELETE_VERB = "my_data_delete_confirm"

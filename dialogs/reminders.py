@@ -11,6 +11,9 @@ from storage.experience_store import ExperienceStore
 
 logger = logging.getLogger(__name__)
 
+PAUSE_VERB = "reminders_pause"  # a button that pauses the monthly questions
+RESUME_VERB = "reminders_resume"
+
 
 class RemindersDialog:
     """Pauses (or resumes) monthly prompts, their reminders and pilot check-ins."""

@@ -300,6 +300,8 @@ class SlackChannel:
         home = home_opened(body)
         if home is not None:
             self._track(self._publish_home(home))
+            # The first open of the Home tab welcomes too (once per DM, as the Messages tab).
+            self._start(SlackTurn(replace(home, kind=IncomingKind.INSTALLED), home.conversation_id))
             return
         turn = event_turn(body)
         if turn is not None:
@@ -366,6 +368,8 @@ class SlackChannel:
             incoming = replace(incoming, person=await self._people.resolve(incoming.person))
             replies = own_conversation(incoming, await self._router.handle(incoming))
             await self._replies.send(turn, self._outbound(turn, replies))
+            if turn.home:  # what was pressed there may have changed it (e.g. reminders)
+                await self._home.publish(incoming)
         except Exception as error:
             await self._turn_failed(turn, error)
 
@@ -376,11 +380,13 @@ class SlackChannel:
         threads = turn.answer is Answer.POST
         outbound = []
         for reply in replies:
-            if reply.updates_submitted_card and not incoming.submitted_message_id:
+            # A reply in place of a card pressed on the Home tab goes in the DM as a message.
+            replaces = reply.updates_submitted_card and not turn.home
+            if replaces and not incoming.submitted_message_id:
                 continue
-            whole = reply.updates_submitted_card or not threads
+            whole = replaces or not threads
             first, *thread = split_message(reply, details_in_thread=not whole)
-            outbound.append(Outbound(first, reply.updates_submitted_card, tuple(thread)))
+            outbound.append(Outbound(first, replaces, tuple(thread)))
         if turn.question and outbound:
             share = share_block(self._texts.label("slack", "share"), turn.question)
             last = outbound[-1].message

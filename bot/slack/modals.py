@@ -111,9 +111,9 @@ def read_submission(view: object) -> FormSubmission | None:
 
 
 def view_problems(view: Mapping[str, Any]) -> list[str]:
-    """Everything in a modal that breaks Slack's limits; [] when none."""
+    """Everything in a view (a modal or a Home tab) that breaks Slack's limits; [] when none."""
     problems = limit_problems(view, MAX_MODAL_BLOCKS)
-    for key in ("title", "submit", "close"):
+    for key in ("title", "submit", "close") if view.get("type") == "modal" else ():
         text = str((view.get(key) or {}).get("text", ""))
         if not 0 < len(text) <= MAX_VIEW_TITLE_CHARS:
             problems.append(f"{key} {text!r}: 1…{MAX_VIEW_TITLE_CHARS} characters")

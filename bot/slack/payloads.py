@@ -49,6 +49,7 @@ class SlackTurn:
     pressed_ephemeral: bool = False
     question: str = ""  # a /kompas question: "Del i kanalen" asks it in the channel
     delivery_id: str | None = None  # Slack's event_id: an event is handled once
+    home: bool = False  # pressed on the Home tab: answered in the DM, the tab refreshed
 
 
 def _object(value: object) -> Json:
@@ -323,6 +324,7 @@ class _Pressed:
     response_url: str | None
     message_ts: str | None
     ephemeral: bool
+    home: bool = False
 
     @classmethod
     def read(cls, body: Json) -> _Pressed | None:
@@ -332,6 +334,9 @@ class _Pressed:
             container.get("channel_id")
         )
         user_id = _text(user.get("id"))
+        home = _home_view(body)
+        if home is not None:  # pressed on the Home tab: answered in the person's DM
+            channel = channel or _text(home.get("dm")) or user_id
         if not channel or not user_id:
             return None
         team_id = _text(_object(body.get("team")).get("id")) or _text(user.get("team_id"))
@@ -344,6 +349,7 @@ class _Pressed:
             response_url=_text(body.get("response_url")) or None,
             message_ts=_text(container.get("message_ts")) or _text(message.get("ts")) or None,
             ephemeral=container.get("is_ephemeral") is True,
+            home=home is not None,
         )
 
     @property
@@ -378,7 +384,20 @@ class _Pressed:
             response_url=self.response_url,
             message_ts=self.message_ts,
             pressed_ephemeral=self.ephemeral,
+            home=self.home,
         )
+
+
+def _home_view(body: Json) -> Json | None:
+    """The metadata of the Home tab a button was pressed on; None when it was not."""
+    view = _object(body.get("view"))
+    if _text(_object(body.get("container")).get("type")) != "view" or view.get("type") != "home":
+        return None
+    try:
+        metadata = json.loads(_text(view.get("private_metadata")) or "{}")
+    except (ValueError, RecursionError):
+        metadata = {}
+    return _object(metadata)
 
 
 def action_turn(body: Json, action: Json) -> SlackTurn | None:
@@ -404,7 +423,8 @@ def action_turn(body: Json, action: Json) -> SlackTurn | None:
         return SlackTurn(
             incoming, pressed.channel, Answer.IN_CHANNEL, response_url=pressed.response_url
         )
-    value = submission(action, _object(body.get("state")))
+    state = body.get("state") or _object(body.get("view")).get("state")
+    value = submission(action, _object(state))
     if value is None:
         return None
     return pressed.submit_turn(value)

@@ -281,3 +281,33 @@ def view_submission(
         "enterprise": None,
     }
     return _form({"payload": json.dumps(payload)})
+
+
+def home_actions(
+    button: dict[str, Any], view: dict[str, Any], *, user: str = USER_ID
+) -> SlackRequest:
+    """A press of `button` on the person's Home tab (`view`, as Kompas published it): Slack
+    names the view, not a channel or message, and gives no response_url."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user, "username": USER_NAME, "name": USER_NAME, "team_id": TEAM_ID},
+        "api_app_id": "A0KOMPAS1",
+        "token": "legacy",
+        "container": {"type": "view", "view_id": view.get("id") or "V0HOME001"},
+        "trigger_id": f"{next(_numbers)}.17653672481.hom",
+        "team": {"id": TEAM_ID, "domain": "kommunen"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": {**view, "id": view.get("id") or "V0HOME001", "state": {"values": {}}},
+        "actions": [
+            {
+                "action_id": button["action_id"],
+                "block_id": "h1",
+                "text": button["text"],
+                "value": button.get("value", ""),
+                "type": "button",
+                "action_ts": _ts(),
+            }
+        ],
+    }
+    return _form({"payload": json.dumps(payload)})

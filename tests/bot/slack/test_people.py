@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from datetime import UTC, datetime
 
@@ -104,24 +103,3 @@ async def test_opening_kompas_in_slack_brings_one_welcome_with_the_profiles_name
     assert "Hej Mette" in welcome.all_text()
     await asyncio.sleep(0.5)
     assert len(slack_api.posted) == 1
-
-
-async def test_the_home_tab_shows_what_kompas_does_for_this_leader(
-    start_app: StartApp, database: Database, database_url: str, slack_api: FakeSlackApi
-) -> None:
-    await seed_world(database)
-    slack_api.profiles[slack.USER_ID] = {"real_name": "Lars Leder", "email": "lars@test.example"}
-    kompas = await start_slack_kompas(start_app, slack_settings(database_url, slack_api))
-
-    assert (await kompas.send(slack.app_home_opened("home")))[0] == 200
-
-    [published] = await slack_api.wait_for(1, method="views.publish")
-    assert published.body["user_id"] == slack.USER_ID
-    view = published.body["view"]
-    view = json.loads(view) if isinstance(view, str) else view
-    text = json.dumps(view["blocks"], ensure_ascii=False)
-    assert view["type"] == "home" and "Spørgsmål om AI-reglerne" in text
-    assert "Digest* (for ledere)" in text  # Lars is a leader: his part is there
-    assert "Månedlige spørgsmål:* slået til" in text
-    assert not any(block["type"] == "actions" for block in view["blocks"])
-    assert slack_api.posted == []  # nothing was written in the chat
