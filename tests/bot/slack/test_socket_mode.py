@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from bot.slack.packed_forms import FORM_PREFIX
 from fakes.slack_api import FakeSlackApi
 from tests.bot.conftest import StartApp
 from tests.bot.slack import requests as slack
@@ -81,3 +82,25 @@ async def test_in_socket_mode_without_a_secret_nothing_comes_in_over_http(
     assert status == 404
     await asyncio.sleep(0.2)
     assert not slack_api.posted
+
+
+async def test_a_form_opens_and_is_submitted_over_the_websocket(
+    slack_api: FakeSlackApi, start_app: StartApp, database_url: str
+) -> None:
+    await socket_kompas(slack_api, start_app, database_url)
+    event = slack.direct_message("del erfaring").payload()
+    await slack_api.wait_for_ack(await slack_api.socket_send("events_api", event))
+    [card] = await slack_api.wait_for(1)
+    [opener] = [b for b in card.buttons() if b["action_id"].startswith(FORM_PREFIX)]
+
+    press = slack.block_actions(opener, message_ts=card.ts).payload()
+    await slack_api.wait_for_ack(await slack_api.socket_send("interactive", press))
+    [modal] = await slack_api.wait_for(1, method="views.open")
+    submitted = slack.view_submission(modal.view, {"used_for": "Et referat", "gain": "tid"})
+    ack = await slack_api.wait_for_ack(
+        await slack_api.socket_send("interactive", submitted.payload())
+    )
+
+    assert "payload" not in ack or not ack["payload"]  # acknowledged: the modal closes
+    [thanks] = await slack_api.wait_for(1, method="chat.update")
+    assert thanks.body["ts"] == card.ts
