@@ -236,8 +236,13 @@ class MeteredTransport:
 
 
 def metered_services(services: Services, metrics: KompasMetrics) -> Services:
-    """`services` whose router counts turns (the given object is left as it is)."""
-    return replace(services, router=MeteredRouter(services.router, metrics))
+    """`services` whose router counts turns and whose edges count requests that come in beside
+    the HTTP server (the given object is left as it is)."""
+    return replace(
+        services,
+        router=MeteredRouter(services.router, metrics),
+        count_inbound=metrics.count_inbound,
+    )
 
 
 def metered_registry(registry: ChannelRegistry, metrics: KompasMetrics) -> ChannelRegistry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,6 +29,9 @@ class Services:
 
     deps: DialogDeps
     router: TurnRouter
+    # Counts a request that reached an edge outside the HTTP server (Slack's Socket Mode):
+    # channel, and the HTTP status it would have had. The server counts its own requests.
+    count_inbound: Callable[[str, int], None] | None = None
 
     @property
     def settings(self) -> Settings:

@@ -25,6 +25,7 @@ from bot.slack.client import web_client
 from bot.slack.home import SlackHome
 from bot.slack.modals import FORM_CALLBACK, form_view
 from bot.slack.payloads import (
+    CHANNEL,
     SLASH_COMMAND,
     Answer,
     FormOpening,
@@ -57,6 +58,7 @@ CLOSE_TIMEOUT_SECONDS = 10.0  # turns in flight when the app stops
 # handled_keys: an event_id is handled once, in any process (pruned after a day).
 HANDLED_PREFIX = f"{EVENT_KEY_PREFIX}slack:"
 HELP_VERB = "help"  # the card verb of the help dialog (dialogs.router.VERBS)
+REFUSED_STATUS = 403  # how a request from another workspace counts (Slack is told 200)
 
 
 class _RejectedError(Exception):
@@ -98,6 +100,7 @@ class SlackChannel:
         self._people = SlackPeople(self._client)
         self._home = SlackHome(self._client, services)
         self._turns: set[asyncio.Task[None]] = set()
+        self._count_inbound = services.count_inbound
         self._app = self._bolt_app()
         self._socket: AsyncSocketModeHandler | None = None
         slack = settings.slack
@@ -122,9 +125,12 @@ class SlackChannel:
             return self._authorize(enterprise_id, team_id, user_id)
 
         async def check_workspace(
-            body: dict[str, Any], next: Callable[[], Awaitable[None]]
+            body: dict[str, Any], req: AsyncBoltRequest, next: Callable[[], Awaitable[None]]
         ) -> BoltResponse | None:
-            return await self._check_workspace(body, next)
+            refused = await self._check_workspace(body, next)
+            if req.mode == "socket_mode" and self._count_inbound is not None:
+                self._count_inbound(CHANNEL, REFUSED_STATUS if refused else 200)
+            return refused
 
         async def on_event(body: dict[str, Any]) -> None:
             self._on_event(body)

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from bot.slack.packed_forms import FORM_PREFIX
 from fakes.slack_api import FakeSlackApi
-from tests.bot.conftest import StartApp
+from ground.operations_settings import OperationsSettings
+from tests.bot.conftest import RunningApp, StartApp
 from tests.bot.slack import requests as slack
 from tests.bot.slack.conftest import SlackKompas, slack_settings, start_slack_kompas
+from tests.bot.test_metrics import TOKEN, parse, scrape, value
 
 QUESTION = "Må jeg skrive et CPR-nummer i ChatGPT?"
 PERSONDATA_TITLE = "Persondata og CPR-numre"
 
 
 async def socket_kompas(
-    slack_api: FakeSlackApi, start_app: StartApp, database_url: str
+    slack_api: FakeSlackApi, start_app: StartApp, database_url: str, **slack_overrides: Any
 ) -> SlackKompas:
     """Kompas with Slack in Socket Mode: a bot token and an app-level token, no signing secret."""
     settings = slack_settings(
-        database_url, slack_api, signing_secret="", app_token=slack.APP_TOKEN, socket_mode=True
-    )
+        database_url,
+        slack_api,
+        signing_secret="",
+        app_token=slack.APP_TOKEN,
+        socket_mode=True,
+        **slack_overrides,
+    ).with_overrides(operations=OperationsSettings(TOKEN))
     assert settings.slack.configured and settings.slack.problem() == ""
     kompas = await start_slack_kompas(start_app, settings)
     await slack_api.wait_for_socket()
@@ -104,3 +112,27 @@ async def test_a_form_opens_and_is_submitted_over_the_websocket(
     assert "payload" not in ack or not ack["payload"]  # acknowledged: the modal closes
     [thanks] = await slack_api.wait_for(1, method="chat.update")
     assert thanks.body["ts"] == card.ts
+
+
+async def test_requests_over_the_websocket_are_counted_in_the_metrics(
+    slack_api: FakeSlackApi, start_app: StartApp, database_url: str
+) -> None:
+    kompas = await socket_kompas(
+        slack_api, start_app, database_url, allowed_teams=frozenset({slack.TEAM_ID})
+    )
+    for event in (
+        slack.direct_message(QUESTION),
+        slack.direct_message("hej"),
+        slack.event_callback({"type": "message", "text": "x"}, team=slack.OTHER_TEAM_ID),
+    ):
+        await slack_api.wait_for_ack(await slack_api.socket_send("events_api", event.payload()))
+    await slack_api.wait_for(3)
+
+    status, text = await scrape(RunningApp(kompas.url, kompas.session))
+
+    assert status == 200
+    samples = parse(text)
+    assert value(samples, "kompas_inbound_activities_total", channel="slack", outcome="ok") == 2
+    assert (
+        value(samples, "kompas_inbound_activities_total", channel="slack", outcome="rejected") == 1
+    )
