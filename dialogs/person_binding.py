@@ -5,14 +5,22 @@ from __future__ import annotations
 from ground.messages import ConversationType, Incoming
 from ground.person_binding import BOUND_TO, is_person_bound
 
-# Dialogs that show, export or delete a person's data: answered only in a personal chat.
-PERSONAL_ONLY_DIALOGS = frozenset(
-    {"my_data", "my_data_export", "my_data_delete_ask", "my_data_delete", "my_data_delete_cancel"}
-)
-
 # Why a turn was refused → the template that says so.
 PRIVATE_ONLY = "my_data_private"
+EXPERIENCE_PRIVATE = "experience_private"
 NOT_YOUR_CARD = "card_not_yours"
+
+# Dialogs answered only in a personal chat, each with the template that says so elsewhere:
+# showing, exporting or deleting a person's data, and asking for or taking their experiences.
+PERSONAL_ONLY_DIALOGS = {
+    **dict.fromkeys(
+        ("my_data", "my_data_export", "my_data_delete_ask", "my_data_delete"), PRIVATE_ONLY
+    ),
+    "my_data_delete_cancel": PRIVATE_ONLY,
+    **dict.fromkeys(
+        ("experience_card", "share_experience", "nothing_to_share"), EXPERIENCE_PRIVATE
+    ),
+}
 
 
 def refusal(incoming: Incoming, dialog_name: str | None, user_id: int | None) -> str | None:
@@ -24,7 +32,7 @@ def refusal(incoming: Incoming, dialog_name: str | None, user_id: int | None) ->
     """
     personal = incoming.conversation_type == ConversationType.PERSONAL
     if dialog_name in PERSONAL_ONLY_DIALOGS and not personal:
-        return PRIVATE_ONLY
+        return PERSONAL_ONLY_DIALOGS[dialog_name]
     if not is_person_bound(incoming):
         return None
     bound = (incoming.value or {}).get(BOUND_TO)

@@ -280,6 +280,7 @@ SAMPLE_CONTEXTS: Mapping[str, Mapping[str, Any]] = {
     "pilot_note_saved": {"title": "AI til mødereferater"},
     "slack_home_reminders": {"paused": False},
     "slack_home_my_data": {},
+    "experience_private": {},
     "privacy_record": record_context(Settings()),
     "idea_page": {
         "ideas": [

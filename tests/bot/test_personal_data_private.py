@@ -48,7 +48,9 @@ def _as_colleague(activity: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("where", ["channel", "group"])
-@pytest.mark.parametrize("command", ["mine data", "eksportér mine data", "slet mine data"])
+@pytest.mark.parametrize(
+    "command", ["mine data", "eksportér mine data", "slet mine data", "del erfaring"]
+)
 async def test_personal_data_commands_outside_the_personal_chat_only_point_there(
     kompas: RunningApp,  # noqa: F811
     bot_connector: FakeBotConnector,

@@ -14,7 +14,8 @@ from aiohttp import web
 from bot.app import create_app
 from bot.channels import built_in_registry
 from bot.slack.blocks import MAX_BUTTON_VALUE_CHARS, share_block
-from fakes.slack_api import FakeSlackApi, SlackAnswer
+from bot.slack.packed_forms import FORM_PREFIX
+from fakes.slack_api import BOT_USER_ID, FakeSlackApi, SlackAnswer
 from storage.conversation_store import Store
 from tests.bot.conftest import StartApp
 from tests.bot.slack import requests as slack
@@ -231,6 +232,18 @@ async def test_an_app_mention_is_answered_in_a_thread_under_the_question(
     assert answer.blocks[0]["text"]["text"] == PERSONDATA_TITLE
     [asked] = [q for q in [await store.question(1)] if q is not None]
     assert asked.text == QUESTION  # the mention was stripped before routing
+
+
+@pytest.mark.parametrize("command", ["del erfaring", "mine data", "digest"])
+async def test_experiences_data_and_digests_are_only_for_the_dm(
+    kompas: SlackKompas, slack_api: FakeSlackApi, command: str
+) -> None:
+    await kompas.send(slack.app_mention(f"<@{BOT_USER_ID}> {command}", ts="1741079800.000300"))
+
+    [reply] = await slack_api.wait_for(1)
+    assert reply.channel == slack.CHANNEL
+    assert "personlig" in reply.text and "chat" in reply.text
+    assert reply.buttons() == [] and FORM_PREFIX not in str(reply.blocks)
 
 
 async def test_mentions_a_person_writes_never_come_back_as_live_mentions(
