@@ -19,7 +19,10 @@ Rules (min_group = m, default 5, never below 3; min_text_group = t, default 10):
    pilots from their unit reveals must rest on 0 or at least m people (hide_small_groups).
 4. Audit. For tables with partitions (several equations per cell) a linear-algebra audit
    checks that no hidden cell or rest of 1..m−1 people is determined by all published
-   figures together; where one is, one more cell is hidden, until none is.
+   figures together, and that no equation, once the hidden values the figures determine
+   are filled in, leaves unknowns of one sign that add up to 1..m−1 people (rule 3 with
+   recoverable cells counted as shown); where either happens, one more cell is hidden,
+   until neither does.
 
 The protection is computed once per month for the whole organisation, so every leader's
 digest shows a subset of one consistent, safe table: combining digests reveals nothing more.
@@ -396,7 +399,11 @@ class _Protector:
             for row, n in enumerate(eq_numbers):
                 for coefficient, variable in equations[n]:
                     matrix[row, local[variable]] += coefficient
-            for variable in _determined(matrix, list(local)):
+            determined = _determined(matrix, list(local))
+            if self._small_sum_left(eq_numbers, equations, full, set(determined)):
+                changed = True
+                continue
+            for variable in determined:
                 if 0 < self._people_of(variable) < self.m:
                     cells = [
                         (r, c)
@@ -411,6 +418,43 @@ class _Protector:
                     changed = True
                     break
         return changed
+
+
+    def _small_sum_left(
+        self,
+        eq_numbers: list[int],
+        equations: list[list[tuple[int, tuple[str, int, int]]]],
+        full: list[list[tuple[int, tuple[str, int, int]]]],
+        determined: set[tuple[str, int, int]],
+    ) -> bool:
+        """Rule 3 again, with hidden values the figures determine taken as known: where what
+        an equation leaves unknown adds up (all with one sign) to 1..m−1 people, hide one
+        more cell: first one that determines a value the equation relies on."""
+        for n in eq_numbers:
+            relied_on = [v for _, v in equations[n] if v in determined]
+            if not relied_on:
+                continue  # rule 3 itself looked at this equation
+            left = [(c, v) for c, v in equations[n] if v not in determined]
+            if len(left) < 2 or len({c > 0 for c, _ in left}) > 1:
+                continue  # one unknown is the single-value audit's; mixed signs sum nothing
+            people = sum(self._people_of(v) for _, v in left)
+            if not 0 < people < self.m:
+                continue
+            sources = [
+                (r, c)
+                for k in eq_numbers
+                if k != n and any(v in relied_on for _, v in equations[k])
+                for _, (kind, r, c) in full[k]
+                if kind == "cell"
+            ]
+            own = [(r, c) for _, (kind, r, c) in full[n] if kind == "cell"]
+            if self._hide_smallest(sources) or self._hide_smallest(own):
+                return True
+            shown_zeros = [(r, c) for r, c in sources + own if not self.hidden[r, c]]
+            if shown_zeros:  # only zeros left to hide: one of them, so it settles
+                self.hidden[shown_zeros[0]] = True
+                return True
+        return False
 
 
 def _determined(

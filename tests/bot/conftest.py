@@ -50,6 +50,7 @@ class StubServices:
 
     settings: Settings
     router: RecordingRouter
+    count_inbound: object = None
     checks: dict[str, bool] = field(default_factory=lambda: {"database": True, "content": True})
     closed: bool = False
 

@@ -26,6 +26,7 @@ class PageServices:
     database: Database
     texts: Texts
     router: object = None
+    count_inbound: object = None
 
     async def readiness(self) -> dict[str, bool]:
         return {"database": True, "content": True}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from ground.settings import Settings, SettingsError
-from insights.anonymity import AnonymityError, AnonymityRules, fold
+from insights.anonymity import AnonymityError, AnonymityRules, TableSpec, fold, protect
 
 CHILDREN = {"k": ("a", "b", "c"), "a": (), "b": (), "c": ()}
 
@@ -37,3 +38,40 @@ def test_nothing_is_shown_below_the_group_size() -> None:
     rules = AnonymityRules(5, 10)
     layout = fold(["k"], CHILDREN.__getitem__, {"k": 4, "a": 4, "b": 0, "c": 0}, rules)
     assert layout.order == () and not layout.shown("k")
+
+
+def test_hidden_parts_that_add_up_to_a_small_group_through_a_partition_are_not_published() -> None:
+    # The root's people are reached personally or via a team (a partition). B has one person
+    # reached personally, the root's rest two: hidden, they must not be readable as "3"
+    # by taking A's hidden part from its own partition (reachable − team).
+    rules = AnonymityRules(5, 10)
+    children = {"k": ("a", "b"), "a": (), "b": ()}
+    layout = fold(["k"], children.__getitem__, {"k": 41, "a": 30, "b": 6}, rules)
+    assert layout.rest_people["k"] == 5
+    spec = TableSpec(
+        columns=("reachable", "personal", "team"),
+        partitions=(("reachable", ("personal", "team")),),
+    )
+    totals = {
+        "k": np.array([41, 20, 21]),
+        "a": np.array([30, 17, 13]),
+        "b": np.array([6, 1, 5]),
+    }
+
+    table = protect(layout, spec, totals, rules)
+
+    published = {
+        (unit, column): table.cell(unit, column)
+        for unit in ("k", "a", "b")
+        for column in spec.columns
+    }
+    known = {cell: value for cell, value in published.items() if value is not None}
+    for unit in ("a", "b", "k"):  # a unit's hidden part read from its own partition
+        reachable, personal, team = (known.get((unit, c)) for c in spec.columns)
+        if personal is None and reachable is not None and team is not None:
+            known[(unit, "personal")] = reachable - team
+    if ("k", "personal") in known and ("a", "personal") in known:
+        b_and_rest = known[("k", "personal")] - known[("a", "personal")]
+        b = known.get(("b", "personal"), 0)
+        assert b_and_rest - b == 0 or b_and_rest - b >= 5, f"B and the rest: {b_and_rest}"
+    assert table.cell("k", "reachable") == 41  # the unit's size stays shown

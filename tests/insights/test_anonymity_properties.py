@@ -237,16 +237,29 @@ def _audit(world: World, digests: dict[str, Digest], truth: dict[str, dict[str, 
     _, singular, vt = np.linalg.svd(matrix, full_matrices=False)
     rank = int((singular > 1e-9 * max(1.0, singular[0] if len(singular) else 1.0)).sum())
     determined = (vt[:rank] ** 2).sum(axis=0) > 1 - 1e-8
+
+    def true_value(kind: str, unit: str, column: str) -> int:
+        if kind == "cell":
+            return int(truth[unit].get(column, 0))
+        return int(
+            truth[unit].get(column, 0)
+            - sum(truth[c].get(column, 0) for c in children.get(unit, []))
+        )
+
     for (kind, unit, column), index in variables.items():
         if not determined[index]:
             continue
-        if kind == "cell":
-            value = truth[unit].get(column, 0)
-        else:
-            value = truth[unit].get(column, 0) - sum(
-                truth[c].get(column, 0) for c in children.get(unit, [])
-            )
+        value = true_value(kind, unit, column)
         assert value == 0 or value >= m, f"hidden {kind} {unit}/{column}={value} is recoverable"
+    # An equation whose unknowns are all recoverable but a few of one sign gives their sum.
+    names = {index: variable for variable, index in variables.items()}
+    for equation in rows:
+        left = {i: c for i, c in equation.items() if c and not determined[i]}
+        if len(left) < 2 or len({c > 0 for c in left.values()}) > 1:
+            continue
+        total = sum(true_value(*names[i]) for i in left)
+        together = sorted(names[i] for i in left)
+        assert total == 0 or total >= m, f"hidden {together} add up to {total}"
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
