@@ -96,10 +96,11 @@ class SlackDriver(Driver):
 
     async def answer_card(self, message: Received, inputs: Mapping[str, str], button: str) -> None:
         """The inputs typed in the message itself, reported in block_actions' state.values."""
-        # modal: the monthly experience card is moving to a modal (the button opens it with
-        # views.open and the trigger id; the answers come back as view_submission). When that
-        # is merged, this one method presses the button, reads the view from the fake's
-        # views.open call and sends the view_submission with `inputs` in its state.values.
+        # modal: the monthly experience card is moving to a modal (its button opens it with
+        # views.open and the trigger id; the answers come back as a view_submission). When
+        # that is merged, switch this one method: press the button, take the view from the
+        # fake's views.open call, and send a signed view_submission with `inputs` in its
+        # state.values. The scripts (test_scheduled.py) stay as they are.
         call = message.raw
         assert isinstance(call, SlackCall), call
         person = self.people[message.to]

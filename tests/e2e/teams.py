@@ -96,10 +96,14 @@ class TeamsDriver(Driver):
         await self._post(self._from(person, fx.personal_message(self.connector.url, text)))
 
     async def welcome(self, person: Someone) -> None:
-        """The app is installed in the person's personal scope (conversationUpdate)."""
-        activity = self._from(person, fx.bot_added(self.connector.url))
-        activity["id"] = f"f:install-{person.key}"
-        await self._post(activity)
+        """The app is installed in the person's personal scope: Teams sends both a
+        conversationUpdate adding the bot and an installationUpdate."""
+        added = self._from(person, fx.bot_added(self.connector.url))
+        added["id"] = f"f:added-{person.key}"
+        installed = self._from(person, fx.installation_update(self.connector.url))
+        installed["id"] = f"f:installed-{person.key}"
+        for activity in (added, installed):
+            await self._post(activity)
 
     async def answer_card(self, message: Received, inputs: Mapping[str, str], button: str) -> None:
         person = self.people[message.to]

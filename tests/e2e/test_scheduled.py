@@ -62,6 +62,11 @@ async def test_the_monthly_campaign_card_is_answered_and_stored_without_personal
     await kompas.expect(saying("Tak, fordi du delte din erfaring"))
     told = texts_of(kompas.received)
     assert "fjernet et telefonnummer og en e-mailadresse" in told
+    # The card itself became its summary, without the phone number and e-mail either.
+    [summary] = [message for message in kompas.received if message.updated]
+    assert summary.to == METTE.key
+    assert summary.title == label("experience_summary", "title_shared")
+    assert PHONE not in summary.text and EMAIL not in summary.text
     async with database.transaction() as connection:
         [stored] = (await connection.execute(select(ExperienceRow.used_for))).scalars()
     assert stored.startswith("Referat af teammødet med Copilot")
