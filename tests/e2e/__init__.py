@@ -1,0 +1,1 @@
+"""End-to-end conversation scripts, each run through Teams and through Slack."""
