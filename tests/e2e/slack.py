@@ -6,12 +6,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping
 
+from bot.slack.packed_forms import FORM_PREFIX
 from fakes.slack_api import TEAM_ID, FakeSlackApi, SlackCall
 from ground.settings import Settings
 from tests.bot.conftest import StartApp
 from tests.bot.slack import requests as slack
 from tests.bot.slack.conftest import SlackKompas, slack_settings, start_slack_kompas
-from tests.bot.slack.test_every_card import typed_state
 from tests.e2e.driver import LINK_SECRET, Driver, Someone
 from tests.e2e.views import Received, from_slack
 
@@ -95,26 +95,32 @@ class SlackDriver(Driver):
         await self._send(slack.event_callback(event))
 
     async def answer_card(self, message: Received, inputs: Mapping[str, str], button: str) -> None:
-        """The inputs typed in the message itself, reported in block_actions' state.values."""
-        # modal: the monthly experience card is moving to a modal (its button opens it with
-        # views.open and the trigger id; the answers come back as a view_submission). When
-        # that is merged, switch this one method: press the button, take the view from the
-        # fake's views.open call, and send a signed view_submission with `inputs` in its
-        # state.values. The scripts (test_scheduled.py) stay as they are.
+        """A card asking for text: its button ("Send…") opens the form in a modal, which is
+        submitted with `inputs`; any other card: its inputs in the message's state.values."""
         call = message.raw
         assert isinstance(call, SlackCall), call
         person = self.people[message.to]
         title = message.button(button)
         [pressed] = [b for b in call.buttons() if b["text"]["text"] == title]
+        form = pressed["action_id"].startswith(FORM_PREFIX)
+        # Every card Kompas sends that asks for text is a modal in Slack; its message has none.
+        assert not [
+            b for b in call.blocks if b.get("element", {}).get("type") == "plain_text_input"
+        ]
+        opened = len(self.api.made("views.open"))
         request = slack.block_actions(
             pressed,
             channel=self.dm(person),
             message_ts=call.ts,
             response_url=self.api.response_url(f"e2e-press-{next(self._presses)}"),
             user=self.user_id(person),
-            inputs=typed_state(call, dict(inputs)) if inputs else None,
+            inputs=slack.typed_state(call.blocks, dict(inputs)) if inputs and not form else None,
         )
         await self._send(request)
+        if form:
+            modal = (await self.api.wait_for(opened + 1, method="views.open", timeout=15))[-1]
+            submitted = slack.view_submission(modal.view, dict(inputs), user=self.user_id(person))
+            await self._send(submitted)
 
     def _messages(self) -> list[Received]:
         return [from_slack(call, self.person_in(call.channel)) for call in self.api.messages]
