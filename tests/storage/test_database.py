@@ -147,14 +147,14 @@ async def test_write_commits_all_of_its_work_or_none(database: Database) -> None
     person = Person("teams", "29:writer", name="Skriver")
     user_id = await Store(database).remember_person(person)
 
-    def question(connection: Connection, user: int) -> None:
-        connection.execute(
+    def question(connection: Connection, user: int) -> int:
+        return connection.execute(
             text(
                 "INSERT INTO questions (user_id, text, score, in_scope, created_at) "
                 "VALUES (:user, 'x', 0, false, CURRENT_TIMESTAMP)"
             ),
             {"user": user},
-        )
+        ).rowcount
 
     def both(connection: Connection) -> int:
         question(connection, user_id)
@@ -163,7 +163,7 @@ async def test_write_commits_all_of_its_work_or_none(database: Database) -> None
 
     with pytest.raises(StorageError):
         await database.write(both)
-    assert await database.write(lambda connection: question(connection, user_id)) is None
+    assert await database.write(lambda connection: question(connection, user_id)) == 1
     counted = await database.write(
         lambda connection: connection.execute(text("SELECT count(*) FROM questions")).scalar()
     )
