@@ -23,7 +23,6 @@ class GeneralLexicon:
             # about 0.2 s (langcodes' tables), most questions never need it.
             import wordfreq
 
-
             if len(self._zipf) >= CACHE_SIZE:
                 self._zipf.clear()
             found = self._zipf[form] = float(wordfreq.zipf_frequency(form, self._language))
