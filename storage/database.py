@@ -150,8 +150,10 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # SQLite has one writer: this process's write transactions take turns here, so none
-        # waits out the busy timeout holding a connection while the event loop serves others.
+        # SQLite has one writer: this process's async write transactions take turns here, so
+        # none waits out the busy timeout holding a connection while the event loop serves
+        # others. Database.write's work queues on the writer thread instead; the two (and
+        # other processes) meet at SQLite's busy timeout, which waits off the event loop.
         self._write_turn = None if engine.dialect.name == "postgresql" else asyncio.Lock()
         self._writer: _SqliteWriter | None = None
         if self._write_turn is not None and sqlite_path(str(engine.url)) is not None:
