@@ -5,12 +5,12 @@ Usage: python bench/teams_sdk.py [--turns 400] [--warmup 40]
 One process, one SQLite database in a temporary folder with the sample content, one
 loopback fake Bot Connector. Each variant serves POST /api/messages on loopback and gets
 the same guideline questions one at a time (dev mode: no JWT to check): `botbuilder` and
-`agents` are Kompas's Teams edge on each SDK; `botbuilder-uncached` is botbuilder without
-the edge's connector-client cache (a new client per turn, as botbuilder does by itself);
-`raw` is a bare aiohttp handler calling the same router and posting the replies with one
-aiohttp session (what any edge has to do). Each variant prints turns per second, the p95
-latency and the process CPU per turn (client and fake connector included, the same for
-all). Ends with one line: `teams_sdk: botbuilder=B agents=A raw=R` (turns per second).
+`agents` are Kompas's Teams edge on each SDK (the SDK parses and authenticates; replies go
+over Kompas's own aiohttp session); `raw` is a bare aiohttp handler calling the same router
+and posting the replies with one aiohttp session (what any edge has to do). Each variant
+prints turns per second, the p95 latency and the process CPU per turn (client and fake
+connector included, the same for all). Ends with one line:
+`teams_sdk: botbuilder=B agents=A raw=R` (turns per second).
 """
 
 from __future__ import annotations
@@ -38,8 +38,6 @@ from bot.app import create_app  # noqa: E402
 from bot.composition import open_services  # noqa: E402
 from bot.teams.activities import to_incoming  # noqa: E402
 from bot.teams.cards import to_activity  # noqa: E402
-from bot.teams.via_botbuilder import auth as botbuilder_auth  # noqa: E402
-from bot.teams.via_botbuilder import engine as botbuilder_engine  # noqa: E402
 from dialogs.services import Services  # noqa: E402
 from fakes.bot_connector import FakeBotConnector  # noqa: E402
 from ground.settings import Settings  # noqa: E402
@@ -123,18 +121,6 @@ def raw_app(services: Services) -> web.Application:
     return app
 
 
-class _UncachedAuthentication(botbuilder_auth.CachingBotFrameworkAuthentication):
-    """botbuilder as it comes: a new connector client (and msrest retry policy) per turn."""
-
-    async def authenticate_request(self, activity: Any, auth_header: str | None) -> Any:
-        return await self._inner.authenticate_request(activity, auth_header)
-
-
-def _uncached(settings: Settings) -> botbuilder_auth.CachingBotFrameworkAuthentication:
-    cached = botbuilder_auth.create_authentication(settings)
-    return _UncachedAuthentication(cached._inner)
-
-
 async def measure(
     name: str,
     app: web.Application,
@@ -186,24 +172,16 @@ async def run(turns: int, warmup: int, folder: Path) -> None:
         ("raw", lambda: raw_app(services)),
         ("botbuilder", lambda: _kompas(settings, services, "botbuilder")),
         ("agents", lambda: _kompas(settings, services, "agents")),
-        ("botbuilder-uncached", lambda: _kompas(settings, services, "botbuilder")),
     ]
     try:
         async with FakeBotConnector() as fake:
             for name, make in variants:
-                if name == "botbuilder-uncached":
-                    botbuilder_engine.create_authentication = _uncached
                 results[name] = await measure(name, make(), fake, turns, warmup)
     finally:
         await services.close()
-    before, after = results["botbuilder-uncached"], results["botbuilder"]
     print(
-        f"teams_sdk: botbuilder connector client per turn cpu_ms={before.cpu_ms:.2f} "
-        f"→ reused cpu_ms={after.cpu_ms:.2f}"
-    )
-    print(
-        f"teams_sdk: botbuilder={after.per_second:.1f} agents={results['agents'].per_second:.1f} "
-        f"raw={results['raw'].per_second:.1f}"
+        f"teams_sdk: botbuilder={results['botbuilder'].per_second:.1f} "
+        f"agents={results['agents'].per_second:.1f} raw={results['raw'].per_second:.1f}"
     )
 
 

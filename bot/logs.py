@@ -1,51 +1,37 @@
-"""Log set-up: text or JSON lines (KOMPAS_LOG_FORMAT), redacted, with the turn's request id."""
+"""Log set-up: text or JSON lines (KOMPAS_LOG_FORMAT), redacted, with the request id."""
 
 from __future__ import annotations
 
 import json
 import logging
-import secrets
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
+from ground.request_ids import current_request_id, new_request_id, request_scope
 from privacy.redaction import redact_text
 
-TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+__all__ = [
+    "REQUEST_ID_HEADER",
+    "JsonFormatter",
+    "RedactingTextFormatter",
+    "configure_logging",
+    "current_request_id",
+    "log_handler",
+    "new_request_id",
+    "request_scope",
+]
+
+# `request_tag` is " [<request id>]" inside a turn or a job run, else "".
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s%(request_tag)s: %(message)s"
 REQUEST_ID_HEADER = "X-Request-Id"
-# The id of the request (an inbound turn) whose code is running; "" outside a request. Tasks
-# started during the request inherit it, so the turn's replies and store writes carry it too.
-_REQUEST_ID: ContextVar[str] = ContextVar("kompas_request_id", default="")
-
-
-def new_request_id() -> str:
-    """A short random id (not derived from anything the client sent)."""
-    return secrets.token_hex(8)
-
-
-def current_request_id() -> str:
-    """The running request's id, or "" outside a request."""
-    return _REQUEST_ID.get()
-
-
-@contextmanager
-def request_scope(request_id: str) -> Iterator[str]:
-    """Tie the log lines written inside the block to `request_id`."""
-    token = _REQUEST_ID.set(request_id)
-    try:
-        yield request_id
-    finally:
-        _REQUEST_ID.reset(token)
 
 
 class RequestIdFilter(logging.Filter):
     """Puts the running request's id on every record (`request_id`, "" outside one)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _REQUEST_ID.get()
+        record.request_id = current_request_id()
         return True
 
 
@@ -61,7 +47,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": redact_text(record.getMessage()),
         }
-        request_id = getattr(record, "request_id", "") or _REQUEST_ID.get()
+        request_id = getattr(record, "request_id", "") or current_request_id()
         if request_id:
             entry["request_id"] = request_id
         if record.exc_info:
@@ -89,6 +75,8 @@ class RedactingTextFormatter(logging.Formatter):
 def _redacted_copy(record: logging.LogRecord) -> logging.LogRecord:
     copy = logging.makeLogRecord(record.__dict__)
     copy.message = redact_text(record.message)
+    request_id = getattr(record, "request_id", "") or current_request_id()
+    copy.request_tag = f" [{request_id}]" if request_id else ""
     return copy
 
 

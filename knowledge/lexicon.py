@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import wordfreq
-
 # A form at or above this Zipf frequency (log10 of uses per billion words) is an ordinary
 # Danish word: roughly once in a million words or more often.
 COMMON_ZIPF = 3.0
@@ -21,6 +19,10 @@ class GeneralLexicon:
         """Zipf frequency of the word form in general Danish; 0.0 when the list lacks it."""
         found = self._zipf.get(form)
         if found is None:
+            # Imported on the first word the content does not know: wordfreq's import takes
+            # about 0.2 s (langcodes' tables), most questions never need it.
+            import wordfreq
+
             if len(self._zipf) >= CACHE_SIZE:
                 self._zipf.clear()
             found = self._zipf[form] = float(wordfreq.zipf_frequency(form, self._language))

@@ -17,6 +17,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.engine import make_url
 
+from ground.request_ids import job_run_id, request_scope
 from scheduling.calendar import resolve_timezone
 from scheduling.context import JOB_CONTEXT, JobContext, JobContextPlaceholder
 from scheduling.jobs import JobSpec
@@ -88,7 +89,10 @@ class ContextInjectingExecutor(AsyncIOExecutor):
         self.context = context
 
     def _do_submit_job(self, job: Job, run_times: list[datetime]) -> None:
-        super()._do_submit_job(_with_context(job, self.context), run_times)
+        # The run's task copies the context here: its log lines (APScheduler's "Running
+        # job" and "executed successfully" included) carry the run's own id.
+        with request_scope(job_run_id(job.id)):
+            super()._do_submit_job(_with_context(job, self.context), run_times)
 
     def running_jobs(self) -> set[asyncio.Future[Any]]:
         """The job runs that have not finished yet."""

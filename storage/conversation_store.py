@@ -7,9 +7,19 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ScalarSelect, and_, bindparam, case, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    ScalarSelect,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.dml import ReturningInsert
 
 from ground.messages import ConversationType, Incoming, Person
@@ -46,6 +56,39 @@ def _user_id_of(person: Person) -> ScalarSelect[int]:
         select(UserRow.id)
         .where(UserRow.channel == person.channel, UserRow.channel_user_id == person.user_id)
         .scalar_subquery()
+    )
+
+
+def _stored_reference_query() -> Select[Any]:
+    """The stored user and their reference to one conversation; parameters `channel`,
+    `user_id` and `conversation_id`."""
+    reference = ConversationReferenceRow
+    return (
+        select(
+            UserRow.id,
+            UserRow.display_name,
+            UserRow.aad_object_id,
+            UserRow.tenant_id,
+            UserRow.last_seen_at,
+            reference.user_id.label("reference_user"),
+            reference.conversation_type,
+            reference.service_url,
+            reference.tenant_id.label("reference_tenant"),
+            reference.reference,
+            reference.active,
+        )
+        .join(
+            reference,
+            and_(
+                reference.channel == UserRow.channel,
+                reference.user_key == UserRow.channel_user_id,
+            ),
+        )
+        .where(
+            UserRow.channel == bindparam("channel"),
+            UserRow.channel_user_id == bindparam("user_id"),
+            reference.conversation_id == bindparam("conversation_id"),
+        )
     )
 
 
@@ -122,8 +165,9 @@ class Store:
         )
         self._upsert_user_statement = _user_upsert(self._insert)
         self._upsert_reference_statement = _reference_upsert(self._insert)
+        self._stored_reference_query = _stored_reference_query()
 
-    async def _upsert_user(self, connection: AsyncConnection, person: Person, now: datetime) -> int:
+    def _upsert_user(self, connection: Connection, person: Person, now: datetime) -> int:
         parameters = {
             "channel": person.channel,
             "user_id": person.user_id,
@@ -132,14 +176,16 @@ class Store:
             "tenant_id": person.tenant_id,
             "now": now,
         }
-        result = await connection.execute(self._upsert_user_statement, parameters)
+        result = connection.execute(self._upsert_user_statement, parameters)
         user_row_id: int = result.scalar_one()
         return user_row_id
 
     async def remember_person(self, person: Person) -> int:
         """Create or update the user behind `person`; returns users.id."""
-        async with self._database.writing() as connection:
-            return await self._upsert_user(connection, person, utc_now())
+        now = utc_now()
+        return await self._database.write(
+            lambda connection: self._upsert_user(connection, person, now)
+        )
 
     async def save_reference(self, incoming: Incoming) -> int:
         """Remember the sender and where to reach them; called on every incoming event.
@@ -149,58 +195,40 @@ class Store:
         users.id."""
         person = incoming.person
         now = utc_now()
-        unchanged = await self._unchanged(incoming, now)
-        if unchanged is not None:
-            return unchanged
-        async with self._database.writing() as connection:
-            user_row_id = await self._upsert_user(connection, person, now)
-            parameters = {
-                "user_row_id": user_row_id,
-                "user_id": person.user_id,
-                "channel": person.channel,
-                "conversation_id": incoming.conversation_id,
-                "conversation_type": incoming.conversation_type.value,
-                "service_url": incoming.endpoint,
-                "tenant_id": person.tenant_id,
-                "reference": incoming.reference or {},
-                "now": now,
-            }
-            await connection.execute(self._upsert_reference_statement, parameters)
-        return user_row_id
+        parameters = {
+            "user_id": person.user_id,
+            "channel": person.channel,
+            "conversation_id": incoming.conversation_id,
+            "conversation_type": incoming.conversation_type.value,
+            "service_url": incoming.endpoint,
+            "tenant_id": person.tenant_id,
+            "reference": incoming.reference or {},
+            "now": now,
+        }
 
-    async def _unchanged(self, incoming: Incoming, now: datetime) -> int | None:
+        def save(connection: Connection) -> int:
+            unchanged = self._unchanged(connection, incoming, now)
+            if unchanged is not None:
+                return unchanged
+            user_row_id = self._upsert_user(connection, person, now)
+            connection.execute(
+                self._upsert_reference_statement, parameters | {"user_row_id": user_row_id}
+            )
+            return user_row_id
+
+        # One trip: on SQLite the writer thread reads, and writes only when needed.
+        return await self._database.write(save)
+
+    def _unchanged(self, connection: Connection, incoming: Incoming, now: datetime) -> int | None:
         """users.id when the stored user and active reference already hold what `incoming`
         says (its activity id aside) and the user was seen within SEEN_PRECISION."""
-        person, reference = incoming.person, ConversationReferenceRow
-        query = (
-            select(
-                UserRow.id,
-                UserRow.display_name,
-                UserRow.aad_object_id,
-                UserRow.tenant_id,
-                UserRow.last_seen_at,
-                reference.user_id.label("reference_user"),
-                reference.conversation_type,
-                reference.service_url,
-                reference.tenant_id.label("reference_tenant"),
-                reference.reference,
-                reference.active,
-            )
-            .join(
-                reference,
-                and_(
-                    reference.channel == UserRow.channel,
-                    reference.user_key == UserRow.channel_user_id,
-                ),
-            )
-            .where(
-                UserRow.channel == person.channel,
-                UserRow.channel_user_id == person.user_id,
-                reference.conversation_id == incoming.conversation_id,
-            )
-        )
-        async with self._database.transaction() as connection:
-            row = (await connection.execute(query)).mappings().first()
+        person = incoming.person
+        parameters = {
+            "channel": person.channel,
+            "user_id": person.user_id,
+            "conversation_id": incoming.conversation_id,
+        }
+        row = connection.execute(self._stored_reference_query, parameters).mappings().first()
         if row is None or row["last_seen_at"] is None:
             return None
         same = (
@@ -276,12 +304,12 @@ class Store:
         `in_scope` defaults to whether a topic was found.
         """
         now = utc_now()
-        async with self._database.writing() as connection:
-            user_row_id = await self._upsert_user(connection, person, now)
+
+        def write(connection: Connection) -> int:
             statement = (
                 insert(QuestionRow)
                 .values(
-                    user_id=user_row_id,
+                    user_id=self._upsert_user(connection, person, now),
                     text=text,
                     topic_id=topic_id,
                     score=score,
@@ -290,8 +318,10 @@ class Store:
                 )
                 .returning(QuestionRow.id)
             )
-            question_id: int = (await connection.execute(statement)).scalar_one()
-        return question_id
+            question_id: int = connection.execute(statement).scalar_one()
+            return question_id
+
+        return await self._database.write(write)
 
     async def set_feedback(self, question_id: int, person: Person, helpful: bool) -> bool:
         """Rate a question 👍/👎; only its asker may. False when not found or not theirs."""

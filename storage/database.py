@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 PING_TIMEOUT_SECONDS = 5.0
+
+T = TypeVar("T")
 
 
 class StorageError(Exception):
@@ -118,15 +121,43 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: ConnectionPoolE
         cursor.close()
 
 
+class _SqliteWriter:
+    """A blocking connection to the SQLite file on a thread of its own: a write transaction
+    is one trip from the event loop, where aiosqlite makes four per statement (and the
+    write turn is held while each trip waits for a busy loop)."""
+
+    def __init__(self, url: str) -> None:
+        self._engine: Engine = create_engine(to_sync_url(url), pool_size=1, max_overflow=0)
+        event.listen(self._engine, "connect", _configure_sqlite_connection)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+
+    async def run(self, work: Callable[[Connection], T]) -> T:
+        """`work` in one transaction on the writer thread, committed on success."""
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._run, work)
+
+    def _run(self, work: Callable[[Connection], T]) -> T:
+        with self._engine.begin() as connection:
+            return work(connection)
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+        self._engine.dispose()
+
+
 class Database:
     """An async engine plus its session factory. Build with `await Database.connect(url)`."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
-        # SQLite has one writer: this process's write transactions take turns here, so none
-        # waits out the busy timeout holding a connection while the event loop serves others.
+        # SQLite has one writer: this process's async write transactions take turns here, so
+        # none waits out the busy timeout holding a connection while the event loop serves
+        # others. Database.write's work queues on the writer thread instead; the two (and
+        # other processes) meet at SQLite's busy timeout, which waits off the event loop.
         self._write_turn = None if engine.dialect.name == "postgresql" else asyncio.Lock()
+        self._writer: _SqliteWriter | None = None
+        if self._write_turn is not None and sqlite_path(str(engine.url)) is not None:
+            self._writer = _SqliteWriter(str(engine.url))
 
     @classmethod
     async def connect(cls, url: str) -> Database:
@@ -186,6 +217,18 @@ class Database:
         async with self._write_turn, self.transaction() as connection:
             yield connection
 
+    async def write(self, work: Callable[[Connection], T]) -> T:
+        """`work(connection)` in one write transaction, committed on success: on a SQLite
+        file in one trip to this process's writer thread (taking the write turn), else
+        through the async connection (`run_sync`). For the hot paths: blocking statements."""
+        if self._writer is None:
+            async with self.writing() as connection:
+                return await connection.run_sync(work)
+        try:
+            return await self._writer.run(work)
+        except SQLAlchemyError as exc:
+            raise as_storage_error(exc) from exc
+
     async def checkpoint(self) -> None:
         """SQLite: copy the WAL into the database file and truncate it to zero bytes, so
         rows just deleted leave no copy in `-wal`. PostgreSQL: nothing (autovacuum)."""
@@ -225,5 +268,8 @@ class Database:
         return True
 
     async def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and the SQLite writer's)."""
+        if self._writer is not None:
+            writer, self._writer = self._writer, None
+            await asyncio.to_thread(writer.close)
         await self.engine.dispose()

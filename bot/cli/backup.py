@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from ground.settings import Settings
-from storage.database import StorageError
 
 
 def register(commands: Any) -> None:
@@ -30,6 +29,7 @@ def register(commands: Any) -> None:
 def run_backup(args: argparse.Namespace, settings: Settings) -> int:
     """Write the backup; 2 when it cannot be made."""
     from storage.backup import backup  # alembic: imported when a backup is made
+    from storage.database import StorageError  # sqlalchemy: not for every `kompas` command
 
     try:
         revision = backup(settings.database_url, args.out)
@@ -43,6 +43,7 @@ def run_backup(args: argparse.Namespace, settings: Settings) -> int:
 def run_restore(args: argparse.Namespace, settings: Settings) -> int:
     """Restore the backup; 2 when it is refused or fails."""
     from storage.backup import BackupError, restore
+    from storage.database import StorageError
     from storage.migrate import head
 
     try:

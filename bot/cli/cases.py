@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 from ground.clock import utc_now
 from ground.settings import Settings
-from storage.database import StorageError
 
 if TYPE_CHECKING:  # the desk and the services are imported when a subcommand runs
     from cases.desk import Actor, CaseDesk, Result
@@ -65,6 +64,7 @@ def run(
     args: argparse.Namespace, settings: Settings, command: Command, open_services: OpenServices
 ) -> int:
     """Open the services, run one subcommand, close them; 1 on database errors."""
+    from storage.database import StorageError  # sqlalchemy: not for every `kompas` command
 
     async def go() -> int:
         services = await open_services(settings)

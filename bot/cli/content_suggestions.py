@@ -10,12 +10,13 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ground.settings import Settings
 from knowledge.suggestions import Outcome, Suggestion, SuggestionSource, Written, write_suggestions
-from storage.case_store import CaseStore
-from storage.database import Database, StorageError, sqlite_path
+
+if TYPE_CHECKING:
+    from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class _CaseSuggestions:
         self._database = database
 
     async def suggestions(self) -> list[Suggestion]:
+        from storage.case_store import CaseStore  # sqlalchemy: not for every `kompas` command
+
         if not await self._database.has_table(CASES_TABLE):
             logger.warning("no %s table: run `kompas migrate` first", CASES_TABLE)
             return []
@@ -69,6 +72,8 @@ def suggestion_source(database: Database) -> SuggestionSource:
 
 async def read_suggestions(settings: Settings) -> list[Suggestion]:
     """The suggestions in the database; none when it does not exist yet (nothing is created)."""
+    from storage.database import Database, sqlite_path
+
     path = sqlite_path(settings.database_url)
     if path is not None and not path.exists():
         return []
@@ -81,6 +86,8 @@ async def read_suggestions(settings: Settings) -> list[Suggestion]:
 
 def run_suggestions(args: argparse.Namespace, settings: Settings) -> int:
     """Read the suggestions, write them and say what was written (exit 2 without a database)."""
+    from storage.database import StorageError
+
     try:
         suggestions = asyncio.run(read_suggestions(settings))
     except StorageError as error:

@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ground.settings import Settings
-from storage.database import Database, StorageError
+
+if TYPE_CHECKING:  # sqlalchemy: imported when the demo is seeded, not for every command
+    from storage.database import Database
 
 
 def register(commands: Any) -> None:
@@ -36,6 +38,7 @@ def register(commands: Any) -> None:
 def run_seed(args: argparse.Namespace, settings: Settings) -> int:
     """Seed (or show) the demo; 1 when the database holds other data, 2 on storage errors."""
     from demo.seed import DemoError
+    from storage.database import StorageError
 
     try:
         lines = asyncio.run(_seed(settings, args.reset, args.seed))
@@ -65,6 +68,7 @@ async def _seed(settings: Settings, reset: bool, seed: int) -> list[str]:
     from digests.job import MonthlyDigest
     from ground.texts import Texts
     from organisation.model import Role
+    from storage.database import Database
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, settings.database_url)

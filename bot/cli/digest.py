@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ground.settings import Settings
-from storage.database import Database, StorageError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sqlalchemy: imported when a digest is made, not for every command
     from digests.service import DigestService
+    from storage.database import Database
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -76,6 +76,8 @@ def register(commands: Any) -> None:
 
 def run_digest(args: argparse.Namespace, settings: Settings) -> int:
     """Write a page (exit 0), or run the job; 1 on problems the operator can fix, 2 on errors."""
+    from storage.database import StorageError
+
     try:
         if args.action == "revoke":
             if not args.digest_id:
@@ -112,6 +114,7 @@ class _Opened:
 
 async def _open(settings: Settings) -> _Opened:
     from ground.texts import Texts
+    from storage.database import Database
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, settings.database_url)

@@ -6,13 +6,14 @@ import argparse
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ground.settings import Settings
-from organisation.loading import OrgImportError, load_organisation
 from organisation.model import OrgTree, Role, UnitKind
-from organisation.tree_store import ImportSummary, OrganisationStore
-from storage.database import Database, StorageError
+
+# Loading and storing (yaml, sqlalchemy) are imported when a subcommand runs.
+if TYPE_CHECKING:
+    from organisation.tree_store import ImportSummary
 
 
 def register(commands: Any) -> None:
@@ -31,6 +32,9 @@ def register(commands: Any) -> None:
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
     """Check the file; print problems by file and line (exit 1) or store it and summarise."""
+    from organisation.loading import OrgImportError, load_organisation
+    from storage.database import StorageError
+
     try:
         tree = load_organisation(args.file)
     except OrgImportError as error:
@@ -54,6 +58,8 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _store(settings: Settings, tree: OrgTree, source: str) -> ImportSummary:
+    from organisation.tree_store import OrganisationStore
+    from storage.database import Database
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, settings.database_url)
@@ -86,6 +92,8 @@ def print_summary(summary: ImportSummary, out: TextIO) -> None:
 
 def run_show(args: argparse.Namespace, settings: Settings) -> int:
     """Print the stored tree: one line per unit with its people and leaders."""
+    from storage.database import StorageError
+
     try:
         tree = asyncio.run(_load(settings))
     except StorageError as error:
@@ -96,6 +104,8 @@ def run_show(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _load(settings: Settings) -> OrgTree:
+    from organisation.tree_store import OrganisationStore
+    from storage.database import Database
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, settings.database_url)

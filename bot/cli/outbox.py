@@ -10,17 +10,23 @@ from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from delivery.outbox import Outbox, OutboxState, OutboxStatus
-from delivery.sender import DrainReport, OutboxSender
 from ground.settings import Settings
-from storage.conversation_store import Store
-from storage.database import Database, StorageError
+
+# The delivery and storage modules (sqlalchemy) are imported when a subcommand runs, not
+# for every `kompas` command.
+if TYPE_CHECKING:
+    from delivery.outbox import OutboxStatus
+    from delivery.sender import DrainReport, OutboxSender
+    from storage.conversation_store import Store
+    from storage.database import Database
 
 # Opens the process's outbox sender (assembled from the channel registry by the app layer).
-OpenSender = Callable[[Settings, Database, Store], AbstractAsyncContextManager[OutboxSender]]
+OpenSender = Callable[
+    ["Settings", "Database", "Store"], "AbstractAsyncContextManager[OutboxSender]"
+]
 
 
 def register(commands: Any, open_sender: OpenSender) -> None:
@@ -45,6 +51,8 @@ def register(commands: Any, open_sender: OpenSender) -> None:
 
 def run_status(args: argparse.Namespace, settings: Settings) -> int:
     """Print the outbox status; 1 when the database cannot be read."""
+    from storage.database import StorageError
+
     try:
         status = asyncio.run(_read_status(settings, max(0, args.failures)))
     except StorageError as error:
@@ -56,6 +64,8 @@ def run_status(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_drain(args: argparse.Namespace, settings: Settings, open_sender: OpenSender) -> int:
     """Send queued messages until stopped (or until the outbox is empty); 1 on database errors."""
+    from storage.database import StorageError
+
     try:
         report = asyncio.run(_drain(settings, args.until_empty, open_sender))
     except StorageError as error:
@@ -69,6 +79,9 @@ def run_drain(args: argparse.Namespace, settings: Settings, open_sender: OpenSen
 
 
 async def _read_status(settings: Settings, failures: int) -> OutboxStatus:
+    from delivery.outbox import Outbox
+    from storage.database import Database
+
     database = await Database.connect(settings.database_url)
     try:
         return await Outbox(database).status(failures)
@@ -77,6 +90,9 @@ async def _read_status(settings: Settings, failures: int) -> OutboxStatus:
 
 
 async def _drain(settings: Settings, until_empty: bool, open_sender: OpenSender) -> DrainReport:
+    from storage.conversation_store import Store
+    from storage.database import Database
+
     database = await Database.connect(settings.database_url)
     try:
         async with open_sender(settings, database, Store(database)) as sender:
@@ -106,6 +122,8 @@ def _age(age: timedelta) -> str:
 
 def format_status(status: OutboxStatus, tz: ZoneInfo) -> str:
     """The status as the admin reads it: counts, oldest pending, in doubt, failures."""
+    from delivery.outbox import OutboxState
+
     counts = status.counts
     lines = [
         "Outbox: "

@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ground.settings import Settings
-from organisation.model import OrgTree
-from organisation.reach import UnitReach, coverage
-from organisation.reached import reached
-from organisation.tree_store import OrganisationStore
-from storage.database import Database, StorageError
+
+# The stores (sqlalchemy) are imported when the command runs, not for every `kompas` command.
+if TYPE_CHECKING:
+    from organisation.model import OrgTree
+    from organisation.reach import UnitReach
 
 
 def register(commands: Any) -> None:
@@ -25,6 +25,8 @@ def register(commands: Any) -> None:
 
 def run_reach(args: argparse.Namespace, settings: Settings) -> int:
     """Print the reach table (exit 2 when the database cannot be read)."""
+    from storage.database import StorageError
+
     try:
         tree, rows, outside = asyncio.run(_reach(settings))
     except StorageError as error:
@@ -35,6 +37,10 @@ def run_reach(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _reach(settings: Settings) -> tuple[OrgTree, list[UnitReach], int]:
+    from organisation.reach import coverage
+    from organisation.reached import reached
+    from organisation.tree_store import OrganisationStore
+    from storage.database import Database
     from storage.migrate import upgrade
 
     await asyncio.to_thread(upgrade, settings.database_url)

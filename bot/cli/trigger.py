@@ -13,16 +13,16 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from ground.settings import Settings
-from storage.database import Database, StorageError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # sqlalchemy: imported when a job is triggered, not for every command
     from experiences.campaign import CampaignService
+    from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
 # A job run from the command line: gets the migrated, connected database, the settings
 # and today's local date; returns the line to print.
-TriggerJob = Callable[[Database, Settings, date], Awaitable[str]]
+TriggerJob = Callable[["Database", Settings, date], Awaitable[str]]
 
 
 def _campaign_service(database: Database, settings: Settings) -> CampaignService:
@@ -103,6 +103,8 @@ def register(commands: Any) -> None:
 
 
 async def _run(job: TriggerJob, settings: Settings) -> str:
+    from storage.database import Database
+
     database = await Database.connect(settings.database_url)
     try:
         today = datetime.now(ZoneInfo(settings.timezone)).date()
@@ -113,6 +115,7 @@ async def _run(job: TriggerJob, settings: Settings) -> str:
 
 def run_trigger(args: argparse.Namespace, settings: Settings) -> int:
     """Migrate the configured database, run one job now and print what it did."""
+    from storage.database import StorageError
     from storage.migrate import upgrade
 
     try:

@@ -21,6 +21,7 @@ from bot.teams.sdk import (
     TurnReplies,
 )
 from bot.teams.sdk_choice import turn_engine
+from bot.teams.turn_replies import TurnReplySender
 from delivery.limits import DeliveryLimits, channel_limits
 from dialogs.forwarding import own_conversation
 from ground.channel_descriptions import TEAMS
@@ -62,8 +63,9 @@ class _RejectedError(Exception):
 
 
 class TeamsChannel:
-    """Bot Framework edge: one POST /api/messages request is one turn of the SDK that
-    KOMPAS_TEAMS_SDK chose (bot.teams.sdk); everything around the turn is Kompas's own."""
+    """Bot Framework edge: one POST /api/messages request is one turn. The SDK that
+    KOMPAS_TEAMS_SDK chose (bot.teams.sdk) reads the Activity and validates the token; the
+    turn and its replies (over one shared aiohttp session) are Kompas's own."""
 
     def __init__(
         self, settings: Settings, router: TurnRouter, limits: DeliveryLimits | None = None
@@ -74,6 +76,7 @@ class TeamsChannel:
         self.limits = limits or channel_limits(TEAMS.limits, settings.delivery.rate_per_second)
         self._replies = ReplyPacer(self.limits)
         self._engine = turn_engine(settings)
+        self._turn_replies = TurnReplySender(settings)
         logger.info("Teams turns run on %s", self._engine.name)
         if not settings.teams.has_credentials:
             logger.warning("No MICROSOFT_APP_ID: inbound Teams requests are NOT authenticated")
@@ -89,26 +92,25 @@ class TeamsChannel:
             body = await self._read_activity(request)
             activity = self._parse(body)
             self._check_service_url(body)
-            identity = await self._authenticate(request, activity)
+            await self._authenticate(request, activity)
             self._check_tenant(body)
         except _RejectedError as rejected:
             return rejected.response
 
-        async def logic(replies: TurnReplies) -> None:
-            try:
-                await self.on_turn(replies, body)
-            except Exception as error:
-                await self._turn_failed(replies, body, error)
-
-        await self._engine.run(identity, activity, logic)
+        replies = self._turn_replies.for_turn(body)
+        try:
+            await self.on_turn(replies, body)
+        except Exception as error:
+            await self._turn_failed(replies, body, error)
         return web.Response(status=200)  # also for invokes Kompas does not implement
 
     async def start(self) -> None:
         """Nothing to open: Teams calls in."""
 
     async def close(self) -> None:
-        """Release cached connector clients."""
+        """Close the replies' HTTP session and what the SDK holds."""
         await self._engine.close()
+        await self._turn_replies.close()
 
     async def _read_activity(self, request: web.Request) -> ActivityJson:
         if request.content_type != JSON_CONTENT_TYPE:
@@ -167,10 +169,10 @@ class TeamsChannel:
         )
         raise _RejectedError(error_response(400, "dev mode answers loopback serviceUrl only"))
 
-    async def _authenticate(self, request: web.Request, activity: object) -> object:
+    async def _authenticate(self, request: web.Request, activity: object) -> None:
         header = request.headers.get("Authorization") or None  # None: "no header"
         try:
-            return await self._engine.authenticate(activity, header)
+            await self._engine.authenticate(activity, header)
         except TokenCheckUnavailableError as error:  # the signing keys could not be fetched
             logger.error("Cannot validate Bot Framework token: %s", error)
             raise _RejectedError(error_response(503, "token validation unavailable")) from None

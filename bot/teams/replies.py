@@ -25,13 +25,10 @@ RETRY_WITHOUT_HEADER_SECONDS = 1.0
 
 
 def _status_and_retry_after(error: Exception) -> tuple[int | None, float | None]:
-    """The HTTP status of a failed Bot Connector call and its Retry-After, when known:
-    botbuilder's errors carry the response, the Agents SDK's (aiohttp's) status and headers."""
-    response = getattr(error, "response", None)
-    if response is None:  # not `or`: a requests response of a failed call is falsy
-        response = error
-    status = getattr(response, "status_code", None) or getattr(response, "status", None)
-    headers = getattr(response, "headers", None) or {}
+    """The HTTP status of a refused reply and its Retry-After, when known (the `status` and
+    `headers` of bot.teams.turn_replies.ReplyFailedError; none for a connection error)."""
+    status = getattr(error, "status", None)
+    headers = getattr(error, "headers", None) or {}
     after = retry_after_seconds(headers.get("Retry-After"), utc_now())
     return (status if isinstance(status, int) else None), after
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 # An activity as JSON, the way it travels over the wire (camelCase keys).
@@ -22,7 +21,7 @@ class TokenCheckUnavailableError(ConnectionError):
 
 
 class TurnReplies(Protocol):
-    """Sends into the conversation of the turn that is running (through the SDK)."""
+    """Sends into the conversation of the turn that is running."""
 
     async def send(self, activity: ActivityJson) -> None:
         """POST a new activity to the conversation."""
@@ -33,14 +32,10 @@ class TurnReplies(Protocol):
         ...
 
 
-# Kompas's part of a turn; it handles its own failures (the SDKs' default handlers would
-# send the exception's text into the chat).
-TurnLogic = Callable[[TurnReplies], Awaitable[None]]
-
-
 class TurnEngine(Protocol):
-    """One SDK's inbound path: parse, authenticate, run a turn. The HTTP checks, tenants,
-    pacing and everything after the turn's events are Kompas's own and the same for both."""
+    """One SDK's inbound checks: parse the Activity against its schema, validate the
+    caller's token. The HTTP checks, tenants, the turn, its replies (bot.teams.turn_replies)
+    and pacing are Kompas's own and the same for both."""
 
     name: str
 
@@ -52,13 +47,8 @@ class TurnEngine(Protocol):
         """The caller's identity; TokenRejectedError or TokenCheckUnavailableError."""
         ...
 
-    async def run(self, identity: object, activity: object, logic: TurnLogic) -> None:
-        """Run one turn: `logic` gets the turn's replies. An error outside `logic` (in the
-        SDK) is logged, never shown to the person."""
-        ...
-
     async def close(self) -> None:
-        """Release what the engine holds (HTTP sessions)."""
+        """Release what the engine holds (signing-key sessions)."""
         ...
 
 

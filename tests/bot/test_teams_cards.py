@@ -1,20 +1,20 @@
-"""Card → Adaptive Card 1.5 JSON, Reply → Activity, checked through botbuilder's TestAdapter."""
+"""Card → Adaptive Card 1.5 JSON, Reply → Activity, checked against both SDKs' schemas."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from botbuilder.core import TurnContext
-from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
 from microsoft_agents.activity import Activity as AgentsActivity
 
 from bot.teams import TeamsChannel
 from bot.teams.cards import ADAPTIVE_CARD_CONTENT_TYPE, card_json, markdown_blocks, to_activity
-from bot.teams.via_botbuilder.engine import BotbuilderReplies
+from bot.teams.turn_replies import TurnReplySender
+from fakes.bot_connector import FakeBotConnector
 from ground.messages import Action, Card, Fact, Incoming, Reply, Section
 from ground.settings import Settings
+from tests.bot.activities import personal_message
 
 ANSWER = Card(
     title="Persondata i AI-værktøjer",
@@ -147,21 +147,28 @@ class CardRouter:
         return Reply(text="Beklager")
 
 
-async def test_turn_through_test_adapter_sends_an_adaptive_card() -> None:
+async def test_turn_replies_with_an_adaptive_card_both_sdks_read(
+    bot_connector: FakeBotConnector,
+) -> None:
     channel = TeamsChannel(Settings(), CardRouter())
-
-    async def turn(turn_context: TurnContext) -> None:
-        body = turn_context.activity.serialize()
-        await channel.on_turn(BotbuilderReplies(turn_context), body)
-
-    adapter = TestAdapter(turn)
-    await adapter.send("persondata")
-    [activity] = adapter.activity_buffer
+    sender = TurnReplySender(Settings())
+    incoming = personal_message(bot_connector.url, "persondata")
+    try:
+        await channel.on_turn(sender.for_turn(incoming), incoming)
+    finally:
+        await sender.close()
+        await channel.close()
+    [sent] = bot_connector.activities
+    assert sent.path.endswith(f"/activities/{incoming['id']}")
+    activity = Activity().deserialize(sent.body)
     assert activity.text == "Om: persondata"
+    assert activity.reply_to_id == incoming["id"]
+    assert activity.from_property.id == incoming["recipient"]["id"]
+    assert activity.recipient.id == incoming["from"]["id"]
     [attachment] = activity.attachments
     assert attachment.content_type == ADAPTIVE_CARD_CONTENT_TYPE
     assert_valid_adaptive_card(attachment.content)
-    await channel.close()
+    assert AgentsActivity.model_validate(sent.body).conversation.id == sent.conversation_id
 
 
 def test_card_inputs_become_adaptive_card_inputs_with_their_ids() -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from ground.messages import Person
@@ -137,3 +138,41 @@ async def test_constraint_violation_becomes_storage_error(database: Database) ->
 async def test_has_table_tells_which_tables_the_schema_has(database: Database) -> None:
     assert await database.has_table("users")
     assert not await database.has_table("no_such_table")
+
+
+async def test_write_commits_all_of_its_work_or_none(database: Database) -> None:
+    """Database.write (one trip to SQLite's writer thread, run_sync on PostgreSQL): its
+    statements commit together; a failing one (a foreign key the writer's connection
+    enforces too) rolls the whole work back and comes out as StorageError."""
+    person = Person("teams", "29:writer", name="Skriver")
+    user_id = await Store(database).remember_person(person)
+
+    def question(connection: Connection, user: int) -> int:
+        return connection.execute(
+            text(
+                "INSERT INTO questions (user_id, text, score, in_scope, created_at) "
+                "VALUES (:user, 'x', 0, false, CURRENT_TIMESTAMP)"
+            ),
+            {"user": user},
+        ).rowcount
+
+    def both(connection: Connection) -> int:
+        question(connection, user_id)
+        question(connection, 999_999)  # no such user
+        return 1
+
+    with pytest.raises(StorageError):
+        await database.write(both)
+    assert await database.write(lambda connection: question(connection, user_id)) == 1
+    counted = await database.write(
+        lambda connection: connection.execute(text("SELECT count(*) FROM questions")).scalar()
+    )
+    assert counted == 1
+
+
+async def test_concurrent_writes_all_land(database: Database) -> None:
+    store = Store(database)
+    people = [Person("teams", f"29:p{n}", name=f"P {n}") for n in range(30)]
+    ids = await asyncio.gather(*(store.remember_person(person) for person in people))
+    assert len(set(ids)) == 30
+    assert await asyncio.gather(*(store.remember_person(person) for person in people)) == ids

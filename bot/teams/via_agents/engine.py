@@ -1,4 +1,4 @@
-"""Inbound Teams turns on the Microsoft 365 Agents SDK: its Activity, JWT validator, adapter."""
+"""Inbound Teams activities on the Microsoft 365 Agents SDK: its Activity and JWT validator."""
 
 from __future__ import annotations
 
@@ -7,34 +7,20 @@ from typing import Any
 
 import jwt
 from microsoft_agents.activity import Activity
-from microsoft_agents.hosting.aiohttp import CloudAdapter
-from microsoft_agents.hosting.core import (
-    ChannelServiceClientFactoryBase,
-    TurnContext,
-)
-from microsoft_agents.hosting.core.authorization import (
-    AuthenticationConstants,
-    ClaimsIdentity,
-    JwtTokenValidator,
-)
-from microsoft_agents.hosting.core.connector import ConnectorClientBase
-from microsoft_agents.hosting.core.connector.client import UserTokenClient
-from microsoft_agents.hosting.core.connector.teams import TeamsConnectorClient
+from microsoft_agents.hosting.core.authorization import ClaimsIdentity, JwtTokenValidator
 
 from bot.teams.sdk import (
     ActivityJson,
     MalformedActivityError,
     TokenCheckUnavailableError,
     TokenRejectedError,
-    TokenSource,
-    TurnLogic,
 )
 from bot.teams.signing_keys import (
     CHANNEL_METADATA_URL,
     SigningKeys,
     SigningKeysUnavailableError,
 )
-from bot.teams.via_agents.credentials import AgentsTokenSource, auth_configuration
+from bot.teams.via_agents.credentials import auth_configuration
 from ground.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -46,20 +32,6 @@ SDK_LOG_LEVEL = logging.WARNING
 BOT_FRAMEWORK_ISSUER = "https://api.botframework.com"
 
 
-class AgentsReplies:
-    """bot.teams.sdk.TurnReplies through the Agents SDK's TurnContext (its connector)."""
-
-    def __init__(self, turn_context: TurnContext) -> None:
-        self._turn_context = turn_context
-
-    async def send(self, activity: ActivityJson) -> None:
-        await self._turn_context.send_activity(Activity.model_validate(activity))
-
-    async def update(self, message_id: str, activity: ActivityJson) -> None:
-        replacement = Activity.model_validate({**activity, "id": message_id})
-        await self._turn_context.update_activity(replacement)
-
-
 class _SigningKeysClient:
     """What JwtTokenValidator asks of its key client, answered from SigningKeys (bounded,
     asynchronous, and pointed at KOMPAS_OPENID_METADATA_URL when it is set)."""
@@ -69,36 +41,6 @@ class _SigningKeysClient:
 
     async def get_signing_key(self, jwks_uri: str, header: dict[str, Any]) -> Any:
         return (await self._keys.get(header.get("kid"))).public_key
-
-
-class _ConnectorClients(ChannelServiceClientFactoryBase):
-    """Connector clients for turns, with the bot's token from its TokenSource (none in dev
-    mode). Kompas uses no user sign-in, so the user-token client holds no token."""
-
-    def __init__(self, tokens: TokenSource | None, app_id: str) -> None:
-        self._tokens = tokens
-        self._app_id = app_id
-
-    async def create_connector_client(
-        self,
-        context: TurnContext | None,
-        claims_identity: ClaimsIdentity,
-        service_url: str,
-        audience: str,
-        scopes: list[str] | None = None,
-        use_anonymous: bool = False,
-    ) -> ConnectorClientBase:
-        token = "" if use_anonymous or self._tokens is None else await self._tokens.token()
-        return TeamsConnectorClient(endpoint=service_url, token=token)
-
-    async def create_user_token_client(
-        self, context: TurnContext, claims_identity: ClaimsIdentity, use_anonymous: bool = False
-    ) -> UserTokenClient:
-        return UserTokenClient(
-            app_id=self._app_id or "kompas-dev",
-            endpoint=AuthenticationConstants.AGENTS_SDK_OAUTH_URL,
-            token="",
-        )
 
 
 class AgentsTurnEngine:
@@ -119,11 +61,6 @@ class AgentsTurnEngine:
         # The SDK fetches keys with PyJWKClient (blocking, the public cloud only); no hook
         # exists, so the instance's key client is replaced.
         self._validator._jwk_client_manager = _SigningKeysClient(self._keys)  # type: ignore[assignment]
-        tokens = AgentsTokenSource(settings) if teams.has_credentials else None
-        self._adapter = CloudAdapter(
-            channel_service_client_factory=_ConnectorClients(tokens, teams.app_id)
-        )
-        self._adapter.on_turn_error = _turn_failed
 
     def parse(self, body: ActivityJson) -> Activity:
         try:
@@ -154,21 +91,5 @@ class AgentsTurnEngine:
             raise TokenRejectedError("serviceurl claim does not match the activity")
         return identity
 
-    async def run(self, identity: object, activity: object, logic: TurnLogic) -> None:
-        assert isinstance(identity, ClaimsIdentity) and isinstance(activity, Activity)
-
-        async def turn(turn_context: TurnContext) -> None:
-            await logic(AgentsReplies(turn_context))
-
-        await self._adapter.process_activity(identity, activity, turn)
-
     async def close(self) -> None:
-        return None  # connector clients live for one turn; the SDK closes them
-
-
-async def _turn_failed(turn_context: TurnContext, error: Exception) -> None:
-    """The SDK's own failures (Kompas's logic catches its own): logged only, where the
-    SDK's default would send the exception's text into the chat."""
-    logger.error(
-        "Turn failed in the Agents SDK: %s activity", turn_context.activity.type, exc_info=error
-    )
+        return None  # SigningKeys opens a session per fetch

@@ -1,30 +1,18 @@
-"""Bot Framework authentication from Settings, with connector clients reused per service URL."""
+"""Bot Framework token validation from Settings, with Kompas's own signing-key fetcher."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any
 
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, CallerIdConstants
-from botframework.connector.aio import ConnectorClient
-from botframework.connector.auth import (
-    AuthenticateRequestResult,
-    AuthenticationConstants,
-    BotFrameworkAuthentication,
-    ClaimsIdentity,
-    ConnectorFactory,
-    JwtTokenExtractor,
-    UserTokenClient,
-)
+from botbuilder.schema import CallerIdConstants
+from botframework.connector.auth import AuthenticationConstants, JwtTokenExtractor
 
 from bot.teams.signing_keys import SigningKeys
 from ground.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-MAX_CACHED_CLIENTS = 64
 
 
 @dataclass(frozen=True)
@@ -76,130 +64,11 @@ class BotFrameworkConfig:
         )
 
 
-def app_id_of(claims_identity: ClaimsIdentity) -> str:
-    """The bot's app id in the claims (audience for channel tokens, appid otherwise)."""
-    claims = claims_identity.claims or {}
-    value = claims.get(AuthenticationConstants.AUDIENCE_CLAIM) or claims.get(
-        AuthenticationConstants.APP_ID_CLAIM
-    )
-    return value if isinstance(value, str) else ""
-
-
-class _ClientCache:
-    """Connector clients by (app id, service URL, audience), oldest evicted first.
-
-    Creating a botbuilder ConnectorClient is expensive (msrest builds a retry policy with
-    a quadratic list comprehension), and botbuilder creates new ones every turn.
-    """
-
-    def __init__(self, limit: int = MAX_CACHED_CLIENTS) -> None:
-        self._limit = limit
-        self._clients: dict[tuple[str, str, str], ConnectorClient] = {}
-        self._token_clients: dict[str, UserTokenClient] = {}
-
-    async def connector(
-        self, key: tuple[str, str, str], factory: ConnectorFactory
-    ) -> ConnectorClient:
-        client = self._clients.get(key)
-        if client is None:
-            client = await factory.create(key[1], key[2] or None)
-            if len(self._clients) >= self._limit:
-                # Not closed: a concurrent turn may still be using it; GC closes its session.
-                self._clients.pop(next(iter(self._clients)))
-            self._clients[key] = client
-        return client
-
-    async def token_client(
-        self, app_id: str, inner: BotFrameworkAuthentication, claims: ClaimsIdentity
-    ) -> UserTokenClient:
-        client = self._token_clients.get(app_id)
-        if client is None:
-            client = await inner.create_user_token_client(claims)
-            if len(self._token_clients) >= self._limit:
-                self._token_clients.pop(next(iter(self._token_clients)))
-            self._token_clients[app_id] = client
-        return client
-
-    async def close(self) -> None:
-        clients, self._clients = list(self._clients.values()), {}
-        self._token_clients = {}
-        for client in clients:
-            await _close_client(client)
-
-
-class _CachingConnectorFactory(ConnectorFactory):
-    """Hands out the cached client for a service URL, creating it once."""
-
-    def __init__(self, inner: ConnectorFactory, app_id: str, cache: _ClientCache) -> None:
-        self._inner = inner
-        self._app_id = app_id
-        self._cache = cache
-
-    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
-        return await self._cache.connector((self._app_id, service_url, audience or ""), self._inner)
-
-
-class CachingBotFrameworkAuthentication(BotFrameworkAuthentication):
-    """Delegates to botbuilder's authentication but reuses clients across turns."""
-
-    def __init__(self, inner: BotFrameworkAuthentication) -> None:
-        self._inner = inner
-        self._cache = _ClientCache()
-
-    async def authenticate_request(
-        self, activity: Activity, auth_header: str | None
-    ) -> AuthenticateRequestResult:
-        result = await self._inner.authenticate_request(activity, auth_header)
-        if result.connector_factory is not None:
-            result.connector_factory = _CachingConnectorFactory(
-                result.connector_factory, app_id_of(result.claims_identity), self._cache
-            )
-        return result
-
-    async def authenticate_streaming_request(
-        self, auth_header: str, channel_id_header: str
-    ) -> AuthenticateRequestResult:
-        return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
-
-    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        return _CachingConnectorFactory(
-            self._inner.create_connector_factory(claims_identity),
-            app_id_of(claims_identity),
-            self._cache,
-        )
-
-    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
-        return await self._cache.token_client(
-            app_id_of(claims_identity), self._inner, claims_identity
-        )
-
-    def create_bot_framework_client(self) -> Any:
-        return self._inner.create_bot_framework_client()
-
-    def get_originating_audience(self) -> str:
-        return str(self._inner.get_originating_audience())
-
-    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        return await self._inner.authenticate_channel_request(auth_header)
-
-    async def close(self) -> None:
-        """Close the cached connector clients (their HTTP sessions)."""
-        await self._cache.close()
-
-
-def create_authentication(settings: Settings) -> CachingBotFrameworkAuthentication:
-    """botbuilder's ConfigurationBotFrameworkAuthentication for these settings, cached; its
-    signing keys are fetched off the event loop within KOMPAS_OPENID_TIMEOUT."""
+def create_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthentication:
+    """botbuilder's ConfigurationBotFrameworkAuthentication for these settings; its signing
+    keys are fetched off the event loop within KOMPAS_OPENID_TIMEOUT."""
     install_signing_keys(settings.teams.openid_metadata_url, settings.teams.openid_timeout)
-    inner = ConfigurationBotFrameworkAuthentication(BotFrameworkConfig.from_settings(settings))
-    return CachingBotFrameworkAuthentication(inner)
-
-
-async def _close_client(client: ConnectorClient) -> None:
-    try:
-        await client.__aexit__(None, None, None)
-    except Exception:  # closing is best effort; a half-open session is harmless here
-        logger.debug("Closing a connector client failed", exc_info=True)
+    return ConfigurationBotFrameworkAuthentication(BotFrameworkConfig.from_settings(settings))
 
 
 def install_signing_keys(channel_metadata_url: str, timeout: float) -> None:
