@@ -419,7 +419,6 @@ class _Protector:
                     break
         return changed
 
-
     def _small_sum_left(
         self,
         eq_numbers: list[int],

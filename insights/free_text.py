@@ -13,10 +13,13 @@ import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import sparse
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 from knowledge.danish import STOPWORDS, stem, words
 from privacy.redaction import TOKENS
@@ -80,6 +83,8 @@ class TermIndex:
             for term, form in found:
                 surfaces.setdefault(term, Counter())[form] += 1
         self.surface = {term: counts.most_common(1)[0][0] for term, counts in surfaces.items()}
+        from scipy import sparse  # slow import (0.1 s): when a digest is built, not at start
+
         if not surfaces:
             self.matrix: sparse.csr_matrix = sparse.csr_matrix((len(self.people), 0))
             self.vocabulary: tuple[str, ...] = ()
