@@ -2,16 +2,18 @@
 
 Usage: python bench/throughput.py [--in-flight 32] [--turns 2000] [--rate 20] [--seconds 15]
                                   [--database-url postgresql://postgres@127.0.0.1:5432/test]
-                                  [--sdk botbuilder|agents]
+                                  [--sdk botbuilder|agents] [--own-process]
 
 One `kompas serve`-like app (botbuilder edge, dev mode, the outbox not delivering), the
 sample content, a loopback fake Bot Connector catching the replies, and a fresh database
 (a temporary SQLite file by default; with --database-url a fresh schema on that server).
 First `--in-flight` clients send guideline questions as fast as they are answered; then
 questions arrive at `--rate` a second (open loop: one every 1/rate seconds, whatever the
-answers do). Prints
+answers do). With --own-process Kompas runs in a process of its own, as in production, and
+the clients and the fake connector in this one; otherwise all share one process (and its
+one core). Prints
 
-    throughput: db=D sdk=K in_flight=N turns=T per_second=S p95_ms=P
+    throughput: db=D sdk=K in_flight=N turns=T per_second=S p95_ms=P [server=own_process]
     steady: db=D rate=R turns=T p95_ms=P max_ms=M
 """
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import multiprocessing
 import statistics
 import sys
 import tempfile
@@ -46,6 +49,8 @@ from storage.migrate import upgrade  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from teams_sdk import question  # noqa: E402
+
+OWN_PROCESS = " server=own_process"
 
 
 async def _post(client: aiohttp.ClientSession, url: str, activity: dict[str, Any]) -> float:
@@ -87,8 +92,8 @@ async def steady(url: str, service_url: str, rate: float, seconds: float) -> lis
         return list(await asyncio.gather(*tasks))
 
 
-async def run(args: argparse.Namespace, database_url: str, label: str) -> None:
-    upgrade(database_url)
+async def start_kompas(args: argparse.Namespace, database_url: str) -> tuple[Any, Any, int]:
+    """The app on a free loopback port: (runner, services, port)."""
     settings = Settings(database_url=database_url)
     settings = replace(settings, teams=replace(settings.teams, sdk=args.sdk))
     services = await open_services(settings)
@@ -97,24 +102,62 @@ async def run(args: argparse.Namespace, database_url: str, label: str) -> None:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    url = f"http://127.0.0.1:{runner.addresses[0][1]}/api/messages"
+    return runner, services, int(runner.addresses[0][1])
+
+
+def serve_alone(args: argparse.Namespace, database_url: str, ports: Any, stop: Any) -> None:
+    """The child of --own-process: serve until `stop` is set; the port goes to `ports`."""
+    logging.basicConfig(level=logging.ERROR)
+
+    async def serve() -> None:
+        runner, services, port = await start_kompas(args, database_url)
+        ports.put(port)
+        try:
+            while not stop.is_set():
+                await asyncio.sleep(0.2)
+        finally:
+            await runner.cleanup()
+            await services.close()
+
+    asyncio.run(serve())
+
+
+async def measure(args: argparse.Namespace, url: str, label: str, where: str) -> None:
+    async with FakeBotConnector() as fake:
+        await saturate(url, fake.url, 4, 40)  # warm up
+        per_second, p95 = await saturate(url, fake.url, args.in_flight, args.turns)
+        print(
+            f"throughput: db={label} sdk={args.sdk} in_flight={args.in_flight} "
+            f"turns={args.turns} "
+            f"per_second={per_second:.1f} p95_ms={p95 * 1000:.1f}{where}",
+            flush=True,
+        )
+        latencies = await steady(url, fake.url, args.rate, args.seconds)
+        print(
+            f"steady: db={label} rate={args.rate:g} turns={len(latencies)} "
+            f"p95_ms={statistics.quantiles(latencies, n=20)[-1] * 1000:.1f} "
+            f"max_ms={max(latencies) * 1000:.1f}{where}",
+            flush=True,
+        )
+
+
+async def run(args: argparse.Namespace, database_url: str, label: str) -> None:
+    upgrade(database_url)
+    if args.own_process:
+        context = multiprocessing.get_context("spawn")
+        ports, stop = context.Queue(), context.Event()
+        child = context.Process(target=serve_alone, args=(args, database_url, ports, stop))
+        child.start()
+        try:
+            port = await asyncio.to_thread(ports.get, True, 120)
+            await measure(args, f"http://127.0.0.1:{port}/api/messages", label, OWN_PROCESS)
+        finally:
+            stop.set()
+            child.join(30)
+        return
+    runner, services, port = await start_kompas(args, database_url)
     try:
-        async with FakeBotConnector() as fake:
-            await saturate(url, fake.url, 4, 40)  # warm up
-            per_second, p95 = await saturate(url, fake.url, args.in_flight, args.turns)
-            print(
-                f"throughput: db={label} sdk={args.sdk} in_flight={args.in_flight} "
-                f"turns={args.turns} "
-                f"per_second={per_second:.1f} p95_ms={p95 * 1000:.1f}",
-                flush=True,
-            )
-            latencies = await steady(url, fake.url, args.rate, args.seconds)
-            print(
-                f"steady: db={label} rate={args.rate:g} turns={len(latencies)} "
-                f"p95_ms={statistics.quantiles(latencies, n=20)[-1] * 1000:.1f} "
-                f"max_ms={max(latencies) * 1000:.1f}",
-                flush=True,
-            )
+        await measure(args, f"http://127.0.0.1:{port}/api/messages", label, "")
     finally:
         await runner.cleanup()
         await services.close()
@@ -128,6 +171,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of the steady run")
     parser.add_argument("--database-url", default="", help="PostgreSQL server (default SQLite)")
     parser.add_argument("--sdk", default="botbuilder", choices=("botbuilder", "agents"))
+    parser.add_argument(
+        "--own-process", action="store_true", help="Kompas in its own process, as in production"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
     if not args.database_url:
