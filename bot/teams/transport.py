@@ -15,6 +15,7 @@ import aiohttp
 import yarl
 
 from bot.teams.cards import to_activity
+from bot.teams.connector_session import ConnectorSession
 from bot.teams.sdk_choice import token_source
 from delivery.transport import Destination, SendOutcome, retry_after_seconds
 from ground.clock import utc_now
@@ -97,7 +98,7 @@ class TeamsTransport:
         self._token = ConnectorToken(settings)
         self._timeout_seconds = timeout_seconds
         self._clock = clock
-        self._session: aiohttp.ClientSession | None = None
+        self._session = ConnectorSession(self._timeout_seconds)
 
     async def send(self, destination: Destination, reply: Reply) -> SendOutcome:
         """POST the reply to {serviceUrl}/v3/conversations/{id}/activities once, or PUT it
@@ -122,7 +123,9 @@ class TeamsTransport:
         except Exception as error:  # msal/requests errors, PermissionError from the SDK
             return SendOutcome.retry(f"no Bot Framework token: {type(error).__name__}: {error}")
         try:
-            async with self._http().request(method, url, json=body, headers=headers) as response:
+            async with self._session.get().request(
+                method, url, json=body, headers=headers
+            ) as response:
                 if 200 <= response.status < 300:
                     return SendOutcome.delivered(_activity_id(await response.read()))
                 return await self._failure(response)
@@ -149,19 +152,9 @@ class TeamsTransport:
     async def _headers(self) -> dict[str, str]:
         return await self._token.headers()
 
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=self._timeout_seconds),
-                raise_for_status=False,
-            )
-        return self._session
-
     async def close(self) -> None:
         """Close the HTTP session."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._session.close()
 
 
 def _activity_id(body: bytes) -> str | None:

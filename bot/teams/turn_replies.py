@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
 import yarl
 
+from bot.teams.connector_session import ConnectorSession
 from bot.teams.sdk import ActivityJson
 from bot.teams.transport import ConnectorToken
 from ground.settings import Settings
@@ -54,7 +54,7 @@ class TurnReplySender:
 
     def __init__(self, settings: Settings) -> None:
         self._token = ConnectorToken(settings)
-        self._session: aiohttp.ClientSession | None = None
+        self._session = ConnectorSession(REPLY_TIMEOUT_SECONDS)
 
     def for_turn(self, incoming: ActivityJson) -> ConnectorReplies:
         """The replies of the turn `incoming` started."""
@@ -63,7 +63,7 @@ class TurnReplySender:
     async def request(self, method: str, url: yarl.URL, body: dict[str, Any]) -> None:
         """Send one activity; ReplyFailedError unless the Bot Connector answers 2xx."""
         headers = await self._token.headers()
-        async with self._http().request(method, url, json=body, headers=headers) as response:
+        async with self._session.get().request(method, url, json=body, headers=headers) as response:
             if 200 <= response.status < 300:
                 await response.read()
                 return
@@ -72,19 +72,9 @@ class TurnReplySender:
                 self._token.forget()  # a fresh token for the next reply
             raise ReplyFailedError(response.status, dict(response.headers), detail)
 
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=REPLY_TIMEOUT_SECONDS),
-                raise_for_status=False,
-            )
-        return self._session
-
     async def close(self) -> None:
         """Close the HTTP session."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._session.close()
 
 
 class ConnectorReplies:
