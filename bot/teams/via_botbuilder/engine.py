@@ -30,7 +30,7 @@ class BotbuilderTurnEngine:
 
     def parse(self, body: ActivityJson) -> Activity:
         try:
-            return Activity().deserialize(body)
+            return Activity.deserialize(body)  # a classmethod: no empty Activity built first
         except Exception as error:  # msrest raises several types for malformed fields
             raise MalformedActivityError(f"{type(error).__name__}: {error}") from None
 
