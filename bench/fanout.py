@@ -29,7 +29,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -118,20 +118,7 @@ async def seed(database: Database, service_url: str, count: int) -> float:
     async with database.transaction() as connection:
         await connection.execute(insert(UserRow), users)
         await connection.execute(insert(ConversationReferenceRow), references)
-    messages = [
-        OutgoingMessage(
-            key=f"campaign:2026-12:user:{n}",
-            channel="teams",
-            conversation_id=conversation_of(n),
-            reply=prompt(n),
-            user_id=n,
-        )
-        for n in range(1, count + 1)
-    ]
-    started = time.perf_counter()
-    stored = await Outbox(database).enqueue(messages)
-    assert stored == count, f"enqueued {stored} of {count}"
-    return time.perf_counter() - started
+    return await enqueue_prompts(database, "teams", conversation_of, count)
 
 
 SLACK_TEAM = "T0BENCH01"
@@ -152,20 +139,31 @@ async def seed_slack(database: Database, count: int) -> float:
     ]  # fmt: skip
     references = [
         {"user_id": n, "user_key": slack_user(n), "channel": "slack",
-         "conversation_id": f"D{n:09d}", "conversation_type": "personal", "service_url": None,
+         "conversation_id": slack_dm(n), "conversation_type": "personal", "service_url": None,
          "tenant_id": SLACK_TEAM,
-         "reference": {"team": SLACK_TEAM, "user": slack_user(n), "channel": f"D{n:09d}"},
+         "reference": {"team": SLACK_TEAM, "user": slack_user(n), "channel": slack_dm(n)},
          "active": True, "created_at": now, "updated_at": now}
         for n in range(1, count + 1)
     ]  # fmt: skip
     async with database.transaction() as connection:
         await connection.execute(insert(UserRow), users)
         await connection.execute(insert(ConversationReferenceRow), references)
+    return await enqueue_prompts(database, "slack", slack_dm, count)
+
+
+def slack_dm(number: int) -> str:
+    return f"D{number:09d}"
+
+
+async def enqueue_prompts(
+    database: Database, channel: str, conversation: Callable[[int], str], count: int
+) -> float:
+    """Enqueue the monthly prompt for people 1..count in `channel`; the seconds it took."""
     messages = [
         OutgoingMessage(
             key=f"campaign:2026-12:user:{n}",
-            channel="slack",
-            conversation_id=f"D{n:09d}",
+            channel=channel,
+            conversation_id=conversation(n),
             reply=prompt(n),
             user_id=n,
         )
