@@ -196,8 +196,16 @@ class LearningPostStore:
         case, for cases that at least `min_people` different people asked (the free-text
         rule): the first asker's (redacted) words stand for the case."""
         askers = func.count(CaseAskerRow.user_id.distinct())
+        first_words = (
+            select(CaseAskerRow.text)
+            .where(CaseAskerRow.case_id == CaseRow.id)
+            .order_by(CaseAskerRow.asked_at, CaseAskerRow.id)
+            .limit(1)
+            .correlate(CaseRow)
+            .scalar_subquery()
+        )
         cases = (
-            select(CaseRow.id)
+            select(CaseRow.id, first_words)
             .join(CaseAskerRow, CaseAskerRow.case_id == CaseRow.id)
             .where(
                 CaseRow.state == "besvaret",
@@ -210,18 +218,8 @@ class LearningPostStore:
             .limit(limit)
         )
         async with self._database.transaction() as connection:
-            found = []
-            for case_id in (await connection.execute(cases)).scalars():
-                first = (
-                    select(CaseAskerRow.text)
-                    .where(CaseAskerRow.case_id == case_id)
-                    .order_by(CaseAskerRow.asked_at, CaseAskerRow.id)
-                    .limit(1)
-                )
-                text = (await connection.execute(first)).scalar_one_or_none()
-                if text:
-                    found.append(str(text))
-        return found
+            rows = (await connection.execute(cases)).all()
+        return [str(text) for _, text in rows if text]
 
     async def most_asked_topics(
         self, since: datetime, until: datetime, min_people: int, limit: int = 2
