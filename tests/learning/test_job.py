@@ -10,6 +10,7 @@ from sqlalchemy import insert
 
 from bot.composition import compose
 from delivery.outbox import Outbox
+from dialogs.base import DialogDeps
 from digests.job import digest_day
 from digests.service import DigestService
 from ground.settings import Settings
@@ -25,6 +26,20 @@ from storage.models_cases import CaseAskerRow, CaseRow
 from tests.digests.support import MONTH, seed_world
 
 CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def digest_morning(settings: Settings) -> datetime:
+    """10 o'clock on October's digest day, when the draft is made."""
+    day = digest_day(2026, 10, settings.schedule.campaign_window_working_days)
+    return datetime.combine(day, datetime.min.time(), CPH).replace(hour=10)
+
+
+def services_at(
+    moment: datetime, settings: Settings, database: Database, texts: Texts
+) -> DialogDeps:
+    """Kompas's services with the clock standing at `moment`."""
+    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
+    return compose(settings, database, knowledge, texts, clock=lambda: moment)
 
 
 def test_the_draft_fires_an_hour_after_the_digests_and_pickles() -> None:
@@ -51,10 +66,8 @@ async def test_the_job_drafts_the_month_just_closed_once(database: Database) -> 
                 resolved_at=october, created_at=october, updated_at=october,
             )
         )  # fmt: skip
-    day = digest_day(2026, 10, settings.schedule.campaign_window_working_days)
-    morning = datetime.combine(day, datetime.min.time(), CPH).replace(hour=10)
-    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    deps = compose(settings, database, knowledge, texts, clock=lambda: morning)
+    morning = digest_morning(settings)
+    deps = services_at(morning, settings, database, texts)
     context = JobContext(tz=CPH, clock=lambda: morning)
     context.provide(LEARNING_DRAFTER, deps.learning.posts)
 
@@ -88,10 +101,7 @@ async def test_uncertainty_about_the_rules_points_to_the_months_most_asked_topic
                     in_scope=True, created_at=october,
                 )
             )  # fmt: skip
-    day = digest_day(2026, 10, settings.schedule.campaign_window_working_days)
-    morning = datetime.combine(day, datetime.min.time(), CPH).replace(hour=10)
-    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    deps = compose(settings, database, knowledge, texts, clock=lambda: morning)
+    deps = services_at(digest_morning(settings), settings, database, texts)
 
     post = await deps.learning.posts.draft(MONTH)
 
@@ -134,10 +144,7 @@ async def test_a_question_many_asked_and_an_ambassador_answered_is_in_the_post(
                         channel="teams",
                     )
                 )  # fmt: skip
-    day = digest_day(2026, 10, settings.schedule.campaign_window_working_days)
-    morning = datetime.combine(day, datetime.min.time(), CPH).replace(hour=10)
-    knowledge = KnowledgeBase.load(settings.content_dir, settings.contacts)
-    deps = compose(settings, database, knowledge, texts, clock=lambda: morning)
+    deps = services_at(digest_morning(settings), settings, database, texts)
 
     post = await deps.learning.posts.draft(MONTH)
 

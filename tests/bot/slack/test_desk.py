@@ -6,7 +6,7 @@ from bot.slack.packed_forms import FORM_PREFIX
 from fakes.slack_api import FakeSlackApi, SlackCall
 from tests.bot.conftest import StartApp
 from tests.bot.slack import requests as slack
-from tests.bot.slack.conftest import slack_settings, start_slack_kompas
+from tests.bot.slack.conftest import SlackKompas, slack_settings, start_slack_kompas
 
 AMBASSADORS_CHANNEL = "C0AMBASS01"
 AMBASSADOR = "U0BO00001"
@@ -17,19 +17,28 @@ def button(call: object, title: str) -> dict[str, object]:
     return next(b for b in call.buttons() if b["text"]["text"] == title)  # type: ignore[attr-defined]
 
 
-async def test_taking_a_case_in_slack_updates_its_post_and_tells_the_asker(
+async def question_for_the_ambassadors(
     start_app: StartApp, database_url: str, slack_api: FakeSlackApi
-) -> None:
+) -> tuple[SlackKompas, SlackCall]:
+    """Kompas with Slack's ambassadors' channel; the asker's question handed on to it, and
+    its post there."""
     settings = slack_settings(
         database_url, slack_api, ambassadors_channel=AMBASSADORS_CHANNEL
     ).with_overrides(ambassadors=frozenset({AMBASSADOR}))
     kompas = await start_slack_kompas(start_app, settings, deliver_outbox=True)
-
     await kompas.send(slack.direct_message(QUESTION))
     [unknown] = await slack_api.wait_for(1)
     await kompas.send(slack.block_actions(button(unknown, "Spørg en AI-ambassadør")))
     posts = await slack_api.wait_for(3, timeout=15)  # the confirmation, and the post (outbox)
     [post] = [p for p in posts if p.channel == AMBASSADORS_CHANNEL]
+    return kompas, post
+
+
+async def test_taking_a_case_in_slack_updates_its_post_and_tells_the_asker(
+    start_app: StartApp, database_url: str, slack_api: FakeSlackApi
+) -> None:
+    kompas, post = await question_for_the_ambassadors(start_app, database_url, slack_api)
+
     assert QUESTION in post.all_text()
 
     take = slack.block_actions(
@@ -59,15 +68,7 @@ async def test_taking_a_case_in_slack_updates_its_post_and_tells_the_asker(
 async def test_an_ambassador_answers_a_case_in_a_modal_and_the_asker_gets_the_answer(
     start_app: StartApp, database_url: str, slack_api: FakeSlackApi
 ) -> None:
-    settings = slack_settings(
-        database_url, slack_api, ambassadors_channel=AMBASSADORS_CHANNEL
-    ).with_overrides(ambassadors=frozenset({AMBASSADOR}))
-    kompas = await start_slack_kompas(start_app, settings, deliver_outbox=True)
-    await kompas.send(slack.direct_message(QUESTION))
-    [unknown] = await slack_api.wait_for(1)
-    await kompas.send(slack.block_actions(button(unknown, "Spørg en AI-ambassadør")))
-    posts = await slack_api.wait_for(3, timeout=15)
-    [post] = [p for p in posts if p.channel == AMBASSADORS_CHANNEL]
+    kompas, post = await question_for_the_ambassadors(start_app, database_url, slack_api)
     ts = post.answer["ts"]
     press = {"channel": AMBASSADORS_CHANNEL, "message_ts": ts, "user": AMBASSADOR}
     take = slack.block_actions(
