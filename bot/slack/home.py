@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.blocks import ALONE_PREFIX, MAX_MODAL_BLOCKS, SUBMIT_PREFIX, Block, message
-from bot.slack.packed_forms import FORM_PREFIX
+from bot.slack.blocks import MAX_MODAL_BLOCKS, Block, message
+from bot.slack.home_parts import numbered
 from dialogs.my_data import DELETE_VERB, EXPORT_VERB, SHOW_VERB
 from dialogs.reminders import PAUSE_VERB, RESUME_VERB
 from dialogs.roles import roles_of
@@ -28,7 +27,6 @@ HELP = "hjælp"
 # (the label of the same name) when the reply has no title of its own.
 AMBASSADOR_COMMANDS = {"pilot status": "pilots", "sager": "open_cases"}
 LEADER_COMMANDS = {"digest": "digest"}
-_PREFIXES = (SUBMIT_PREFIX, ALONE_PREFIX, FORM_PREFIX)
 
 
 class SlackHome:
@@ -73,7 +71,7 @@ class SlackHome:
         for number, reply in enumerate(parts, start=1):
             if blocks:
                 blocks.append({"type": "divider"})
-            blocks.extend(_numbered(message(reply)["blocks"], number))
+            blocks.extend(numbered(message(reply)["blocks"], number))
         if len(blocks) > MAX_HOME_BLOCKS:
             logger.warning(
                 "The Home tab needed %d blocks; showing %d", len(blocks), MAX_HOME_BLOCKS
@@ -124,22 +122,3 @@ class SlackHome:
             actions=actions,
         )
         return Reply(card=card)
-
-
-def _numbered(blocks: list[Block], number: int) -> Iterator[Block]:
-    """The blocks of the home's `number`th part, their buttons' action_ids made unique within
-    the view ("kompas:2" of part 3 → "kompas:3.2"); a part's inputs stay in its message."""
-    for block in blocks:
-        if block.get("type") == "input":
-            continue
-        if block.get("type") != "actions":
-            yield block
-            continue
-        elements = []
-        for element in block.get("elements", []):
-            action_id = str(element.get("action_id", ""))
-            prefix = next((p for p in _PREFIXES if action_id.startswith(p)), None)
-            if prefix is not None:
-                element = {**element, "action_id": f"{prefix}{number}.{action_id[len(prefix) :]}"}
-            elements.append(element)
-        yield {**block, "elements": elements}

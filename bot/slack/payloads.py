@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.slack.blocks import SHARE_ACTION, submission
+from bot.slack.home_parts import part_state
 from bot.slack.modals import FormPlace, read_submission
 from bot.slack.packed_forms import FORM_PREFIX, PackedForm, unpack_form
 from ground.messages import ConversationType, Incoming, IncomingKind, Person
@@ -423,8 +424,10 @@ def action_turn(body: Json, action: Json) -> SlackTurn | None:
         return SlackTurn(
             incoming, pressed.channel, Answer.IN_CHANNEL, response_url=pressed.response_url
         )
-    state = body.get("state") or _object(body.get("view")).get("state")
-    value = submission(action, _object(state))
+    state = _object(body.get("state"))
+    if pressed.home:  # the view holds every part's inputs: only the pressed part's count
+        state = part_state(action, _object(_object(body.get("view")).get("state")))
+    value = submission(action, state)
     if value is None:
         return None
     return pressed.submit_turn(value)

@@ -284,10 +284,15 @@ def view_submission(
 
 
 def home_actions(
-    button: dict[str, Any], view: dict[str, Any], *, user: str = USER_ID
+    button: dict[str, Any],
+    view: dict[str, Any],
+    *,
+    user: str = USER_ID,
+    values: dict[str, dict[str, Any]] | None = None,
 ) -> SlackRequest:
     """A press of `button` on the person's Home tab (`view`, as Kompas published it): Slack
-    names the view, not a channel or message, and gives no response_url."""
+    names the view, not a channel or message, and gives no response_url; the view's inputs
+    (all of them, every part's) in `values`."""
     payload = {
         "type": "block_actions",
         "user": {"id": user, "username": USER_NAME, "name": USER_NAME, "team_id": TEAM_ID},
@@ -298,7 +303,7 @@ def home_actions(
         "team": {"id": TEAM_ID, "domain": "kommunen"},
         "enterprise": None,
         "is_enterprise_install": False,
-        "view": {**view, "id": view.get("id") or "V0HOME001", "state": {"values": {}}},
+        "view": {**view, "id": view.get("id") or "V0HOME001", "state": {"values": values or {}}},
         "actions": [
             {
                 "action_id": button["action_id"],

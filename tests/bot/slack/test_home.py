@@ -150,3 +150,49 @@ async def test_the_first_open_of_the_home_tab_welcomes_once(
     assert "Hej" in welcome.all_text() and welcome.channel == slack.USER_ID
     await nothing_more_arrives(slack_api, len(slack_api.calls))
     assert len(slack_api.posted) == 1
+
+
+async def test_a_pilot_extended_on_the_home_tab_takes_the_weeks_chosen_on_its_own_card(
+    start_app: StartApp, database: Database, database_url: str, slack_api: FakeSlackApi
+) -> None:
+    settings = slack_settings(database_url, slack_api).with_overrides(
+        ambassadors=frozenset({slack.USER_ID})
+    )
+    start = date.today() - timedelta(weeks=1)
+    await Store(database).remember_person(METTE)
+    pilots = PilotStore(database, scrub_withdrawn_quotes)
+    for title in ("Copilot til breve", "AI til referater"):
+        pilot = NewPilot(title, "", "", "", "Klar samme dag", start, 4, 7, planned_end(start, 4))
+        await pilots.create_pilot(METTE, pilot, [])
+    kompas = await start_slack_kompas(start_app, settings)
+    view = await open_home(kompas, slack_api)
+    assert view_problems(view) == []  # each pilot's weeks choice has its own block id
+    weeks = [b for b in view["blocks"] if b["type"] == "input"]
+    assert len(weeks) == 2  # "weeks" on both cards, kept apart by their parts
+    chosen = {
+        block["block_id"]: {
+            block["element"]["action_id"]: {
+                "type": block["element"]["type"],
+                "selected_option": {"value": value},
+            }
+        }
+        for block, value in zip(weeks, ("1", "4"), strict=True)
+    }
+    extends = [
+        element
+        for block in view["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if "pilot_extend" in element.get("value", "")
+    ]
+    second = extends[1]  # the cards come in the order of the weeks inputs above
+    before = {p.title: p.duration_weeks for p in await pilots.pilots_owned_by(METTE)}
+
+    await kompas.send(slack.home_actions(second, view, values=chosen))
+
+    await slack_api.wait_for(2, method="views.publish")
+    after = {p.title: p.duration_weeks for p in await pilots.pilots_owned_by(METTE)}
+    changed = {title for title in after if after[title] != before[title]}
+    assert len(changed) == 1
+    [title] = changed
+    assert after[title] - before[title] == 4  # its own card's choice of weeks, not the other's 1
