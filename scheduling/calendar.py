@@ -11,8 +11,6 @@ from functools import lru_cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-import holidays
-
 logger = logging.getLogger(__name__)
 
 DEFAULT_TIMEZONE = "Europe/Copenhagen"
@@ -42,6 +40,8 @@ class Weekday(IntEnum):
 @lru_cache(maxsize=32)
 def _danish_public_holidays(year: int) -> Mapping[date, str]:
     """Statutory Danish public holidays of one year, named in Danish (pure, so cached)."""
+    import holidays  # here, not at the top: 70 ms of import start-up need not wait for
+
     found = holidays.Denmark(years=year, language="da")
     return MappingProxyType({day: str(name) for day, name in found.items()})
 
