@@ -53,9 +53,9 @@ QUESTIONS = (
 USERS = 40
 
 
-def question(service_url: str, number: int) -> dict[str, Any]:
-    """A guideline question in a personal chat, from one of USERS people."""
-    user = number % USERS
+def question(service_url: str, number: int, users: int = USERS) -> dict[str, Any]:
+    """A guideline question in a personal chat, from one of `users` people."""
+    user = number % users
     return {
         "type": "message",
         "id": f"activity-{number}",

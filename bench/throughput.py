@@ -1,19 +1,25 @@
 """Benchmark: guideline answers through /api/messages, at saturation and at a steady rate.
 
 Usage: python bench/throughput.py [--in-flight 32] [--turns 2000] [--rate 20] [--seconds 15]
+                                  [--users 1000]
                                   [--database-url postgresql://postgres@127.0.0.1:5432/test]
                                   [--sdk botbuilder|agents] [--own-process]
 
 One `kompas serve`-like app (botbuilder edge, dev mode, the outbox not delivering), the
 sample content, a loopback fake Bot Connector catching the replies, and a fresh database
 (a temporary SQLite file by default; with --database-url a fresh schema on that server).
+The questions come from `--users` people in their personal chats, each of whom has asked
+once before the measuring starts (returning users). Each conversation gets Teams' pace (at
+most 8 messages in 2 s), which Kompas keeps for its replies too, so a few people asking
+back to back measure the pacing, not the server: 40 people cap a run at about 160/s.
 First `--in-flight` clients send guideline questions as fast as they are answered; then
 questions arrive at `--rate` a second (open loop: one every 1/rate seconds, whatever the
 answers do). With --own-process Kompas runs in a process of its own, as in production, and
 the clients and the fake connector in this one; otherwise all share one process (and its
 one core). Prints
 
-    throughput: db=D sdk=K in_flight=N turns=T per_second=S p95_ms=P [server=own_process]
+    first questions: users=U per_second=F   (each person's first question, before measuring)
+    throughput: db=D sdk=K in_flight=N turns=T users=U per_second=S p95_ms=P [server=own_process]
     steady: db=D rate=R turns=T p95_ms=P max_ms=M
 """
 
@@ -61,14 +67,17 @@ async def _post(client: aiohttp.ClientSession, url: str, activity: dict[str, Any
     return time.perf_counter() - began
 
 
-async def saturate(url: str, service_url: str, in_flight: int, turns: int) -> tuple[float, float]:
-    """Answers per second and p95 seconds with `in_flight` clients sending back to back."""
+async def saturate(
+    url: str, service_url: str, in_flight: int, turns: int, users: int, first: int = 0
+) -> tuple[float, float]:
+    """Answers per second and p95 seconds with `in_flight` clients sending back to back
+    questions number `first` to `first + turns - 1`."""
     latencies: list[float] = []
-    numbers = iter(range(turns))
+    numbers = iter(range(first, first + turns))
 
     async def client(session: aiohttp.ClientSession) -> None:
         for number in numbers:
-            latencies.append(await _post(session, url, question(service_url, number)))
+            latencies.append(await _post(session, url, question(service_url, number, users)))
 
     connector = aiohttp.TCPConnector(limit=in_flight)
     async with aiohttp.ClientSession(connector=connector) as session:
@@ -78,7 +87,9 @@ async def saturate(url: str, service_url: str, in_flight: int, turns: int) -> tu
     return turns / seconds, statistics.quantiles(latencies, n=20)[-1]
 
 
-async def steady(url: str, service_url: str, rate: float, seconds: float) -> list[float]:
+async def steady(
+    url: str, service_url: str, rate: float, seconds: float, users: int
+) -> list[float]:
     """Latencies of questions sent every 1/rate seconds for `seconds`."""
     turns = int(rate * seconds)
     async with aiohttp.ClientSession() as session:
@@ -88,7 +99,8 @@ async def steady(url: str, service_url: str, rate: float, seconds: float) -> lis
             delay = started + number / rate - time.perf_counter()
             if delay > 0:
                 await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(_post(session, url, question(service_url, number))))
+            activity = question(service_url, number, users)
+            tasks.append(asyncio.create_task(_post(session, url, activity)))
         return list(await asyncio.gather(*tasks))
 
 
@@ -124,15 +136,18 @@ def serve_alone(args: argparse.Namespace, database_url: str, ports: Any, stop: A
 
 async def measure(args: argparse.Namespace, url: str, label: str, where: str) -> None:
     async with FakeBotConnector() as fake:
-        await saturate(url, fake.url, 4, 40)  # warm up
-        per_second, p95 = await saturate(url, fake.url, args.in_flight, args.turns)
+        first_rate, _ = await saturate(url, fake.url, args.in_flight, args.users, args.users)
+        print(f"first questions: users={args.users} per_second={first_rate:.1f}{where}", flush=True)
+        per_second, p95 = await saturate(
+            url, fake.url, args.in_flight, args.turns, args.users, first=args.users
+        )
         print(
             f"throughput: db={label} sdk={args.sdk} in_flight={args.in_flight} "
-            f"turns={args.turns} "
+            f"turns={args.turns} users={args.users} "
             f"per_second={per_second:.1f} p95_ms={p95 * 1000:.1f}{where}",
             flush=True,
         )
-        latencies = await steady(url, fake.url, args.rate, args.seconds)
+        latencies = await steady(url, fake.url, args.rate, args.seconds, args.users)
         print(
             f"steady: db={label} rate={args.rate:g} turns={len(latencies)} "
             f"p95_ms={statistics.quantiles(latencies, n=20)[-1] * 1000:.1f} "
@@ -169,12 +184,15 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=2000, help="questions at saturation")
     parser.add_argument("--rate", type=float, default=20.0, help="questions a second, steady")
     parser.add_argument("--seconds", type=float, default=15.0, help="length of the steady run")
+    parser.add_argument("--users", type=int, default=1000, help="people asking (min 1)")
     parser.add_argument("--database-url", default="", help="PostgreSQL server (default SQLite)")
     parser.add_argument("--sdk", default="botbuilder", choices=("botbuilder", "agents"))
     parser.add_argument(
         "--own-process", action="store_true", help="Kompas in its own process, as in production"
     )
     args = parser.parse_args()
+    if args.users < 1:
+        parser.error("--users must be at least 1")
     logging.basicConfig(level=logging.ERROR)
     if not args.database_url:
         with tempfile.TemporaryDirectory() as folder:
