@@ -179,6 +179,9 @@ class SlackChannel:
                 request.headers.get("X-Slack-Retry-Reason", "no reason given")[:40],
             )
         response = await self._app.async_dispatch(bolt_request)
+        if response.status >= 500:  # bolt could not read the request (it logged why)
+            logger.error("Rejected %s: Slack's library could not handle the request", PATH)
+            return web.json_response({"error": "not a Slack request Kompas can read"}, status=400)
         if response.status == 401:
             logger.warning(
                 "Rejected %s from %s: %s", PATH, request.remote, signature_problem(request)

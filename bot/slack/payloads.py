@@ -100,9 +100,13 @@ def payload_problem(body: object) -> str:
             view = body.get("view")
             if not isinstance(view, dict) or not isinstance(view.get("state", {}), dict):
                 return "view without state"
+            if not isinstance(view.get("type"), str):
+                return "view without a type"
         actions = body.get("actions", [])
         if not isinstance(actions, list) or not all(isinstance(a, dict) for a in actions):
             return "actions are not a list of objects"
+        if body.get("type") == "block_actions" and not actions:
+            return "block_actions without an action"
         return ""
     return "not an event, command or interaction"
 

@@ -95,6 +95,13 @@ async def test_a_body_over_256_kb_is_413(kompas: SlackKompas) -> None:
         (b"payload=%7Bbroken", FORM, 400),
         (b'payload={"type": "block_actions", "user": "U1"}', FORM, 400),
         (b'payload={"type": "block_actions", "user": {"id": "U1"}, "actions": [1]}', FORM, 400),
+        (b'payload={"type": "block_actions", "user": {"id": "U1"}, "actions": []}', FORM, 400),
+        (
+            b'payload={"type": "view_submission", "user": {"id": "U1"}, '
+            b'"view": {"callback_id": "kompas-form", "state": {}}}',
+            FORM,
+            400,
+        ),
         (b"command=%2Fkompas&text=hej", FORM, 400),
         (b"\xff\xfe\x00", "application/json", 400),
         (b"[" * 5000, "application/json", 400),
