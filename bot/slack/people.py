@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import OrderedDict
@@ -40,14 +41,16 @@ class SlackPeople:
     def __init__(self, client: AsyncWebClient) -> None:
         self._client = client
         self._known: OrderedDict[tuple[str, str], tuple[float, str, str]] = OrderedDict()
+        self._asking: dict[tuple[str, str], asyncio.Task[tuple[float, str, str] | None]] = {}
         self._warned: set[str] = set()
 
     async def resolve(self, person: Person) -> Person:
-        """`person` with their real name and e-mail address from Slack, where known."""
+        """`person` with their real name and e-mail address from Slack, where known. Turns
+        that need the same person at once (the Home tab and its welcome) share one lookup."""
         key = (person.tenant_id or "", person.user_id)
         found = self._known.get(key)
         if found is None or time.monotonic() - found[0] > PROFILE_SECONDS:
-            found = await self._look_up(person)
+            found = await self._shared_look_up(key, person)
             if found is None:
                 return person
             self._known[key] = found
@@ -56,6 +59,17 @@ class SlackPeople:
         self._known.move_to_end(key)
         _, name, email = found
         return replace(person, name=person.name or name, directory_id=email or person.directory_id)
+
+    async def _shared_look_up(
+        self, key: tuple[str, str], person: Person
+    ) -> tuple[float, str, str] | None:
+        asking = self._asking.get(key)
+        if asking is None:
+            asking = asyncio.create_task(self._look_up(person))
+            self._asking[key] = asking
+            asking.add_done_callback(lambda _: self._asking.pop(key, None))
+        # shielded: a turn that is cancelled does not cancel the others' lookup
+        return await asyncio.shield(asking)
 
     async def _look_up(self, person: Person) -> tuple[float, str, str] | None:
         try:

@@ -150,6 +150,8 @@ async def test_the_first_open_of_the_home_tab_welcomes_once(
     assert "Hej" in welcome.all_text() and welcome.channel == slack.USER_ID
     await nothing_more_arrives(slack_api, len(slack_api.calls))
     assert len(slack_api.posted) == 1
+    # The tab and the welcome needed her profile at the same moment: Slack was asked once.
+    assert slack_api.lookups == [slack.USER_ID]
 
 
 async def test_a_pilot_extended_on_the_home_tab_takes_the_weeks_chosen_on_its_own_card(
