@@ -68,6 +68,35 @@ class Incoming:
     team_name: str = ""
 
 
+# The longest ids and names Kompas keeps (its database columns are this wide). An event that
+# brings a longer one is malformed: the edges refuse it before anything is stored.
+MAX_USER_ID_CHARS = 255
+MAX_NAME_CHARS = 255
+MAX_DIRECTORY_ID_CHARS = 255  # an Entra ID object id, or an e-mail address (Slack)
+MAX_TENANT_ID_CHARS = 64
+MAX_CONVERSATION_ID_CHARS = 512
+MAX_ENDPOINT_CHARS = 512
+MAX_TEAM_ID_CHARS = 255
+
+
+def oversized_field(incoming: Incoming) -> str:
+    """The first id or name of `incoming` longer than Kompas keeps, as "<what> is longer than
+    <n> characters"; "" when everything fits."""
+    person = incoming.person
+    for what, value, limit in (
+        ("the user id", person.user_id, MAX_USER_ID_CHARS),
+        ("the name", person.name, MAX_NAME_CHARS),
+        ("the directory id", person.directory_id, MAX_DIRECTORY_ID_CHARS),
+        ("the tenant id", person.tenant_id, MAX_TENANT_ID_CHARS),
+        ("the conversation id", incoming.conversation_id, MAX_CONVERSATION_ID_CHARS),
+        ("the service URL", incoming.endpoint, MAX_ENDPOINT_CHARS),
+        ("the team id", incoming.team_id, MAX_TEAM_ID_CHARS),
+    ):
+        if value is not None and len(value) > limit:
+            return f"{what} is longer than {limit} characters"
+    return ""
+
+
 @dataclass(frozen=True)
 class Action:
     """A button on a card. Pressing it sends a SUBMIT with data {"verb": verb, **data}."""

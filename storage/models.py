@@ -22,6 +22,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ground.clock import utc_now
+from ground.messages import (
+    MAX_CONVERSATION_ID_CHARS,
+    MAX_DIRECTORY_ID_CHARS,
+    MAX_ENDPOINT_CHARS,
+    MAX_NAME_CHARS,
+    MAX_TENANT_ID_CHARS,
+    MAX_USER_ID_CHARS,
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -74,10 +82,10 @@ class UserRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
-    channel_user_id: Mapped[str] = mapped_column(String(255))
-    aad_object_id: Mapped[str | None] = mapped_column(String(64))
-    tenant_id: Mapped[str | None] = mapped_column(String(64))
-    display_name: Mapped[str] = mapped_column(String(255), default="")
+    channel_user_id: Mapped[str] = mapped_column(String(MAX_USER_ID_CHARS))
+    aad_object_id: Mapped[str | None] = mapped_column(String(MAX_DIRECTORY_ID_CHARS))
+    tenant_id: Mapped[str | None] = mapped_column(String(MAX_TENANT_ID_CHARS))
+    display_name: Mapped[str] = mapped_column(String(MAX_NAME_CHARS), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
@@ -102,12 +110,12 @@ class ConversationReferenceRow(Base):
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    user_key: Mapped[str] = mapped_column(String(255), default="")
+    user_key: Mapped[str] = mapped_column(String(MAX_USER_ID_CHARS), default="")
     channel: Mapped[str] = mapped_column(String(32))
-    conversation_id: Mapped[str] = mapped_column(String(512))
+    conversation_id: Mapped[str] = mapped_column(String(MAX_CONVERSATION_ID_CHARS))
     conversation_type: Mapped[str] = mapped_column(String(16))
-    service_url: Mapped[str | None] = mapped_column(String(512))
-    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    service_url: Mapped[str | None] = mapped_column(String(MAX_ENDPOINT_CHARS))
+    tenant_id: Mapped[str | None] = mapped_column(String(MAX_TENANT_ID_CHARS))
     reference: Mapped[dict[str, Any]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

@@ -8,7 +8,10 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ground.clock import utc_now
+from ground.messages import MAX_DIRECTORY_ID_CHARS
 from storage.models import Base, UTCDateTime
+
+MAX_TEAM_NAME_CHARS = 200
 
 
 class TeamInstallRow(Base):
@@ -23,7 +26,7 @@ class TeamInstallRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
     team_id: Mapped[str] = mapped_column(String(255))
-    name: Mapped[str] = mapped_column(String(200), default="")
+    name: Mapped[str] = mapped_column(String(MAX_TEAM_NAME_CHARS), default="")
     tenant_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     service_url: Mapped[str | None] = mapped_column(String(512), nullable=True)
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
@@ -45,7 +48,9 @@ class TeamMemberRow(Base):
         ForeignKey("team_installs.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[str] = mapped_column(String(255), index=True)
-    directory_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    directory_id: Mapped[str | None] = mapped_column(
+        String(MAX_DIRECTORY_ID_CHARS), nullable=True, index=True
+    )
     role: Mapped[str] = mapped_column(String(32), default="")
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     left_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ground.clock import utc_now
 from storage.database import Database
-from storage.models_teams import TeamInstallRow, TeamMemberRow
+from storage.models_teams import MAX_TEAM_NAME_CHARS, TeamInstallRow, TeamMemberRow
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ class TeamRosterStore:
         async with self._database.transaction() as connection:
             row_id = await self._team_id(connection, team.channel, team.team_id)
             values = {
-                "name": team.name,
+                "name": team.name[:MAX_TEAM_NAME_CHARS],  # a name is shown, not matched
                 "tenant_id": team.tenant_id,
                 "service_url": team.endpoint,
                 "removed_at": None,

@@ -45,7 +45,7 @@ from delivery.limits import DeliveryLimits
 from dialogs.forwarding import own_conversation
 from dialogs.services import Services
 from ground.channel_settings import SlackSettings
-from ground.messages import Incoming, IncomingKind, Reply
+from ground.messages import Incoming, IncomingKind, Reply, oversized_field
 from ground.settings import Settings, is_loopback
 from storage.handled_keys import EVENT_KEY_PREFIX
 
@@ -308,6 +308,8 @@ class SlackChannel:
         Home tab is published."""
         home = home_opened(body)
         if home is not None:
+            if _oversized(home):
+                return
             self._track(self._publish_home(home))
             # The first open of the Home tab welcomes too (once per DM, as the Messages tab).
             self._start(SlackTurn(replace(home, kind=IncomingKind.INSTALLED), home.conversation_id))
@@ -359,7 +361,8 @@ class SlackChannel:
     # --- turns ---------------------------------------------------------------------------
 
     def _start(self, turn: SlackTurn) -> None:
-        self._track(self._run(turn))
+        if not _oversized(turn.incoming):
+            self._track(self._run(turn))
 
     def _track(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -419,6 +422,15 @@ class SlackChannel:
             await self._replies.send(turn, [Outbound(message(self._router.apology()))])
         except Exception:
             logger.exception("Could not send the apology in conversation %s", turn.channel)
+
+
+def _oversized(incoming: Incoming) -> bool:
+    """True (and logged) when the request brings an id longer than Kompas keeps: it was
+    acknowledged, and nothing of it is stored or answered."""
+    problem = oversized_field(incoming)
+    if problem:
+        logger.warning("Ignored a Slack request: %s", problem)
+    return bool(problem)
 
 
 def signature_problem(request: web.Request) -> str:

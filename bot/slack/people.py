@@ -14,7 +14,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from ground.messages import Person
+from ground.messages import MAX_DIRECTORY_ID_CHARS, MAX_NAME_CHARS, Person
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +23,12 @@ MAX_PROFILES = 10_000  # people remembered per process
 
 
 def name_and_email(user: Mapping[str, Any]) -> tuple[str, str]:
-    """A Slack user object's real name and (lower-case) e-mail address, "" where missing."""
+    """A Slack user object's real name (at most MAX_NAME_CHARS) and (lower-case) e-mail
+    address, "" where missing or longer than a directory id can be."""
     profile = user.get("profile") or {}
     name = str(profile.get("real_name") or user.get("real_name") or "").strip()
-    return name, str(profile.get("email") or "").strip().lower()
+    email = str(profile.get("email") or "").strip().lower()
+    return name[:MAX_NAME_CHARS], email if len(email) <= MAX_DIRECTORY_ID_CHARS else ""
 
 
 class SlackPeople:

@@ -25,7 +25,7 @@ from bot.teams.turn_replies import TurnReplySender
 from delivery.limits import DeliveryLimits, channel_limits
 from dialogs.forwarding import own_conversation
 from ground.channel_descriptions import TEAMS
-from ground.messages import Incoming, Reply
+from ground.messages import Incoming, Reply, oversized_field
 from ground.settings import Settings, is_loopback
 from privacy.redaction import redact_text
 
@@ -94,12 +94,13 @@ class TeamsChannel:
             self._check_service_url(body)
             await self._authenticate(request, activity)
             self._check_tenant(body)
+            incoming = self._incoming(body)
         except _RejectedError as rejected:
             return rejected.response
 
         replies = self._turn_replies.for_turn(body)
         try:
-            await self.on_turn(replies, body)
+            await self.on_turn(replies, body, incoming)
         except Exception as error:
             await self._turn_failed(replies, body, error)
         return web.Response(status=200)  # also for invokes Kompas does not implement
@@ -195,9 +196,29 @@ class TeamsChannel:
             )
             raise _RejectedError(error_response(403, "tenant not allowed"))
 
-    async def on_turn(self, replies: TurnReplies, activity: ActivityJson) -> None:
-        """The bot logic of one turn: activity → Incoming events → router → replies."""
-        for incoming in to_incoming(activity):
+    def _incoming(self, body: ActivityJson) -> list[Incoming]:
+        """The activity's events; 400 when one brings an id or a name longer than Kompas
+        keeps (nothing of it is stored)."""
+        try:
+            events = to_incoming(body)
+        except (TypeError, ValueError, AttributeError, KeyError) as error:
+            logger.warning("Rejected /api/messages: activity not understood: %s", _described(error))
+            raise _RejectedError(error_response(400, "malformed activity")) from None
+        problem = next((found for event in events if (found := oversized_field(event))), "")
+        if problem:
+            logger.warning("Rejected /api/messages: %s", problem)
+            raise _RejectedError(error_response(400, f"not a usable activity: {problem}"))
+        return events
+
+    async def on_turn(
+        self,
+        replies: TurnReplies,
+        activity: ActivityJson,
+        events: list[Incoming] | None = None,
+    ) -> None:
+        """The bot logic of one turn: activity → Incoming events (`events` when read
+        already) → router → replies."""
+        for incoming in to_incoming(activity) if events is None else events:
             answers = own_conversation(incoming, await self._router.handle(incoming))
             outbound = [
                 Outbound(to_activity(reply), incoming.submitted_message_id)

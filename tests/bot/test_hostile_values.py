@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
 from fakes.bot_connector import FakeBotConnector
+from ground.messages import (
+    MAX_CONVERSATION_ID_CHARS,
+    MAX_DIRECTORY_ID_CHARS,
+    MAX_NAME_CHARS,
+    MAX_TENANT_ID_CHARS,
+    MAX_USER_ID_CHARS,
+)
 from ground.settings import Settings
 from storage.database import Database
 from storage.models import QuestionRow, UserRow
@@ -58,3 +67,43 @@ async def test_a_lone_surrogate_in_text_and_name_is_stored_replaced(
         [text] = (await connection.execute(select(QuestionRow.text))).scalars()
     assert name == "Mette \ufffd Jensen"
     assert "\ufffd" in text and "\ud800" not in text
+
+
+@pytest.mark.parametrize(
+    ("path", "limit"),
+    [
+        (("from", "id"), MAX_USER_ID_CHARS),
+        (("from", "name"), MAX_NAME_CHARS),
+        (("from", "aadObjectId"), MAX_DIRECTORY_ID_CHARS),
+        (("channelData", "tenant", "id"), MAX_TENANT_ID_CHARS),
+        (("conversation", "id"), MAX_CONVERSATION_ID_CHARS),
+    ],
+    ids=lambda part: ".".join(part) if isinstance(part, tuple) else str(part),
+)
+async def test_an_id_or_name_longer_than_kompas_keeps_is_400_and_nothing_is_stored(
+    kompas: RunningApp,
+    bot_connector: FakeBotConnector,
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+    path: tuple[str, ...],
+    limit: int,
+) -> None:
+    def with_value(length: int) -> dict[str, object]:
+        activity = fx.personal_message(bot_connector.url, "Må jeg bruge ChatGPT til referater?")
+        place = activity
+        for key in path[:-1]:
+            place = place.setdefault(key, {})
+        place[path[-1]] = "a" * length
+        return activity
+
+    with caplog.at_level(logging.WARNING):
+        response = await kompas.post_activity(with_value(limit + 1))
+
+    assert response.status == 400
+    assert f"longer than {limit} characters" in caplog.text
+    async with database.transaction() as connection:
+        assert (await connection.execute(select(UserRow))).first() is None
+    # As long as the database keeps (on PostgreSQL too, which checks lengths): answered.
+    assert (await kompas.post_activity(with_value(limit))).status == 200
+    [answer] = await bot_connector.wait_for(1)
+    assert answer.cards and APOLOGY not in answer.text

@@ -438,3 +438,14 @@ def non_loopback_address() -> str:
     if address.startswith("127."):
         pytest.skip("no network interface besides loopback")
     return address
+
+
+async def test_an_event_with_a_user_id_longer_than_kompas_keeps_is_acknowledged_and_dropped(
+    kompas: SlackKompas, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING):
+        status, _ = await kompas.send(slack.direct_message(QUESTION, user="U" * 300))
+
+    assert status == 200  # Slack would only send it again
+    assert "Ignored a Slack request: the user id is longer than 255 characters" in caplog.text
+    await nothing_more_arrives(slack_api, 0)

@@ -7,12 +7,15 @@ import logging
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from digests.job import MonthlyDigest
 from digests.service import DigestService
 from fakes.slack_api import FakeSlackApi
+from ground.messages import MAX_DIRECTORY_ID_CHARS
 from ground.texts import Texts
 from storage.database import Database
+from storage.models import UserRow
 from tests.bot.conftest import StartApp
 from tests.bot.slack import requests as slack
 from tests.bot.slack.conftest import slack_settings, start_slack_kompas
@@ -103,3 +106,26 @@ async def test_opening_kompas_in_slack_brings_one_welcome_with_the_profiles_name
     assert "Hej Mette" in welcome.all_text()
     await asyncio.sleep(0.5)
     assert len(slack_api.posted) == 1
+
+
+async def test_a_long_e_mail_address_is_kept_whole_and_one_too_long_for_any_is_left_out(
+    start_app: StartApp, database: Database, database_url: str, slack_api: FakeSlackApi
+) -> None:
+    long_email = f"{'mette.marie.kristensen.andersen' * 2}@socialforvaltningen.example.dk"
+    assert 64 < len(long_email) <= MAX_DIRECTORY_ID_CHARS  # longer than an Entra object id
+    slack_api.profiles[slack.USER_ID] = {"real_name": "Mette", "email": long_email}
+    slack_api.profiles["U0ANDEN"] = {"real_name": "Ole", "email": f"{'o' * 300}@example.dk"}
+    kompas = await start_slack_kompas(start_app, slack_settings(database_url, slack_api))
+
+    await kompas.send(slack.direct_message("Må jeg bruge ChatGPT til referater?"))
+    await kompas.send(slack.direct_message("Må jeg bruge ChatGPT?", user="U0ANDEN"))
+
+    answers = await slack_api.wait_for(2)
+    assert all("Beklager" not in answer.all_text() for answer in answers)
+    async with database.transaction() as connection:
+        stored = dict(
+            (await connection.execute(select(UserRow.channel_user_id, UserRow.aad_object_id)))
+            .tuples()
+            .all()
+        )
+    assert stored == {slack.USER_ID: long_email, "U0ANDEN": None}
