@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import UTC, datetime
 
@@ -117,11 +118,12 @@ async def test_a_long_e_mail_address_is_kept_whole_and_one_too_long_for_any_is_l
     slack_api.profiles["U0ANDEN"] = {"real_name": "Ole", "email": f"{'o' * 300}@example.dk"}
     kompas = await start_slack_kompas(start_app, slack_settings(database_url, slack_api))
 
-    await kompas.send(slack.direct_message("Må jeg bruge ChatGPT til referater?"))
-    await kompas.send(slack.direct_message("Må jeg bruge ChatGPT?", user="U0ANDEN"))
-
-    answers = await slack_api.wait_for(2)
-    assert all("Beklager" not in answer.all_text() for answer in answers)
+    for user, dm in ((slack.USER_ID, slack.DM_CHANNEL), ("U0ANDEN", "D0OLEDM01")):
+        event = json.loads(slack.direct_message("Må jeg bruge ChatGPT?", user=user).body)
+        event["event"]["channel"] = dm
+        await kompas.send(slack.SlackRequest(json.dumps(event).encode(), "application/json"))
+        await slack_api.wait_until(lambda calls, dm=dm: any(c.channel == dm for c in calls))
+    assert all("Beklager" not in answer.all_text() for answer in slack_api.posted)
     async with database.transaction() as connection:
         stored = dict(
             (await connection.execute(select(UserRow.channel_user_id, UserRow.aad_object_id)))
