@@ -81,6 +81,15 @@ async def test_connect_creates_sqlite_folder_and_sets_pragmas(tmp_path: Path) ->
             assert (await connection.execute(text("PRAGMA journal_mode"))).scalar() == "wal"
             assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar() == 1
             assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() == 5000
+            assert (await connection.execute(text("PRAGMA synchronous"))).scalar() == 2  # FULL
+        # The writer thread's own connection too: the hot path's commits are as durable.
+        pragmas = await database.write(
+            lambda connection: [
+                connection.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "foreign_keys")
+            ]
+        )
+        assert pragmas == ["wal", 2, 1]
     finally:
         await database.dispose()
 
