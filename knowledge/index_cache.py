@@ -25,12 +25,14 @@ CACHE_PREFIX = "knowledge-"
 CACHE_SUFFIX = ".pickle"
 KEEP_VERSIONS = 3  # older index files than the newest few are removed
 # Libraries whose objects live inside the pickled index (a new version may not read an old one).
+# The libraries whose objects the index pickles, and those that read the content into it.
 PICKLED_LIBRARIES = ("numpy", "scipy", "scikit-learn", "rapidfuzz", "snowballstemmer", "wordfreq")
+READING_LIBRARIES = ("PyYAML", "python-frontmatter")
 
 
 def _library_versions() -> list[str]:
     versions = [sys.version]
-    for name in PICKLED_LIBRARIES:
+    for name in (*PICKLED_LIBRARIES, *READING_LIBRARIES):
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
@@ -41,8 +43,8 @@ def _library_versions() -> list[str]:
 def index_key(content_dir: Path, contacts: Contacts) -> str:
     """A hash of everything the index is built from: the topics, synonyms and intents files,
     the contact points put into the topics, the knowledge package's code and data, and the
-    versions of the libraries it pickles. Any change gives a new key, so a cached index is
-    never stale."""
+    versions of the libraries it pickles and reads the content with. Any change gives a new
+    key, so a cached index is never stale."""
     digest = hashlib.sha256()
 
     def add(label: str, data: bytes) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,20 @@ def test_kompas_cache_dir_off_builds_at_every_start(value: str) -> None:
 
 def test_kompas_cache_dir_defaults_to_data_cache() -> None:
     assert Settings.from_env({}, env_file=Path("/nonexistent")).cache_dir == Path("data/cache")
+
+
+@pytest.mark.parametrize("library", ["scikit-learn", "numpy", "PyYAML", "python-frontmatter"])
+def test_another_version_of_a_library_gives_another_index(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, library: str
+) -> None:
+    cache = tmp_path / "cache"
+    load_knowledge(content, Contacts(), cache)
+    installed = metadata.version
+
+    def upgraded(name: str) -> str:
+        return "999.0" if name == library else installed(name)
+
+    monkeypatch.setattr(metadata, "version", upgraded)  # as after `pip install -U library`
+    load_knowledge(content, Contacts(), cache)
+
+    assert len(_cached(cache)) == 2
