@@ -90,5 +90,9 @@ def log_handler(log_format: str, stream: TextIO) -> logging.Handler:
 
 def configure_logging(level: int, log_format: str, stream: TextIO = sys.stderr) -> None:
     """Send every log record at `level` and above to `stream` in `log_format` (like
-    logging.basicConfig: nothing changes when the root logger has handlers already)."""
+    logging.basicConfig: nothing changes when the root logger has handlers already).
+    Alembic's list of the plugins it sets up, at every migrate and status, is left out."""
     logging.basicConfig(level=level, handlers=[log_handler(log_format, stream)])
+    plugins = logging.getLogger("alembic.runtime.plugins")
+    if plugins.level == logging.NOTSET and level > logging.DEBUG:
+        plugins.setLevel(logging.WARNING)
