@@ -49,4 +49,9 @@ def bind_replies(replies: Sequence[Reply], user_id: int) -> list[Reply]:
 def is_person_bound(incoming: Incoming) -> bool:
     """True for a card submission whose button acts on one person's data."""
     value: Mapping[str, Any] = incoming.value or {}
-    return incoming.kind == IncomingKind.SUBMIT and value.get("verb") in PERSON_BOUND_VERBS
+    verb = value.get("verb")  # anything a client sent: a list or an object is no verb
+    return (
+        incoming.kind == IncomingKind.SUBMIT
+        and isinstance(verb, str)
+        and (verb in PERSON_BOUND_VERBS)
+    )

@@ -131,6 +131,9 @@ async def test_mangled_activities_never_get_a_500(
             statuses[status] = statuses.get(status, 0) + 1
             assert status in ACCEPTED | REFUSED, (number, status, activity)
     assert statuses.get(400, 0) > 0 and sum(statuses[s] for s in ACCEPTED if s in statuses) > 0
+    # Refused or answered: no activity got as far as a turn that then failed.
+    failed = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Turn failed")]
+    assert failed == []
 
     # Still answering, and the question asked before the storm is still stored once.
     before = len(bot_connector.activities)
