@@ -13,7 +13,6 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -41,6 +40,7 @@ from bot.slack.payloads import (
 )
 from bot.slack.people import SlackPeople
 from bot.slack.replies import Outbound, SlackReplies
+from bot.slack.socket_mode import CheckedSocketModeHandler
 from delivery.limits import DeliveryLimits
 from dialogs.forwarding import own_conversation
 from dialogs.services import Services
@@ -102,7 +102,7 @@ class SlackChannel:
         self._turns: set[asyncio.Task[None]] = set()
         self._count_inbound = services.count_inbound
         self._app = self._bolt_app()
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: CheckedSocketModeHandler | None = None
         slack = settings.slack
         if slack.socket_mode:
             logger.info("Slack in Socket Mode: requests come over Kompas's own WebSocket")
@@ -196,11 +196,13 @@ class SlackChannel:
         slack = self._settings.slack
         if not slack.socket_mode:
             return
-        self._socket = AsyncSocketModeHandler(
+        count = self._count_inbound
+        self._socket = CheckedSocketModeHandler(
             self._app,
             app_token=slack.app_token,
             web_client=web_client(self._settings.with_overrides(slack=_without_token(slack))),
-            logger=bolt_logger(),
+            bolt_logger=bolt_logger(),
+            rejected=None if count is None else lambda: count(CHANNEL, 400),
         )
         await self._socket.connect_async()
         logger.info("Slack Socket Mode connected")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
+
+import pytest
 
 from bot.slack.packed_forms import FORM_PREFIX
 from fakes.slack_api import FakeSlackApi
@@ -15,6 +18,7 @@ from tests.bot.test_metrics import TOKEN, parse, scrape, value
 
 QUESTION = "Må jeg skrive et CPR-nummer i ChatGPT?"
 PERSONDATA_TITLE = "Persondata og CPR-numre"
+ASK_BUTTON = {"action_id": "kompas:0", "text": {"type": "plain_text", "text": "Spørg"}}
 
 
 async def socket_kompas(
@@ -136,3 +140,31 @@ async def test_requests_over_the_websocket_are_counted_in_the_metrics(
     assert (
         value(samples, "kompas_inbound_activities_total", channel="slack", outcome="rejected") == 1
     )
+
+
+async def test_a_request_kompas_cannot_read_is_acknowledged_dropped_and_counted(
+    slack_api: FakeSlackApi,
+    start_app: StartApp,
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    kompas = await socket_kompas(slack_api, start_app, database_url)
+    pressed = slack.block_actions(ASK_BUTTON).payload() | {"actions": []}  # no action at all
+
+    with caplog.at_level(logging.WARNING):
+        envelope = await slack_api.socket_send("interactive", pressed)
+        assert (await slack_api.wait_for_ack(envelope))["envelope_id"] == envelope
+
+    assert "Ignored a Slack request over Socket Mode: block_actions without an action" in (
+        caplog.text
+    )
+    assert "Failed to run" not in caplog.text  # bolt never saw it
+    samples = parse((await scrape(RunningApp(kompas.url, kompas.session)))[1])
+    assert (
+        value(samples, "kompas_inbound_activities_total", channel="slack", outcome="rejected") == 1
+    )
+    # Still answering over the WebSocket.
+    question = slack.direct_message(QUESTION).payload()
+    await slack_api.wait_for_ack(await slack_api.socket_send("events_api", question))
+    [answer, *_] = await slack_api.wait_for(1)
+    assert answer.blocks[0]["text"]["text"] == PERSONDATA_TITLE
