@@ -107,6 +107,8 @@ def payload_problem(body: object) -> str:
             return "actions are not a list of objects"
         if body.get("type") == "block_actions" and not actions:
             return "block_actions without an action"
+        if not all(isinstance(action.get("action_id"), str) for action in actions):
+            return "an action without an action_id"
         return ""
     return "not an event, command or interaction"
 

@@ -97,6 +97,12 @@ async def test_a_body_over_256_kb_is_413(kompas: SlackKompas) -> None:
         (b'payload={"type": "block_actions", "user": {"id": "U1"}, "actions": [1]}', FORM, 400),
         (b'payload={"type": "block_actions", "user": {"id": "U1"}, "actions": []}', FORM, 400),
         (
+            b'payload={"type": "block_actions", "user": {"id": "U1"}, '
+            b'"actions": [{"action_id": {"x": 1}}]}',
+            FORM,
+            400,
+        ),
+        (
             b'payload={"type": "view_submission", "user": {"id": "U1"}, '
             b'"view": {"callback_id": "kompas-form", "state": {}}}',
             FORM,

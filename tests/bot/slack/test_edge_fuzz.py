@@ -82,12 +82,22 @@ def _base(rng: random.Random, response_url: str, number: int) -> slack.SlackRequ
 
 
 def _mangle(rng: random.Random, target: dict[str, Any]) -> None:
-    """Replace, remove or nest wrongly one to three fields of `target` or of a dict in it."""
+    """Replace, remove or nest wrongly one to three fields of `target` or of an object up to
+    three levels into it (through lists too: actions, blocks)."""
     for _ in range(rng.randint(1, 3)):
         place = target
-        inner = [key for key, value in target.items() if isinstance(value, dict) and value]
-        if inner and rng.random() < 0.5:
-            place = target[rng.choice(sorted(inner))]
+        for _level in range(rng.randint(0, 3)):
+            inner = [v for v in place.values() if isinstance(v, dict) and v]
+            inner += [
+                item
+                for value in place.values()
+                if isinstance(value, list)
+                for item in value
+                if isinstance(item, dict) and item
+            ]
+            if not inner:
+                break
+            place = rng.choice(inner)
         field = rng.choice(sorted(place)) if place and rng.random() < 0.8 else "x"
         if rng.random() < 0.25:
             place.pop(field, None)
