@@ -298,9 +298,11 @@ class PersonalDataService:
             return int((await connection.execute(statement)).rowcount)
 
         async with self._database.transaction() as connection:
+            # The person's row first, locked (PostgreSQL): a second deletion at the same time
+            # (a double press of "Ja, slet") waits for this one instead of deadlocking with it.
             channel_user_id = (
                 await connection.execute(
-                    select(UserRow.channel_user_id).where(UserRow.id == user_id)
+                    select(UserRow.channel_user_id).where(UserRow.id == user_id).with_for_update()
                 )
             ).scalar_one_or_none()
             memberships = 0

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
+import logging
 import re
 from typing import Any
 
@@ -137,3 +139,30 @@ async def test_the_export_card_is_a_readable_summary_and_the_json_is_only_downlo
     async with kompas.session.get(kompas.url + link.split("127.0.0.1:3978", 1)[1]) as response:
         assert response.status == 200
         assert QUESTION in await response.text()
+
+
+async def test_yes_delete_pressed_while_the_person_writes_deletes_and_answers_everything(
+    kompas: RunningApp,  # noqa: F811
+    bot_connector: FakeBotConnector,
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    for text in (QUESTION, "slet mine data"):
+        await kompas.post_activity(fx.personal_message(bot_connector.url, text))
+    _, confirm = await bot_connector.wait_for(2)
+    pressed = fx.card_submit(bot_connector.url, submit_data(confirm.cards[0], "Ja, slet"))
+    # A double press of "Ja, slet", and questions sent in the same moment under a new name
+    # (Teams sends the changed name along: the person's row is written too).
+    questions = [fx.personal_message(bot_connector.url, "må jeg bruge chatgpt?") for _ in range(4)]
+    for number, question in enumerate(questions):
+        question["from"]["name"] = f"Mette Nyt Navn {number}"
+    turns = [pressed, pressed, *questions]
+
+    with caplog.at_level(logging.ERROR):
+        statuses = await asyncio.gather(*(kompas.post_activity(turn) for turn in turns))
+
+    assert [response.status for response in statuses] == [200] * len(turns)
+    answers = (await bot_connector.wait_for(2 + len(turns)))[2:]
+    assert all("Beklager" not in answer.text for answer in answers), [a.text for a in answers]
+    assert "Turn failed" not in caplog.text
+    assert any("Dine data er slettet" in answer.text for answer in answers)
