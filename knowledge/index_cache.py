@@ -24,8 +24,8 @@ logger = logging.getLogger(__name__)
 CACHE_PREFIX = "knowledge-"
 CACHE_SUFFIX = ".pickle"
 KEEP_VERSIONS = 3  # older index files than the newest few are removed
-# Libraries whose objects live inside the pickled index (a new version may not read an old one).
-# The libraries whose objects the index pickles, and those that read the content into it.
+# Libraries whose objects live inside the pickled index (a new version may not read an old one),
+# and those that read the content into it (a new version may read it differently).
 PICKLED_LIBRARIES = ("numpy", "scipy", "scikit-learn", "rapidfuzz", "snowballstemmer", "wordfreq")
 READING_LIBRARIES = ("PyYAML", "python-frontmatter")
 
