@@ -8,7 +8,13 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ground.clock import utc_now
-from ground.messages import MAX_DIRECTORY_ID_CHARS
+from ground.messages import (
+    MAX_DIRECTORY_ID_CHARS,
+    MAX_ENDPOINT_CHARS,
+    MAX_TEAM_ID_CHARS,
+    MAX_TENANT_ID_CHARS,
+    MAX_USER_ID_CHARS,
+)
 from storage.models import Base, UTCDateTime
 
 MAX_TEAM_NAME_CHARS = 200
@@ -25,10 +31,10 @@ class TeamInstallRow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
-    team_id: Mapped[str] = mapped_column(String(255))
+    team_id: Mapped[str] = mapped_column(String(MAX_TEAM_ID_CHARS))
     name: Mapped[str] = mapped_column(String(MAX_TEAM_NAME_CHARS), default="")
-    tenant_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    service_url: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    tenant_id: Mapped[str | None] = mapped_column(String(MAX_TENANT_ID_CHARS), nullable=True)
+    service_url: Mapped[str | None] = mapped_column(String(MAX_ENDPOINT_CHARS), nullable=True)
     installed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     refreshed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -47,7 +53,7 @@ class TeamMemberRow(Base):
     team_install_id: Mapped[int] = mapped_column(
         ForeignKey("team_installs.id", ondelete="CASCADE"), index=True
     )
-    user_id: Mapped[str] = mapped_column(String(255), index=True)
+    user_id: Mapped[str] = mapped_column(String(MAX_USER_ID_CHARS), index=True)
     directory_id: Mapped[str | None] = mapped_column(
         String(MAX_DIRECTORY_ID_CHARS), nullable=True, index=True
     )
