@@ -28,7 +28,7 @@ from delivery.outbox import Outbox, OutboxState
 from delivery.transport import Destination, OutcomeKind, SendOutcome
 from dialogs.services import Services, TurnRouter
 from digests.job import MONTHLY_DIGEST_JOB_ID
-from ground.messages import Incoming, IncomingKind, Reply
+from ground.messages import Incoming, Reply
 from ground.settings import Settings
 from knowledge.answer_card import ASK_AMBASSADOR_VERB, FEEDBACK_VERB
 
@@ -118,9 +118,8 @@ class KompasMetrics:
 
     def count_turn(self, incoming: Incoming, replies: list[Reply]) -> None:
         """Answers, declined questions and feedback, read from what the turn did."""
-        value = incoming.value or {}
-        if incoming.kind == IncomingKind.SUBMIT and value.get("verb") == FEEDBACK_VERB:
-            helpful = value.get("helpful")
+        if incoming.verb == FEEDBACK_VERB:
+            helpful = (incoming.value or {}).get("helpful")
             if isinstance(helpful, bool):
                 self.feedback.labels("up" if helpful else "down").inc()
         for reply in replies:

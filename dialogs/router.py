@@ -160,8 +160,8 @@ class Router:
         if incoming.kind in self._event_routes:
             return self._event_routes[incoming.kind]
         if incoming.kind == IncomingKind.SUBMIT:
-            verb = (incoming.value or {}).get("verb")
-            return self._verb_routes.get(verb) if isinstance(verb, str) else None
+            verb = incoming.verb
+            return self._verb_routes.get(verb) if verb is not None else None
         command = normalise_command(incoming.text)
         if not command:
             return None

@@ -67,6 +67,13 @@ class Incoming:
     team_id: str | None = None
     team_name: str = ""
 
+    @property
+    def verb(self) -> str | None:
+        """The pressed button's verb (value["verb"]); None for anything but a card submission
+        whose verb is text (a client may send a list or an object there)."""
+        verb = (self.value or {}).get("verb") if self.kind == IncomingKind.SUBMIT else None
+        return verb if isinstance(verb, str) else None
+
 
 # The longest ids and names Kompas keeps (its database columns are this wide). An event that
 # brings a longer one is malformed: the edges refuse it before anything is stored.

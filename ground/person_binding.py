@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
-from ground.messages import Incoming, IncomingKind, Reply
+from ground.messages import Incoming, Reply
 
 # The card-data key naming the users.id a card was issued for.
 BOUND_TO = "for_user"
@@ -48,10 +47,4 @@ def bind_replies(replies: Sequence[Reply], user_id: int) -> list[Reply]:
 
 def is_person_bound(incoming: Incoming) -> bool:
     """True for a card submission whose button acts on one person's data."""
-    value: Mapping[str, Any] = incoming.value or {}
-    verb = value.get("verb")  # anything a client sent: a list or an object is no verb
-    return (
-        incoming.kind == IncomingKind.SUBMIT
-        and isinstance(verb, str)
-        and (verb in PERSON_BOUND_VERBS)
-    )
+    return incoming.verb in PERSON_BOUND_VERBS
