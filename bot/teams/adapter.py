@@ -94,13 +94,13 @@ class TeamsChannel:
             self._check_service_url(body)
             await self._authenticate(request, activity)
             self._check_tenant(body)
-            incoming = self._incoming(body)
+            events = self._events(body)
         except _RejectedError as rejected:
             return rejected.response
 
         replies = self._turn_replies.for_turn(body)
         try:
-            await self.on_turn(replies, body, incoming)
+            await self.on_turn(replies, events)
         except Exception as error:
             await self._turn_failed(replies, body, error)
         return web.Response(status=200)  # also for invokes Kompas does not implement
@@ -196,7 +196,7 @@ class TeamsChannel:
             )
             raise _RejectedError(error_response(403, "tenant not allowed"))
 
-    def _incoming(self, body: ActivityJson) -> list[Incoming]:
+    def _events(self, body: ActivityJson) -> list[Incoming]:
         """The activity's events; 400 when one brings an id or a name longer than Kompas
         keeps (nothing of it is stored)."""
         try:
@@ -210,15 +210,9 @@ class TeamsChannel:
             raise _RejectedError(error_response(400, f"not a usable activity: {problem}"))
         return events
 
-    async def on_turn(
-        self,
-        replies: TurnReplies,
-        activity: ActivityJson,
-        events: list[Incoming] | None = None,
-    ) -> None:
-        """The bot logic of one turn: activity → Incoming events (`events` when read
-        already) → router → replies."""
-        for incoming in to_incoming(activity) if events is None else events:
+    async def on_turn(self, replies: TurnReplies, events: list[Incoming]) -> None:
+        """The bot logic of one turn: the activity's Incoming events → router → replies."""
+        for incoming in events:
             answers = own_conversation(incoming, await self._router.handle(incoming))
             outbound = [
                 Outbound(to_activity(reply), incoming.submitted_message_id)

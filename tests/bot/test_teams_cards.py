@@ -9,6 +9,7 @@ from botbuilder.schema import Activity
 from microsoft_agents.activity import Activity as AgentsActivity
 
 from bot.teams import TeamsChannel
+from bot.teams.activities import to_incoming
 from bot.teams.cards import ADAPTIVE_CARD_CONTENT_TYPE, card_json, markdown_blocks, to_activity
 from bot.teams.turn_replies import TurnReplySender
 from fakes.bot_connector import FakeBotConnector
@@ -154,7 +155,7 @@ async def test_turn_replies_with_an_adaptive_card_both_sdks_read(
     sender = TurnReplySender(Settings())
     incoming = personal_message(bot_connector.url, "persondata")
     try:
-        await channel.on_turn(sender.for_turn(incoming), incoming)
+        await channel.on_turn(sender.for_turn(incoming), to_incoming(incoming))
     finally:
         await sender.close()
         await channel.close()
