@@ -12,6 +12,7 @@ from digests.digest_store import scrub_withdrawn_quotes
 from digests.service import DigestService
 from fakes.slack_api import FakeSlackApi, SlackCall
 from ground.messages import Person
+from ground.settings import Settings
 from ground.texts import Texts
 from pilots.schedule import planned_end
 from storage.conversation_store import Store
@@ -56,6 +57,13 @@ async def open_home(kompas: SlackKompas, slack_api: FakeSlackApi) -> dict[str, A
     return (await slack_api.wait_for(published + 1, method="views.publish"))[-1].view
 
 
+def mette_an_ambassador(database_url: str, slack_api: FakeSlackApi) -> Settings:
+    """Slack configured, and Mette (who presses) one of the AI-ambassadors."""
+    return slack_settings(database_url, slack_api).with_overrides(
+        ambassadors=frozenset({slack.USER_ID})
+    )
+
+
 def in_dm(call: SlackCall) -> bool:
     return call.method == "chat.postMessage" and call.channel == slack.DM_CHANNEL
 
@@ -82,9 +90,7 @@ async def test_a_leaders_home_tab_links_the_latest_digest_within_slacks_limits(
 async def test_an_ambassadors_home_tab_shows_her_pilots_and_the_open_questions(
     start_app: StartApp, database: Database, database_url: str, slack_api: FakeSlackApi
 ) -> None:
-    settings = slack_settings(database_url, slack_api).with_overrides(
-        ambassadors=frozenset({slack.USER_ID})
-    )
+    settings = mette_an_ambassador(database_url, slack_api)
     start = date.today() - timedelta(weeks=1)
     pilot = NewPilot(
         "Copilot til breve", "", "", "", "Klar samme dag", start, 4, 7, planned_end(start, 4)
@@ -157,9 +163,7 @@ async def test_the_first_open_of_the_home_tab_welcomes_once(
 async def test_a_pilot_extended_on_the_home_tab_takes_the_weeks_chosen_on_its_own_card(
     start_app: StartApp, database: Database, database_url: str, slack_api: FakeSlackApi
 ) -> None:
-    settings = slack_settings(database_url, slack_api).with_overrides(
-        ambassadors=frozenset({slack.USER_ID})
-    )
+    settings = mette_an_ambassador(database_url, slack_api)
     start = date.today() - timedelta(weeks=1)
     await Store(database).remember_person(METTE)
     pilots = PilotStore(database, scrub_withdrawn_quotes)
