@@ -84,7 +84,8 @@ async def saturate(
         started = time.perf_counter()
         await asyncio.gather(*(client(session) for _ in range(in_flight)))
         seconds = time.perf_counter() - started
-    return turns / seconds, statistics.quantiles(latencies, n=20)[-1]
+    p95 = statistics.quantiles(latencies, n=20)[-1] if len(latencies) > 1 else latencies[0]
+    return turns / seconds, p95
 
 
 async def steady(
